@@ -1,0 +1,278 @@
+import type { ExpressionBuilder } from 'kysely';
+import type { Db } from '../../platform/db/database.js';
+import type { Database } from '../../platform/db/schema.js';
+import type { ActivityFilters } from './activities.schemas.js';
+
+type ActivityEb = ExpressionBuilder<Database, 'activities'>;
+
+/** The columns of an activity that every surface shows. */
+export interface ActivityRow {
+  id: number;
+  type: string;
+  status: string;
+  start_date: string;
+  end_date: string | null;
+  date_precision: string;
+  format: string;
+  country_code: string | null;
+  host_country_code: string | null;
+  host_organisation_id: number | null;
+  participants: number | null;
+  participants_qualifier: string | null;
+  countries_count: number | null;
+  countries_qualifier: string | null;
+  organisations_count: number | null;
+  organisations_qualifier: string | null;
+  gallery_url: string | null;
+  published_at: string | null;
+  updated_at: string;
+}
+
+export interface TranslationRow {
+  activity_id: number;
+  lang: string;
+  title: string;
+  slug: string;
+  summary: string;
+  narrative_html: string;
+  city: string | null;
+  venue: string | null;
+}
+
+const ACTIVITY_COLUMNS = [
+  'activities.id',
+  'activities.type',
+  'activities.status',
+  'activities.start_date',
+  'activities.end_date',
+  'activities.date_precision',
+  'activities.format',
+  'activities.country_code',
+  'activities.host_country_code',
+  'activities.host_organisation_id',
+  'activities.participants',
+  'activities.participants_qualifier',
+  'activities.countries_count',
+  'activities.countries_qualifier',
+  'activities.organisations_count',
+  'activities.organisations_qualifier',
+  'activities.gallery_url',
+  'activities.published_at',
+  'activities.updated_at',
+] as const;
+
+/** Only activities whose publication time has come are public. */
+function isPublished(eb: ActivityEb, now: string) {
+  return eb.and([eb('activities.published_at', 'is not', null), eb('activities.published_at', '<=', now)]);
+}
+
+function matchesFilters(eb: ActivityEb, filters: ActivityFilters, themeIds: number[] | null) {
+  const conditions = [];
+  if (filters.type) conditions.push(eb('activities.type', '=', filters.type));
+  if (filters.format) conditions.push(eb('activities.format', '=', filters.format));
+  if (filters.year) conditions.push(eb(eb.fn('substr', ['activities.start_date', eb.val(1), eb.val(4)]), '=', String(filters.year)));
+  if (filters.country) {
+    const code = filters.country;
+    conditions.push(
+      eb.or([
+        eb('activities.country_code', '=', code),
+        eb('activities.host_country_code', '=', code),
+        eb.exists(eb.selectFrom('activity_co_chairs as cc').select('cc.activity_id').whereRef('cc.activity_id', '=', 'activities.id').where('cc.country_code', '=', code)),
+      ]),
+    );
+  }
+  if (themeIds) {
+    conditions.push(
+      themeIds.length
+        ? eb.exists(eb.selectFrom('activity_themes as at').select('at.activity_id').whereRef('at.activity_id', '=', 'activities.id').where('at.theme_id', 'in', themeIds))
+        : eb.val(false),
+    );
+  }
+  return eb.and(conditions);
+}
+
+/** The ids of a theme and all the themes under it, or null when no theme has that code. */
+export async function themeWithDescendants(db: Db, code: string): Promise<number[] | null> {
+  const themes = await db.selectFrom('themes').select(['id', 'code', 'parent_id']).execute();
+  const root = themes.find((t) => t.code === code);
+  if (!root) return null;
+  const ids = [root.id];
+  for (let i = 0; i < ids.length; i++) for (const t of themes) if (t.parent_id === ids[i]) ids.push(t.id);
+  return ids;
+}
+
+/** One page of published activities matching the filters, newest first, with the total count. */
+export async function listPublishedActivities(
+  db: Db,
+  args: { filters: ActivityFilters; themeIds: number[] | null; offset: number; limit: number; now: string },
+): Promise<{ total: number; rows: ActivityRow[] }> {
+  const base = db.selectFrom('activities').where((eb) => eb.and([isPublished(eb, args.now), matchesFilters(eb, args.filters, args.themeIds)]));
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base.select(ACTIVITY_COLUMNS).orderBy('activities.start_date', 'desc').orderBy('activities.id', 'desc').offset(args.offset).limit(args.limit).execute();
+  return { total: Number(total), rows };
+}
+
+/** Published activities that start on or after a date and are still expected, soonest first. */
+export async function listUpcomingActivities(db: Db, args: { today: string; now: string; limit: number }): Promise<ActivityRow[]> {
+  return db
+    .selectFrom('activities')
+    .select(ACTIVITY_COLUMNS)
+    .where((eb) => isPublished(eb, args.now))
+    .where('activities.start_date', '>=', args.today)
+    .where('activities.status', 'in', ['planned', 'announced'])
+    .orderBy('activities.start_date', 'asc')
+    .limit(args.limit)
+    .execute();
+}
+
+/** The most recent published activities that started before a date. */
+export async function listLatestActivities(db: Db, args: { today: string; now: string; limit: number }): Promise<ActivityRow[]> {
+  return db
+    .selectFrom('activities')
+    .select(ACTIVITY_COLUMNS)
+    .where((eb) => isPublished(eb, args.now))
+    .where('activities.start_date', '<', args.today)
+    .orderBy('activities.start_date', 'desc')
+    .orderBy('activities.id', 'desc')
+    .limit(args.limit)
+    .execute();
+}
+
+/** Figures for the home page, computed from the records. */
+export async function countKeyFigures(db: Db, now: string): Promise<{ activities: number; ministerials: number; partners: number; firstYear: number | null }> {
+  const a = await db
+    .selectFrom('activities')
+    .where((eb) => isPublished(eb, now))
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('activities.start_date').as('first')])
+    .executeTakeFirstOrThrow();
+  const m = await db
+    .selectFrom('activities')
+    .where((eb) => isPublished(eb, now))
+    .where('type', '=', 'ministerial_conference')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const p = await db.selectFrom('countries').where('status', '=', 'partner').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { activities: Number(a.n), ministerials: Number(m.n), partners: Number(p.n), firstYear: a.first ? Number(String(a.first).slice(0, 4)) : null };
+}
+
+/** Translations of the given activities in every language. */
+export async function translationsFor(db: Db, ids: number[]): Promise<TranslationRow[]> {
+  if (!ids.length) return [];
+  return db
+    .selectFrom('activity_translations')
+    .select(['activity_id', 'lang', 'title', 'slug', 'summary', 'narrative_html', 'city', 'venue'])
+    .where('activity_id', 'in', ids)
+    .execute();
+}
+
+/** Finds a published activity by the slug of one of its translations, and the language of that slug. */
+export async function findPublishedBySlug(db: Db, slug: string, now: string): Promise<{ row: ActivityRow; slugLang: string }[]> {
+  const rows = await db
+    .selectFrom('activity_translations as t')
+    .innerJoin('activities', 'activities.id', 't.activity_id')
+    .select([...ACTIVITY_COLUMNS, 't.lang as slug_lang'])
+    .where('t.slug', '=', slug)
+    .where((eb) => isPublished(eb, now))
+    .execute();
+  return rows.map(({ slug_lang, ...row }) => ({ row, slugLang: slug_lang }));
+}
+
+/** Names of countries in a language (falling back to any language), by code. */
+export async function countryNames(db: Db, codes: string[], lang: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!codes.length) return out;
+  const rows = await db.selectFrom('country_names').select(['country_code', 'lang', 'name']).where('country_code', 'in', [...new Set(codes)]).execute();
+  for (const r of rows) if (r.lang === lang || !out.has(r.country_code)) out.set(r.country_code, r.name);
+  for (const r of rows) if (r.lang === lang) out.set(r.country_code, r.name);
+  return out;
+}
+
+/** Names (and abbreviations) of organisations in a language, by id. */
+export async function organisationNames(db: Db, ids: number[], lang: string): Promise<Map<number, { name: string; abbr: string | null }>> {
+  const out = new Map<number, { name: string; abbr: string | null }>();
+  if (!ids.length) return out;
+  const rows = await db.selectFrom('organisation_names').select(['organisation_id', 'lang', 'name', 'abbr']).where('organisation_id', 'in', [...new Set(ids)]).execute();
+  for (const r of rows) if (!out.has(r.organisation_id)) out.set(r.organisation_id, r);
+  for (const r of rows) if (r.lang === lang) out.set(r.organisation_id, r);
+  return out;
+}
+
+/** Co-chairs of an activity in order. */
+export async function coChairsOf(db: Db, activityId: number) {
+  return db.selectFrom('activity_co_chairs').select(['country_code', 'organisation_id']).where('activity_id', '=', activityId).orderBy('position').execute();
+}
+
+/** Themes of an activity with their level, number, framework and parent chain ids. */
+export async function themesOf(db: Db, activityId: number) {
+  return db
+    .selectFrom('activity_themes as at')
+    .innerJoin('themes', 'themes.id', 'at.theme_id')
+    .select(['themes.id', 'themes.code', 'themes.level', 'themes.number', 'themes.parent_id', 'themes.framework_id'])
+    .where('at.activity_id', '=', activityId)
+    .orderBy('themes.framework_id')
+    .orderBy('themes.position')
+    .execute();
+}
+
+/** Documents of an activity in their order, with titles in every language. */
+export async function documentsOf(db: Db, activityId: number) {
+  const docs = await db
+    .selectFrom('activity_documents')
+    .select(['id', 'type', 'url', 'lang', 'size_bytes', 'mime'])
+    .where('activity_id', '=', activityId)
+    .orderBy('position')
+    .execute();
+  const titles = docs.length
+    ? await db.selectFrom('activity_document_titles').select(['document_id', 'lang', 'title']).where('document_id', 'in', docs.map((d) => d.id)).execute()
+    : [];
+  return docs.map((d) => ({ ...d, titles: Object.fromEntries(titles.filter((t) => t.document_id === d.id).map((t) => [t.lang, t.title])) as Record<string, string> }));
+}
+
+/** Published activities related to one, in either direction, oldest first. */
+export async function relatedOf(db: Db, activityId: number, now: string): Promise<ActivityRow[]> {
+  return db
+    .selectFrom('activities')
+    .select(ACTIVITY_COLUMNS)
+    .where((eb) =>
+      eb.and([
+        isPublished(eb, now),
+        eb.or([
+          eb('activities.id', 'in', eb.selectFrom('activity_relations').select('related_activity_id').where('activity_id', '=', activityId)),
+          eb('activities.id', 'in', eb.selectFrom('activity_relations').select('activity_id').where('related_activity_id', '=', activityId)),
+        ]),
+      ]),
+    )
+    .orderBy('activities.start_date')
+    .execute();
+}
+
+/** Years in which published activities started, newest first. */
+export async function publishedYears(db: Db, now: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('activities')
+    .where((eb) => isPublished(eb, now))
+    .select((eb) => eb.fn<string>('substr', ['activities.start_date', eb.val(1), eb.val(4)]).as('year'))
+    .distinct()
+    .execute();
+  return rows.map((r) => Number(r.year)).sort((a, b) => b - a);
+}
+
+/** Countries that published activities took place in, were hosted by or co-chaired by. */
+export async function involvedCountries(db: Db, now: string): Promise<string[]> {
+  const place = await db.selectFrom('activities').where((eb) => isPublished(eb, now)).select('country_code as code').where('country_code', 'is not', null).distinct().execute();
+  const host = await db.selectFrom('activities').where((eb) => isPublished(eb, now)).select('host_country_code as code').where('host_country_code', 'is not', null).distinct().execute();
+  const chairs = await db
+    .selectFrom('activity_co_chairs')
+    .innerJoin('activities', 'activities.id', 'activity_co_chairs.activity_id')
+    .where((eb) => isPublished(eb, now))
+    .select('activity_co_chairs.country_code as code')
+    .where('activity_co_chairs.country_code', 'is not', null)
+    .distinct()
+    .execute();
+  return [...new Set([...place, ...host, ...chairs].map((r) => r.code).filter((c): c is string => !!c))];
+}
+
+/** Every country code known to the directory. */
+export async function countryExists(db: Db, code: string): Promise<boolean> {
+  return !!(await db.selectFrom('countries').select('code').where('code', '=', code).executeTakeFirst());
+}

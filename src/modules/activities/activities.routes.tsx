@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { sendError, sendHtml } from '../../platform/app.js';
+import { translator } from '../../platform/i18n/i18n.js';
+import { routePattern, url } from '../../platform/http/urls.js';
+import { Layout, jsonLdScript } from '../../platform/views/layout.js';
+import { pickTranslation } from './activities.presenter.js';
+import { activityDetail, activityList, lookupActivity, parseBackQuery } from './activities.service.js';
+import { ActivityListPage, ActivityPage, activityJsonLd } from './activities.views.js';
+
+/** Public activity pages: the filtered list and one activity, in every configured language. */
+export function registerActivityRoutes(app: FastifyInstance): void {
+  const ctx = () => app.diwan;
+
+  app.get<{ Params: { lang: string }; Querystring: Record<string, unknown> }>(routePattern('activities.list'), async (request, reply) => {
+    const { lang } = request.params;
+    if (!ctx().config.languages.includes(lang)) return sendError(request, reply, 'notFound', 404);
+    const tr = translator(lang);
+    const view = await activityList(ctx(), lang, request.query);
+    const path = url('activities.list', lang, {}, { ...view.parsed.query, page: view.parsed.page > 1 ? view.parsed.page : undefined });
+    const alternates = Object.fromEntries(ctx().config.languages.map((l) => [l, url('activities.list', l, {}, { ...view.parsed.query, page: view.parsed.page > 1 ? view.parsed.page : undefined })]));
+    const html = await (
+      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" meta={{ title: tr.t('list.title'), description: tr.t('list.intro'), baseUrl: ctx().baseUrl, path, alternates, noindex: view.total === 0 }}>
+        <ActivityListPage tr={tr} view={view} />
+      </Layout>
+    );
+    return sendHtml(request, reply, html, { lang, status: view.parsed.errors.length ? 400 : 200 });
+  });
+
+  app.get<{ Params: { lang: string; slug: string }; Querystring: Record<string, unknown> }>(routePattern('activities.show'), async (request, reply) => {
+    const { lang, slug } = request.params;
+    if (!ctx().config.languages.includes(lang)) return sendError(request, reply, 'notFound', 404);
+    const found = await lookupActivity(ctx(), lang, slug);
+    const back = parseBackQuery(request.query.back);
+    if (found.kind === 'missing') return sendError(request, reply, 'notFound', 404);
+    if (found.kind === 'redirect') {
+      const query = Object.keys(back).length ? { back: new URLSearchParams(back as Record<string, string>).toString() } : undefined;
+      return reply.redirect(url('activities.show', lang, { slug: found.slug }, query), 301);
+    }
+    const d = await activityDetail(ctx(), found.row, lang);
+    const tr = d.tr;
+    const own = d.translations.find((t) => t.lang === lang);
+    const path = url('activities.show', lang, { slug: own?.slug ?? slug });
+    const alternates = Object.fromEntries(
+      ctx()
+        .config.languages.map((l) => [l, d.translations.find((t) => t.lang === l)?.slug] as const)
+        .filter((e): e is readonly [string, string] => !!e[1])
+        .map(([l, s]) => [l, url('activities.show', l, { slug: s })]),
+    );
+    if (!alternates[lang]) alternates[lang] = path;
+    const text = pickTranslation(d.translations, lang, ctx().config.defaultLanguage);
+    const jsonLd = jsonLdScript(activityJsonLd(d, ctx().baseUrl + path));
+    const html = await (
+      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" meta={{ title: text?.title ?? slug, description: text?.summary, baseUrl: ctx().baseUrl, path, alternates, ogType: 'article', jsonLd }}>
+        <ActivityPage d={d} backHref={url('activities.list', lang, {}, back)} />
+      </Layout>
+    );
+    return sendHtml(request, reply, html, { lang });
+  });
+}

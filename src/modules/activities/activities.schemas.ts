@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+export const ACTIVITY_TYPES = [
+  'ministerial_conference',
+  'senior_officials_meeting',
+  'steering_committee',
+  'thematic_meeting',
+  'technical_workshop',
+  'regional_workshop',
+  'training',
+  'roundtable',
+  'consultation',
+  'other',
+] as const;
+export const ACTIVITY_STATUSES = ['planned', 'announced', 'held', 'postponed', 'cancelled'] as const;
+export const ACTIVITY_FORMATS = ['in_person', 'virtual', 'hybrid'] as const;
+export const DATE_PRECISIONS = ['day', 'month', 'year'] as const;
+export const FIGURE_QUALIFIERS = ['exact', 'over', 'nearly', 'around'] as const;
+export const DOCUMENT_TYPES = [
+  'final_report',
+  'list_of_participants',
+  'agenda',
+  'information_note',
+  'concept_note',
+  'presentations',
+  'conclusions',
+  'declaration',
+  'other',
+] as const;
+
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
+export type ActivityFormat = (typeof ACTIVITY_FORMATS)[number];
+export type FigureQualifier = (typeof FIGURE_QUALIFIERS)[number];
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+const isoDate = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+
+export const FigureSchema = z.object({ value: z.number().int().min(0).max(1_000_000), qualifier: z.enum(FIGURE_QUALIFIERS) });
+export type Figure = z.infer<typeof FigureSchema>;
+
+const PartyRefSchema = z.union([z.object({ country: z.string().regex(/^[A-Z]{2}$/) }), z.object({ organisation: z.string().regex(/^[a-z0-9-]+$/) })]);
+export type PartyRef = z.infer<typeof PartyRefSchema>;
+
+export const ActivityTranslationSchema = z.object({
+  title: z.string().trim().min(1).max(300),
+  slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a slug is lower-case letters, digits and hyphens').max(120),
+  summary: z.string().trim().max(1000).default(''),
+  narrative_html: z.string().max(200_000).nullish(),
+  city: z.string().trim().max(120).nullish(),
+  venue: z.string().trim().max(200).nullish(),
+});
+
+export const ActivityDocumentSchema = z.object({
+  type: z.enum(DOCUMENT_TYPES),
+  lang: z.string().regex(/^([a-z]{2}|mul)$/),
+  url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'only http and https links').nullish(),
+  size_bytes: z.number().int().min(0).nullish(),
+  mime: z.string().max(100).nullish(),
+  title: z.record(z.string(), z.string().trim().min(1).max(300)),
+});
+
+/** The whole of an activity as the write command takes it (from the demo seeder, importers and forms). */
+export const ActivityInputSchema = z
+  .object({
+    key: z.string().regex(/^[a-z0-9-]+$/).max(120).nullish(),
+    type: z.enum(ACTIVITY_TYPES),
+    status: z.enum(ACTIVITY_STATUSES),
+    start_date: z.string().regex(isoDate),
+    end_date: z.string().regex(isoDate).nullish(),
+    date_precision: z.enum(DATE_PRECISIONS),
+    format: z.enum(ACTIVITY_FORMATS),
+    country: z.string().regex(/^[A-Z]{2}$/).nullish(),
+    host: PartyRefSchema.nullish(),
+    co_chairs: z.array(PartyRefSchema).default([]),
+    themes: z.array(z.string()).default([]),
+    participants: FigureSchema.nullish(),
+    countries_count: FigureSchema.nullish(),
+    organisations_count: FigureSchema.nullish(),
+    gallery_url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'only http and https links').nullish(),
+    published: z.boolean().default(true),
+    t: z.record(z.string().regex(/^[a-z]{2}$/), ActivityTranslationSchema).refine((t) => Object.keys(t).length > 0, 'at least one language'),
+    documents: z.array(ActivityDocumentSchema).default([]),
+    related: z.array(z.string()).default([]),
+  })
+  .superRefine((a, ctx) => {
+    const expected = a.date_precision === 'day' ? 10 : a.date_precision === 'month' ? 7 : 4;
+    if (a.start_date.length !== expected) ctx.addIssue({ code: 'custom', path: ['start_date'], message: `start_date must be written at ${a.date_precision} precision` });
+    if (a.end_date && a.end_date < a.start_date) ctx.addIssue({ code: 'custom', path: ['end_date'], message: 'end_date is before start_date' });
+  });
+export type ActivityInput = z.input<typeof ActivityInputSchema>;
+export type ActivityInputParsed = z.output<typeof ActivityInputSchema>;
+
+/** Public list filters as they arrive in the query string; each is checked on its own so one bad value never hides the others. */
+export interface ActivityFilters {
+  type?: ActivityType | undefined;
+  theme?: string | undefined;
+  year?: number | undefined;
+  country?: string | undefined;
+  format?: ActivityFormat | undefined;
+}
+
+export const LIST_PAGE_SIZE = 20;
+export const FILTER_KEYS = ['type', 'theme', 'year', 'country', 'format'] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];

@@ -1,0 +1,224 @@
+import type { AppContext } from '../../platform/context.js';
+import { todayIso } from '../../platform/i18n/dates.js';
+import { translator, type Translator } from '../../platform/i18n/i18n.js';
+import type { Query } from '../../platform/http/urls.js';
+import { frameworkTree, type FrameworkNode } from '../framework/framework.repository.js';
+import {
+  coChairsOf,
+  countryExists,
+  countryNames,
+  documentsOf,
+  findPublishedBySlug,
+  involvedCountries,
+  listPublishedActivities,
+  organisationNames,
+  publishedYears,
+  relatedOf,
+  themeWithDescendants,
+  themesOf,
+  translationsFor,
+  type ActivityRow,
+} from './activities.repository.js';
+import { presentCard, type ActivityCard, type Lookups } from './activities.presenter.js';
+import { ACTIVITY_FORMATS, ACTIVITY_TYPES, FILTER_KEYS, LIST_PAGE_SIZE, type ActivityFilters, type FilterKey } from './activities.schemas.js';
+
+export interface FilterError {
+  key: FilterKey | 'page';
+  value: string;
+}
+
+export interface ParsedListQuery {
+  filters: ActivityFilters;
+  themeIds: number[] | null;
+  page: number;
+  errors: FilterError[];
+  /** The valid filters, in a fixed order, as they go back into links. */
+  query: Query;
+}
+
+/** Largest page number we try to serve; anything above is treated as past the end. */
+const MAX_PAGE = 100_000;
+
+function single(v: unknown): string | undefined {
+  if (Array.isArray(v)) return single(v[0]);
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim();
+  return s === '' ? undefined : s.slice(0, 200);
+}
+
+/** Reads the list filters from a query string; each invalid value is reported and ignored. */
+export async function parseListQuery(ctx: AppContext, raw: Record<string, unknown>): Promise<ParsedListQuery> {
+  const errors: FilterError[] = [];
+  const filters: ActivityFilters = {};
+  let themeIds: number[] | null = null;
+  const type = single(raw.type);
+  if (type) {
+    if ((ACTIVITY_TYPES as readonly string[]).includes(type)) filters.type = type as ActivityFilters['type'];
+    else errors.push({ key: 'type', value: type });
+  }
+  const theme = single(raw.theme);
+  if (theme) {
+    themeIds = /^[a-z0-9.-]+$/.test(theme) ? await themeWithDescendants(ctx.db, theme) : null;
+    if (themeIds) filters.theme = theme;
+    else errors.push({ key: 'theme', value: theme });
+  }
+  const year = single(raw.year);
+  if (year) {
+    const n = /^\d{4}$/.test(year) ? Number(year) : NaN;
+    if (n >= 1990 && n <= 2100) filters.year = n;
+    else errors.push({ key: 'year', value: year });
+  }
+  const country = single(raw.country)?.toUpperCase();
+  if (country) {
+    if (/^[A-Z]{2}$/.test(country) && (await countryExists(ctx.db, country))) filters.country = country;
+    else errors.push({ key: 'country', value: single(raw.country) ?? country });
+  }
+  const format = single(raw.format);
+  if (format) {
+    if ((ACTIVITY_FORMATS as readonly string[]).includes(format)) filters.format = format as ActivityFilters['format'];
+    else errors.push({ key: 'format', value: format });
+  }
+  let page = 1;
+  const rawPage = single(raw.page);
+  if (rawPage) {
+    if (/^\d{1,9}$/.test(rawPage) && Number(rawPage) >= 1) page = Math.min(Number(rawPage), MAX_PAGE + 1);
+    else errors.push({ key: 'page', value: rawPage });
+  }
+  const query: Query = {};
+  for (const k of FILTER_KEYS) if (filters[k] !== undefined) query[k] = filters[k];
+  return { filters, themeIds, page, errors, query };
+}
+
+/** Loads the names every card and page needs, in the reader's language. */
+async function lookupsFor(ctx: AppContext, rows: ActivityRow[], lang: string, extraCountries: string[] = [], extraOrgs: number[] = []): Promise<Lookups> {
+  const codes = rows.flatMap((r) => [r.country_code, r.host_country_code]).filter((c): c is string => !!c);
+  const orgs = rows.map((r) => r.host_organisation_id).filter((o): o is number => o !== null);
+  return {
+    countries: await countryNames(ctx.db, [...codes, ...extraCountries], lang),
+    organisations: await organisationNames(ctx.db, [...orgs, ...extraOrgs], lang),
+  };
+}
+
+/** Turns activity rows into cards in a language. */
+export async function cardsFor(ctx: AppContext, rows: ActivityRow[], tr: Translator, backQuery?: Query): Promise<ActivityCard[]> {
+  const translations = await translationsFor(ctx.db, rows.map((r) => r.id));
+  const lookups = await lookupsFor(ctx, rows, tr.lang);
+  return rows.map((r) =>
+    presentCard(
+      r,
+      translations.filter((t) => t.activity_id === r.id),
+      tr,
+      ctx.config.defaultLanguage,
+      lookups,
+      backQuery,
+    ),
+  );
+}
+
+export interface FilterOptions {
+  types: { value: string; label: string }[];
+  formats: { value: string; label: string }[];
+  years: number[];
+  countries: { value: string; label: string }[];
+  frameworks: FrameworkNode[];
+}
+
+export interface ActivityListView {
+  parsed: ParsedListQuery;
+  cards: ActivityCard[];
+  total: number;
+  pages: number;
+  options: FilterOptions;
+}
+
+/** Everything the public list shows for a query: the page of cards, counts and the filter choices. */
+export async function activityList(ctx: AppContext, lang: string, raw: Record<string, unknown>, now = new Date()): Promise<ActivityListView> {
+  const tr = translator(lang);
+  const parsed = await parseListQuery(ctx, raw);
+  const nowIso = now.toISOString();
+  const { total, rows } = await listPublishedActivities(ctx.db, {
+    filters: parsed.filters,
+    themeIds: parsed.themeIds,
+    offset: (parsed.page - 1) * LIST_PAGE_SIZE,
+    limit: parsed.page > MAX_PAGE ? 0 : LIST_PAGE_SIZE,
+    now: nowIso,
+  });
+  const backQuery: Query = { ...parsed.query, ...(parsed.page > 1 ? { page: parsed.page } : {}) };
+  const cards = await cardsFor(ctx, rows, tr, backQuery);
+  const collator = new Intl.Collator(tr.locale);
+  const involved = await involvedCountries(ctx.db, nowIso);
+  if (parsed.filters.country && !involved.includes(parsed.filters.country)) involved.push(parsed.filters.country);
+  const names = await countryNames(ctx.db, involved, lang);
+  const options: FilterOptions = {
+    types: ACTIVITY_TYPES.map((v) => ({ value: v, label: tr.t(`type.${v}`) })),
+    formats: ACTIVITY_FORMATS.map((v) => ({ value: v, label: tr.t(`format.${v}`) })),
+    years: await publishedYears(ctx.db, nowIso),
+    countries: involved.map((c) => ({ value: c, label: names.get(c) ?? c })).sort((a, b) => collator.compare(a.label, b.label)),
+    frameworks: await frameworkTree(ctx.db, lang),
+  };
+  return { parsed, cards, total, pages: Math.max(1, Math.ceil(total / LIST_PAGE_SIZE)), options };
+}
+
+/** Reads the list state carried by an activity link (`?back=`), keeping only known filters. */
+export function parseBackQuery(raw: unknown): Query {
+  const value = single(raw);
+  if (!value) return {};
+  const params = new URLSearchParams(value);
+  const out: Query = {};
+  for (const k of [...FILTER_KEYS, 'page'] as const) {
+    const v = params.get(k);
+    if (v && v.length <= 60 && /^[\w.-]+$/.test(v)) out[k] = v;
+  }
+  return out;
+}
+
+export type ActivityLookup =
+  | { kind: 'found'; row: ActivityRow }
+  | { kind: 'redirect'; slug: string }
+  | { kind: 'missing' };
+
+/** Finds a published activity by slug in a language; a slug from another language redirects to this one's. */
+export async function lookupActivity(ctx: AppContext, lang: string, slug: string, now = new Date()): Promise<ActivityLookup> {
+  if (!/^[a-z0-9-]{1,120}$/.test(slug)) return { kind: 'missing' };
+  const matches = await findPublishedBySlug(ctx.db, slug, now.toISOString());
+  const same = matches.find((m) => m.slugLang === lang);
+  if (same) return { kind: 'found', row: same.row };
+  const other = matches[0];
+  if (!other) return { kind: 'missing' };
+  const own = (await translationsFor(ctx.db, [other.row.id])).find((t) => t.lang === lang);
+  return own ? { kind: 'redirect', slug: own.slug } : { kind: 'found', row: other.row };
+}
+
+/** Everything the activity page shows. */
+export async function activityDetail(ctx: AppContext, row: ActivityRow, lang: string, now = new Date()) {
+  const tr = translator(lang);
+  const translations = await translationsFor(ctx.db, [row.id]);
+  const coChairs = await coChairsOf(ctx.db, row.id);
+  const lookups = await lookupsFor(
+    ctx,
+    [row],
+    lang,
+    coChairs.map((c) => c.country_code).filter((c): c is string => !!c),
+    coChairs.map((c) => c.organisation_id).filter((o): o is number => o !== null),
+  );
+  const themeRows = await themesOf(ctx.db, row.id);
+  const tree = themeRows.length ? await frameworkTree(ctx.db, lang, { includeRetired: true }) : [];
+  const themes = themeRows.map((t) => {
+    const framework = tree.find((f) => f.id === t.framework_id);
+    const node = framework?.themes.find((n) => n.id === t.id);
+    const ancestors: string[] = [];
+    let parent = node?.parentId ?? null;
+    while (parent !== null) {
+      const p = framework?.themes.find((n) => n.id === parent);
+      if (!p) break;
+      ancestors.unshift(p.name);
+      parent = p.parentId;
+    }
+    return { code: t.code, level: t.level, number: t.number, name: node?.name ?? t.code, framework: framework?.shortName ?? '', ancestors };
+  });
+  const documents = await documentsOf(ctx.db, row.id);
+  const relatedRows = await relatedOf(ctx.db, row.id, now.toISOString());
+  const related = await cardsFor(ctx, relatedRows, tr);
+  return { tr, row, translations, coChairs, lookups, themes, documents, related };
+}
+export type ActivityDetail = Awaited<ReturnType<typeof activityDetail>>;

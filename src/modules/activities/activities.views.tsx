@@ -1,0 +1,434 @@
+import type { Translator, MessageKey } from '../../platform/i18n/i18n.js';
+import { isoAtPrecision, type DatePrecision } from '../../platform/i18n/dates.js';
+import { url, type Query } from '../../platform/http/urls.js';
+import type { ActivityCard } from './activities.presenter.js';
+import { dateText, figureText, fileSize, partyName, pickTranslation, placeText } from './activities.presenter.js';
+import type { ActivityListView } from './activities.service.js';
+import type { ActivityDetail } from './activities.service.js';
+import { FILTER_KEYS } from './activities.schemas.js';
+
+/** One activity in a list: title link, date, place, type and status. */
+export function ActivityCardView({ card, tr, headingLevel = 3 }: { card: ActivityCard; tr: Translator; headingLevel?: 2 | 3 }): JSX.Element {
+  const heading = (
+    <a href={card.href} data-testid="activity-link" lang={card.textLang !== tr.lang ? card.textLang : undefined} safe>
+      {card.title}
+    </a>
+  );
+  return (
+    <li class="card" data-testid="activity-card">
+      <p class="meta-line">
+        <span class="tag" safe>
+          {card.typeLabel}
+        </span>{' '}
+        {card.status === 'held' ? '' : <span class={`tag status-${card.status}`} safe>{card.statusLabel}</span>}
+      </p>
+      {headingLevel === 2 ? <h2>{heading}</h2> : <h3>{heading}</h3>}
+      <p class="meta-line">
+        <time datetime={card.dateIso} safe>
+          {card.dateText}
+        </time>
+        {card.place ? <span safe>{` · ${card.place}`}</span> : ''}
+        {card.formatLabel && card.place !== tr.t('activity.online') ? <span safe>{` · ${card.formatLabel}`}</span> : ''}
+      </p>
+      {card.summary ? (
+        <p lang={card.textLang !== tr.lang ? card.textLang : undefined} safe>
+          {card.summary}
+        </p>
+      ) : (
+        ''
+      )}
+    </li>
+  );
+}
+
+function Select({ id, label, hint, value, options, anyLabel }: { id: string; label: string; hint?: string; value: string | undefined; options: { value: string; label: string; group?: string }[]; anyLabel: string }): JSX.Element {
+  const groups: (string | undefined)[] = [...new Set(options.map((o) => o.group))];
+  const renderOption = (o: { value: string; label: string }) => (
+    <option value={o.value} selected={o.value === value} safe>
+      {o.label}
+    </option>
+  );
+  return (
+    <div class="field">
+      <label for={id} safe>
+        {label}
+      </label>
+      {hint ? (
+        <span class="hint" id={`${id}-hint`} safe>
+          {hint}
+        </span>
+      ) : (
+        ''
+      )}
+      <select id={id} name={id} aria-describedby={hint ? `${id}-hint` : undefined}>
+        <option value="" safe>
+          {anyLabel}
+        </option>
+        {groups.map((g) =>
+          g === undefined ? (
+            options.filter((o) => o.group === undefined).map(renderOption)
+          ) : (
+            <optgroup label={g}>{options.filter((o) => o.group === g).map(renderOption)}</optgroup>
+          ),
+        )}
+      </select>
+    </div>
+  );
+}
+
+function pageWindow(page: number, pages: number): number[] {
+  const out = new Set<number>([1, pages]);
+  for (let p = page - 2; p <= page + 2; p++) if (p >= 1 && p <= pages) out.add(p);
+  return [...out].sort((a, b) => a - b);
+}
+
+function Pagination({ tr, page, pages, query }: { tr: Translator; page: number; pages: number; query: Query }): JSX.Element {
+  if (pages <= 1) return <></>;
+  const link = (p: number) => url('activities.list', tr.lang, {}, { ...query, page: p > 1 ? p : undefined });
+  const nums = pageWindow(page, pages);
+  return (
+    <nav aria-label={tr.t('list.pagination')}>
+      <ul class="pagination">
+        {page > 1 && page <= pages ? (
+          <li>
+            <a href={link(page - 1)} rel="prev" data-testid="page-prev" safe>
+              {tr.t('list.previous')}
+            </a>
+          </li>
+        ) : (
+          ''
+        )}
+        {nums.map((p, i) => (
+          <>
+            {i > 0 && p - (nums[i - 1] ?? p) > 1 ? <li aria-hidden="true">…</li> : ''}
+            <li>
+              {p === page ? (
+                <span aria-current="page" aria-label={tr.t('list.pageOf', { page: p, pages })}>
+                  {String(p)}
+                </span>
+              ) : (
+                <a href={link(p)} aria-label={tr.t('list.goToPage', { page: p })}>
+                  {String(p)}
+                </a>
+              )}
+            </li>
+          </>
+        ))}
+        {page < pages ? (
+          <li>
+            <a href={link(page + 1)} rel="next" data-testid="page-next" safe>
+              {tr.t('list.next')}
+            </a>
+          </li>
+        ) : (
+          ''
+        )}
+      </ul>
+    </nav>
+  );
+}
+
+/** The public list of activities with its filters, count, empty state and pagination. */
+export function ActivityListPage({ tr, view }: { tr: Translator; view: ActivityListView }): JSX.Element {
+  const t = tr.t;
+  const { parsed, options } = view;
+  const f = parsed.filters;
+  const themeOptions = options.frameworks.flatMap((fw) =>
+    fw.themes.map((th) => ({
+      value: th.code,
+      label: `${'\u2003'.repeat(th.depth)}${th.number ? `${t(`level.${th.level}` as MessageKey)} ${th.number} – ` : ''}${th.name}`,
+      group: fw.shortName,
+    })),
+  );
+  const hasFilters = FILTER_KEYS.some((k) => f[k] !== undefined);
+  const pastEnd = view.total > 0 && parsed.page > view.pages;
+  return (
+    <>
+      <h1 safe>{t('list.title')}</h1>
+      <p class="lead" safe>
+        {t('list.intro')}
+      </p>
+      {parsed.errors.length ? (
+        <div class="notice" role="alert" data-testid="filter-errors">
+          <p safe>{t('list.invalid')}</p>
+          <ul>
+            {parsed.errors.map((e) => (
+              <li safe>{t(`list.invalid.${e.key}` as MessageKey, { value: e.value })}</li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        ''
+      )}
+      <div class="list-layout">
+        <form class="filters" method="get" action={url('activities.list', tr.lang)} role="search" aria-labelledby="filters-title" data-testid="filters">
+          <h2 id="filters-title" safe>
+            {t('list.filters')}
+          </h2>
+          <Select id="type" label={t('list.filter.type')} value={f.type} options={options.types} anyLabel={t('list.filter.any')} />
+          <Select id="theme" label={t('list.filter.theme')} value={f.theme} options={themeOptions} anyLabel={t('list.filter.any')} />
+          <Select id="year" label={t('list.filter.year')} value={f.year ? String(f.year) : undefined} options={options.years.map((y) => ({ value: String(y), label: String(y) }))} anyLabel={t('list.filter.any')} />
+          <Select id="country" label={t('list.filter.country')} hint={t('list.filter.countryHint')} value={f.country} options={options.countries} anyLabel={t('list.filter.any')} />
+          <Select id="format" label={t('list.filter.format')} value={f.format} options={options.formats} anyLabel={t('list.filter.any')} />
+          <button class="button" type="submit" safe>
+            {t('list.filter.apply')}
+          </button>
+          {hasFilters ? (
+            <p>
+              <a href={url('activities.list', tr.lang)} data-testid="clear-filters" safe>
+                {t('list.filter.clear')}
+              </a>
+            </p>
+          ) : (
+            ''
+          )}
+        </form>
+        <section aria-labelledby="results-count">
+          <p id="results-count" class="result-count" role="status" data-testid="result-count" safe>
+            {t('list.count', { count: view.total })}
+          </p>
+          {view.total === 0 ? (
+            <div class="empty" data-testid="empty-state">
+              <p safe>{t('list.empty')}</p>
+              <p>
+                <span safe>{t('list.emptyHint')}</span>{' '}
+                <a href={url('activities.list', tr.lang)} safe>
+                  {t('list.filter.clear')}
+                </a>
+              </p>
+            </div>
+          ) : pastEnd ? (
+            <div class="empty" data-testid="page-empty">
+              <p safe>{t('list.pageEmpty', { page: parsed.page, last: view.pages })}</p>
+              <p>
+                <a href={url('activities.list', tr.lang, {}, parsed.query)} safe>
+                  {t('list.pageBack')}
+                </a>
+              </p>
+            </div>
+          ) : (
+            <ul class="cards">
+              {view.cards.map((card) => (
+                <ActivityCardView card={card} tr={tr} headingLevel={2} />
+              ))}
+            </ul>
+          )}
+          <Pagination tr={tr} page={parsed.page} pages={view.pages} query={parsed.query} />
+        </section>
+      </div>
+    </>
+  );
+}
+
+/** schema.org Event for an activity, for search engines and citation tools. */
+export function activityJsonLd(d: ActivityDetail, pageUrl: string): Record<string, unknown> {
+  const { row, tr, lookups } = d;
+  const text = pickTranslation(d.translations, tr.lang, 'en');
+  const precision = row.date_precision as DatePrecision;
+  const country = row.country_code ? lookups.countries.get(row.country_code) : undefined;
+  const physical = {
+    '@type': 'Place',
+    name: [text?.venue, text?.city].filter(Boolean).join(', ') || country || undefined,
+    address: { '@type': 'PostalAddress', addressLocality: text?.city ?? undefined, addressCountry: row.country_code ?? undefined },
+  };
+  const virtual = { '@type': 'VirtualLocation', url: pageUrl };
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'Event',
+    name: text?.title,
+    description: text?.summary || undefined,
+    url: pageUrl,
+    inLanguage: text?.lang,
+    startDate: isoAtPrecision(row.start_date, precision),
+    endDate: row.end_date ? isoAtPrecision(row.end_date, precision) : undefined,
+    eventStatus: `https://schema.org/${row.status === 'cancelled' ? 'EventCancelled' : row.status === 'postponed' ? 'EventPostponed' : 'EventScheduled'}`,
+    eventAttendanceMode: `https://schema.org/${row.format === 'virtual' ? 'OnlineEventAttendanceMode' : row.format === 'hybrid' ? 'MixedEventAttendanceMode' : 'OfflineEventAttendanceMode'}`,
+    location: row.format === 'virtual' ? virtual : row.format === 'hybrid' ? [physical, virtual] : physical,
+    organizer: { '@type': 'Organization', name: tr.t('site.name') },
+  };
+}
+
+/** The public page of one activity: every part of the founding page, in the reader's language. */
+export function ActivityPage({ d, backHref }: { d: ActivityDetail; backHref: string }): JSX.Element {
+  const { tr, row, lookups } = d;
+  const t = tr.t;
+  const text = pickTranslation(d.translations, tr.lang, 'en');
+  const textLang = text?.lang ?? tr.lang;
+  const foreign = textLang !== tr.lang;
+  const place = placeText(row, text, lookups, t);
+  const host = row.host_country_code || row.host_organisation_id !== null ? partyName({ country_code: row.host_country_code, organisation_id: row.host_organisation_id }, lookups) : '';
+  const coChairs = d.coChairs.map((c) => partyName(c, lookups)).filter(Boolean);
+  const figures = [
+    figureText(tr, 'figure.participants', row.participants, row.participants_qualifier),
+    figureText(tr, 'figure.countries', row.countries_count, row.countries_qualifier),
+    figureText(tr, 'figure.organisations', row.organisations_count, row.organisations_qualifier),
+  ].filter((f): f is string => !!f);
+  const safeNarrative = text?.narrative_html ?? '';
+  return (
+    <article data-testid="activity">
+      <a class="back" href={backHref} data-testid="back-link" safe>
+        {t('activity.back')}
+      </a>
+      <h1 lang={foreign ? textLang : undefined} safe>
+        {text?.title ?? ''}
+      </h1>
+      {foreign ? (
+        <p class="notice" safe>
+          {t('activity.notTranslated', { language: t(`lang.${textLang}` as MessageKey) })}
+        </p>
+      ) : (
+        ''
+      )}
+      {text?.summary ? (
+        <p class="summary" lang={foreign ? textLang : undefined} safe>
+          {text.summary}
+        </p>
+      ) : (
+        ''
+      )}
+      <dl class="facts" data-testid="facts">
+        <dt safe>{t('activity.date')}</dt>
+        <dd>
+          <time datetime={isoAtPrecision(row.start_date, row.date_precision as DatePrecision)} data-testid="activity-date" safe>
+            {dateText(row, tr.lang)}
+          </time>
+        </dd>
+        {place ? (
+          <>
+            <dt safe>{t('activity.place')}</dt>
+            <dd data-testid="activity-place">
+              <span safe>{place}</span>
+              {text?.venue ? <span safe>{` (${text.venue})`}</span> : ''}
+            </dd>
+          </>
+        ) : (
+          ''
+        )}
+        <dt safe>{t('activity.format')}</dt>
+        <dd safe>{t(`format.${row.format}` as MessageKey)}</dd>
+        <dt safe>{t('activity.type')}</dt>
+        <dd safe>{t(`type.${row.type}` as MessageKey)}</dd>
+        <dt safe>{t('activity.status')}</dt>
+        <dd safe>{t(`status.${row.status}` as MessageKey)}</dd>
+        {host ? (
+          <>
+            <dt safe>{t('activity.host')}</dt>
+            <dd safe>{host}</dd>
+          </>
+        ) : (
+          ''
+        )}
+        {coChairs.length ? (
+          <>
+            <dt safe>{t('activity.coChairs')}</dt>
+            <dd data-testid="co-chairs" safe>
+              {coChairs.join(', ')}
+            </dd>
+          </>
+        ) : (
+          ''
+        )}
+        {d.themes.length ? (
+          <>
+            <dt safe>{t('activity.themes')}</dt>
+            <dd data-testid="themes">
+              <ul>
+                {d.themes.map((th) => (
+                  <li>
+                    <a href={url('activities.list', tr.lang, {}, { theme: th.code })} safe>
+                      {`${th.number ? `${t(`level.${th.level}` as MessageKey)} ${th.number}: ` : ''}${th.name}`}
+                    </a>{' '}
+                    <span class="muted" safe>{`(${th.framework})`}</span>
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        ) : (
+          ''
+        )}
+        {figures.length ? (
+          <>
+            <dt safe>{t('activity.participation')}</dt>
+            <dd data-testid="figures" safe>
+              {figures.join(', ')}
+            </dd>
+          </>
+        ) : (
+          ''
+        )}
+      </dl>
+      {safeNarrative ? (
+        <div class="narrative" lang={foreign ? textLang : undefined} data-testid="narrative">
+          {safeNarrative}
+        </div>
+      ) : (
+        ''
+      )}
+      <section aria-labelledby="documents-title">
+        <h2 id="documents-title" safe>
+          {t('activity.documents')}
+        </h2>
+        {d.documents.length ? (
+          <ol class="documents" data-testid="documents">
+            {d.documents.map((doc) => {
+              const title = doc.titles[tr.lang] ?? Object.values(doc.titles)[0] ?? t(`doctype.${doc.type}` as MessageKey);
+              const details = [t(`doctype.${doc.type}` as MessageKey), t(`lang.${doc.lang}` as MessageKey), doc.size_bytes ? fileSize(doc.size_bytes, tr.lang) : null].filter(Boolean).join(' · ');
+              return (
+                <li data-testid="document">
+                  {doc.url ? (
+                    <a href={doc.url} hreflang={doc.lang === 'mul' ? undefined : doc.lang} safe>
+                      {title}
+                    </a>
+                  ) : (
+                    <span safe>{title}</span>
+                  )}{' '}
+                  <span class="doc-meta" safe>
+                    {`(${details}${doc.url ? '' : ` · ${t('activity.documentUnavailable')}`})`}
+                  </span>
+                </li>
+              );
+            })}
+          </ol>
+        ) : (
+          <p class="muted" safe>
+            {t('activity.documentsNone')}
+          </p>
+        )}
+      </section>
+      {row.gallery_url ? (
+        <section aria-labelledby="photos-title">
+          <h2 id="photos-title" safe>
+            {t('activity.photos')}
+          </h2>
+          <p>
+            <a href={row.gallery_url} rel="noopener" safe>
+              {t('activity.photosLink')}
+            </a>
+          </p>
+        </section>
+      ) : (
+        ''
+      )}
+      {d.related.length ? (
+        <section aria-labelledby="related-title">
+          <h2 id="related-title" safe>
+            {t('activity.related')}
+          </h2>
+          <ul class="cards" data-testid="related">
+            {d.related.map((card) => (
+              <ActivityCardView card={card} tr={tr} />
+            ))}
+          </ul>
+        </section>
+      ) : (
+        ''
+      )}
+      <p>
+        <a class="back" href={backHref} safe>
+          {t('activity.back')}
+        </a>
+      </p>
+    </article>
+  );
+}

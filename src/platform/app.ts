@@ -1,0 +1,127 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { loadAssets } from './assets.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import type { Db } from './db/database.js';
+import { readContentVersion } from './db/site-state.js';
+import { PageCache, preparePage } from './http/page-cache.js';
+import { sendPrepared } from './http/negotiate.js';
+import { NO_STORE, PUBLIC_CACHE_CONTROL, SECURITY_HEADERS } from './http/security.js';
+import { hasCatalogue, translator } from './i18n/i18n.js';
+import { ErrorPage, type ErrorKind } from './views/error-page.js';
+import { registerHealthRoutes } from '../modules/health/health.routes.js';
+import { registerHomeRoutes } from '../modules/home/home.routes.js';
+import { registerActivityRoutes } from '../modules/activities/activities.routes.js';
+
+/** Longest request target we accept; longer ones get a clear 414 page instead of reaching a handler. */
+export const MAX_URL_LENGTH = 2048;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    diwan: AppContext;
+  }
+}
+
+/** The language of a request from its path prefix, or the default language. */
+export function languageOf(config: Config, requestUrl: string): string {
+  const first = requestUrl.split(/[/?#]/)[1] ?? '';
+  return config.languages.includes(first) && hasCatalogue(first) ? first : config.defaultLanguage;
+}
+
+/** Sends a rendered HTML page; public 200 pages are compressed once and kept in the page cache. */
+export function sendHtml(request: FastifyRequest, reply: FastifyReply, html: string, options: { status?: number; lang: string; cacheable?: boolean }): FastifyReply {
+  const { cache } = request.server.diwan;
+  const status = options.status ?? 200;
+  const cacheable = options.cacheable !== false && status === 200;
+  const page = preparePage(html, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-language': options.lang,
+    'cache-control': cacheable ? PUBLIC_CACHE_CONTROL : NO_STORE,
+  });
+  if (cacheable && request.method === 'GET') cache.set(request.url, page);
+  return sendPrepared(request, reply, page, status);
+}
+
+/** Renders an error page in the request's language. */
+export async function sendError(request: FastifyRequest, reply: FastifyReply, kind: ErrorKind, status: number): Promise<FastifyReply> {
+  const { config, assets, baseUrl } = request.server.diwan;
+  const lang = languageOf(config, request.url);
+  const html = await ErrorPage({ tr: translator(lang), kind, stylesheet: assets.stylesheet, baseUrl, path: request.url.split('?')[0] ?? '/', languages: config.languages });
+  return sendHtml(request, reply, html, { status, lang, cacheable: false });
+}
+
+export interface BuildAppOptions {
+  config: Config;
+  db: Db;
+}
+
+/** Builds the Fastify application: plugins and modules in a visible order, then error handling. */
+export async function buildApp({ config, db }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-forwarded-for"]'] },
+    routerOptions: { maxParamLength: 300 },
+    bodyLimit: 1024 * 1024,
+  });
+
+  const cache = new PageCache(config.pageCacheEntries);
+  cache.observeVersion(await readContentVersion(db));
+  const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  app.decorate('diwan', { config, db, cache, assets: loadAssets(), baseUrl } satisfies AppContext);
+
+  // Other instances (or the command line) may change content: follow the shared content version.
+  if (config.contentPollMs > 0) {
+    const timer = setInterval(() => {
+      readContentVersion(db).then(
+        (v) => cache.observeVersion(v),
+        (err: unknown) => app.log.warn({ err }, 'content version poll failed'),
+      );
+    }, config.contentPollMs);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.headers(SECURITY_HEADERS);
+    if (request.url.length > MAX_URL_LENGTH) return sendError(request, reply, 'tooLong', 414);
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      const asset = app.diwan.assets.files.get(request.url);
+      if (asset) return sendPrepared(request, reply, asset);
+      const hit = cache.get(request.url);
+      if (hit) return sendPrepared(request, reply, hit);
+    }
+    return undefined;
+  });
+
+  registerHealthRoutes(app);
+  registerHomeRoutes(app);
+  registerActivityRoutes(app);
+
+  app.get('/', async (request, reply) => {
+    const accept = String(request.headers['accept-language'] ?? '');
+    const preferred = accept
+      .split(',')
+      .map((p) => p.trim().slice(0, 2).toLowerCase())
+      .find((l) => config.languages.includes(l));
+    reply.header('vary', 'Accept-Language').header('cache-control', NO_STORE);
+    return reply.redirect(`/${preferred ?? config.defaultLanguage}/`, 302);
+  });
+  for (const lang of config.languages) {
+    app.get(`/${lang}`, async (_request, reply) => reply.redirect(`/${lang}/`, 301));
+  }
+
+  app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 'notFound', 404));
+  app.setErrorHandler(async (error: { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+      return sendError(request, reply, 'server', 500);
+    }
+    request.log.info({ code: error.code, status }, 'request refused');
+    return sendError(request, reply, status === 404 ? 'notFound' : status === 414 ? 'tooLong' : 'badRequest', status);
+  });
+
+  return app;
+}

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Languages the interface is translated into; content may exist in any configured subset. */
+export const SUPPORTED_UI_LANGUAGES = ['en', 'fr'] as const;
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  LANGUAGES: z
+    .string()
+    .default('en,fr')
+    .transform((s) => s.split(',').map((l) => l.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z]{2}$/, 'each language is a two-letter code such as en')).min(1)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  PUBLIC_URL: z.string().url('PUBLIC_URL must be an absolute URL such as https://diwan.example.org').optional(),
+  PAGE_CACHE_ENTRIES: z.coerce.number().int().min(0).default(2000),
+  CONTENT_POLL_MS: z.coerce.number().int().min(0).default(1000),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string;
+  dialect: 'sqlite' | 'postgres';
+  languages: string[];
+  defaultLanguage: string;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  seedDemo: 'auto' | 'never';
+  publicUrl: string | undefined;
+  pageCacheEntries: number;
+  contentPollMs: number;
+};
+
+/** Thrown when the environment is invalid; its message lists every problem for the operator. */
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; the only place that touches process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const unsupported = e.LANGUAGES.filter((l) => !(SUPPORTED_UI_LANGUAGES as readonly string[]).includes(l));
+  if (unsupported.length) {
+    throw new ConfigError(
+      `Invalid configuration:\n  LANGUAGES: no interface catalogue for ${unsupported.join(', ')} (available: ${SUPPORTED_UI_LANGUAGES.join(', ')})`,
+    );
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  const databaseUrl = e.DATABASE_URL ?? `sqlite:${path.join(dataDir, 'diwan.sqlite')}`;
+  let dialect: Config['dialect'];
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) dialect = 'postgres';
+  else if (databaseUrl.startsWith('sqlite:')) dialect = 'sqlite';
+  else throw new ConfigError('Invalid configuration:\n  DATABASE_URL: use sqlite:/path/to/file.sqlite or postgres://user:password@host:5432/database');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl,
+    dialect,
+    languages: e.LANGUAGES,
+    defaultLanguage: e.LANGUAGES[0]!,
+    logLevel: e.LOG_LEVEL,
+    seedDemo: e.SEED_DEMO,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    pageCacheEntries: e.PAGE_CACHE_ENTRIES,
+    contentPollMs: e.CONTENT_POLL_MS,
+    ...overrides,
+  };
+}

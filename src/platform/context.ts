@@ -1,0 +1,14 @@
+import type { Assets } from './assets.js';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import type { PageCache } from './http/page-cache.js';
+
+/** What every module's routes need: configuration, the database, the page cache and the assets. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  cache: PageCache;
+  assets: Assets;
+  /** Absolute base URL (scheme and host, no trailing slash) used in canonical and Open Graph links. */
+  baseUrl: string;
+}

@@ -1,0 +1,36 @@
+/** Named public routes; handlers and views build addresses by name, never by hand. */
+const ROUTES = {
+  home: '/:lang/',
+  'activities.list': '/:lang/activities',
+  'activities.show': '/:lang/activities/:slug',
+} as const;
+
+export type RouteName = keyof typeof ROUTES;
+export type Query = Record<string, string | number | undefined | null>;
+
+/** The Fastify path pattern of a named route. */
+export function routePattern(name: RouteName): string {
+  return ROUTES[name];
+}
+
+/** Serialises a query, dropping empty values, in the order given (stable URLs make good cache keys). */
+export function queryString(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue;
+    params.append(k, String(v));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Builds the address of a named route in a language. */
+export function url(name: RouteName, lang: string, params: Record<string, string> = {}, query?: Query): string {
+  const path = ROUTES[name].replace(/:([a-z]+)/g, (_, key: string) => {
+    const value = key === 'lang' ? lang : params[key];
+    if (value === undefined) throw new Error(`Missing parameter ${key} for route ${name}`);
+    return encodeURIComponent(value);
+  });
+  return path + queryString(query);
+}

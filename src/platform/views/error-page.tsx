@@ -1,0 +1,27 @@
+import type { Translator } from '../i18n/i18n.js';
+import type { MessageKey } from '../i18n/messages.en.js';
+import { url } from '../http/urls.js';
+import { Layout } from './layout.js';
+
+export type ErrorKind = 'notFound' | 'server' | 'tooLong' | 'badRequest';
+
+/** An error page in the visitor's language, with ways forward and no internals. */
+export function ErrorPage({ tr, kind, stylesheet, baseUrl, path, languages }: { tr: Translator; kind: ErrorKind; stylesheet: string; baseUrl: string; path: string; languages: string[] }): JSX.Element {
+  const t = tr.t;
+  const title = t(`error.${kind}.title` as MessageKey);
+  const alternates = Object.fromEntries(languages.map((l) => [l, url('home', l)]));
+  return (
+    <Layout tr={tr} stylesheet={stylesheet} meta={{ title, baseUrl, path, alternates, noindex: true }}>
+      <h1 data-testid="error-title">{title}</h1>
+      <p>{t(`error.${kind}.body` as MessageKey)}</p>
+      <ul>
+        <li>
+          <a href={url('home', tr.lang)}>{t('error.notFound.home')}</a>
+        </li>
+        <li>
+          <a href={url('activities.list', tr.lang)}>{t('error.notFound.activities')}</a>
+        </li>
+      </ul>
+    </Layout>
+  );
+}
