@@ -48,6 +48,14 @@ function Select({ id, label, hint, value, options, anyLabel }: { id: string; lab
       {o.label}
     </option>
   );
+  const safeUngrouped = options.filter((o) => o.group === undefined).map(renderOption);
+  const safeOptionList = groups.map((g) =>
+          g === undefined ? (
+            safeUngrouped
+          ) : (
+            <optgroup label={g}>{options.filter((o) => o.group === g).map(renderOption)}</optgroup>
+          ),
+        );
   return (
     <div class="field">
       <label for={id} safe>
@@ -64,13 +72,7 @@ function Select({ id, label, hint, value, options, anyLabel }: { id: string; lab
         <option value="" safe>
           {anyLabel}
         </option>
-        {groups.map((g) =>
-          g === undefined ? (
-            options.filter((o) => o.group === undefined).map(renderOption)
-          ) : (
-            <optgroup label={g}>{options.filter((o) => o.group === g).map(renderOption)}</optgroup>
-          ),
-        )}
+        {safeOptionList}
       </select>
     </div>
   );
@@ -103,11 +105,11 @@ function Pagination({ tr, page, pages, query }: { tr: Translator; page: number; 
             {i > 0 && p - (nums[i - 1] ?? p) > 1 ? <li aria-hidden="true">…</li> : ''}
             <li>
               {p === page ? (
-                <span aria-current="page" aria-label={tr.t('list.pageOf', { page: p, pages })}>
+                <span aria-current="page" aria-label={tr.t('list.pageOf', { page: p, pages })} safe>
                   {String(p)}
                 </span>
               ) : (
-                <a href={link(p)} aria-label={tr.t('list.goToPage', { page: p })}>
+                <a href={link(p)} aria-label={tr.t('list.goToPage', { page: p })} safe>
                   {String(p)}
                 </a>
               )}

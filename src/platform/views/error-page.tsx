@@ -12,14 +12,14 @@ export function ErrorPage({ tr, kind, stylesheet, baseUrl, path, languages }: { 
   const alternates = Object.fromEntries(languages.map((l) => [l, url('home', l)]));
   return (
     <Layout tr={tr} stylesheet={stylesheet} meta={{ title, baseUrl, path, alternates, noindex: true }}>
-      <h1 data-testid="error-title">{title}</h1>
-      <p>{t(`error.${kind}.body` as MessageKey)}</p>
+      <h1 data-testid="error-title" safe>{title}</h1>
+      <p safe>{t(`error.${kind}.body` as MessageKey)}</p>
       <ul>
         <li>
-          <a href={url('home', tr.lang)}>{t('error.notFound.home')}</a>
+          <a href={url('home', tr.lang)} safe>{t('error.notFound.home')}</a>
         </li>
         <li>
-          <a href={url('activities.list', tr.lang)}>{t('error.notFound.activities')}</a>
+          <a href={url('activities.list', tr.lang)} safe>{t('error.notFound.activities')}</a>
         </li>
       </ul>
     </Layout>

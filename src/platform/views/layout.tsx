@@ -62,20 +62,20 @@ export function Layout({ tr, meta, stylesheet, current, children }: PropsWithChi
           {safeJsonLd ? <script type="application/ld+json">{safeJsonLd}</script> : ''}
         </head>
         <body>
-          <a class="skip" href="#main">
+          <a class="skip" href="#main" safe>
             {t('nav.skip')}
           </a>
           <header class="site-header">
             <div class="wrap header-row">
               <a class="brand" href={url('home', tr.lang)}>
-                <span class="brand-name">{t('site.name')}</span>
-                <span class="brand-tagline">{t('site.tagline')}</span>
+                <span class="brand-name" safe>{t('site.name')}</span>
+                <span class="brand-tagline" safe>{t('site.tagline')}</span>
               </a>
               {others.length ? (
                 <ul class="lang-switch" aria-label={t('nav.language')}>
                   {others.map(([lang, path]) => (
                     <li>
-                      <a href={path} hreflang={lang} lang={lang} data-testid={`lang-${lang}`}>
+                      <a href={path} hreflang={lang} lang={lang} data-testid={`lang-${lang}`} safe>
                         {AUTONYMS[lang] ?? lang}
                       </a>
                     </li>
@@ -88,12 +88,12 @@ export function Layout({ tr, meta, stylesheet, current, children }: PropsWithChi
             <nav class="wrap main-nav" aria-label={t('nav.main')}>
               <ul>
                 <li>
-                  <a href={url('home', tr.lang)} aria-current={current === 'home' ? 'page' : undefined}>
+                  <a href={url('home', tr.lang)} aria-current={current === 'home' ? 'page' : undefined} safe>
                     {t('nav.home')}
                   </a>
                 </li>
                 <li>
-                  <a href={url('activities.list', tr.lang)} aria-current={current === 'activities' ? 'page' : undefined}>
+                  <a href={url('activities.list', tr.lang)} aria-current={current === 'activities' ? 'page' : undefined} safe>
                     {t('nav.activities')}
                   </a>
                 </li>
@@ -105,8 +105,8 @@ export function Layout({ tr, meta, stylesheet, current, children }: PropsWithChi
           </main>
           <footer class="site-footer">
             <div class="wrap">
-              <p>{t('footer.about')}</p>
-              <p class="muted">{t('site.poweredBy')}</p>
+              <p safe>{t('footer.about')}</p>
+              <p class="muted" safe>{t('site.poweredBy')}</p>
             </div>
           </footer>
         </body>

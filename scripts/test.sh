@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs Diwan's test suites with Node's test runner (Node 20 does not expand globs, so we list files).
+#   all      every suite: unit and HTTP tests on SQLite and PostgreSQL, then browser tests (default)
+#   unit     unit and HTTP tests on SQLite only
+#   pg       unit and HTTP tests on PostgreSQL only (fails when PostgreSQL is unreachable)
+#   browser  browser tests in Debian's Chromium, with axe-core checks
+# Under CI=true every suite must run: an unreachable PostgreSQL or a missing Chromium fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-all}"
+
+node_files=$(find src test -name '*.test.ts' -o -name '*.test.tsx' | grep -v '\.browser\.test\.' | sort)
+browser_files=$(find e2e -name '*.browser.test.ts' 2>/dev/null | sort)
+
+chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+need_browser() {
+  if [ ! -x "$chromium_path" ]; then
+    echo "Chromium not found at $chromium_path: install it with 'apt-get install -y chromium' (see README)." >&2
+    exit 1
+  fi
+}
+
+run() { node --import tsx --test --test-reporter=spec "$@"; }
+
+case "$mode" in
+  all)
+    need_browser
+    # One runner for every file, so one summary closes the run.
+    run $node_files $browser_files
+    ;;
+  unit)
+    DIWAN_TEST_DIALECTS=sqlite run $node_files
+    ;;
+  pg)
+    DIWAN_TEST_DIALECTS=postgres DIWAN_REQUIRE_PG=1 run $node_files
+    ;;
+  browser)
+    need_browser
+    run $browser_files
+    ;;
+  *)
+    echo "usage: scripts/test.sh [all|unit|pg|browser]" >&2
+    exit 64
+    ;;
+esac
