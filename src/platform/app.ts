@@ -3,7 +3,7 @@ import { loadAssets } from './assets.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import type { Db } from './db/database.js';
-import { readContentVersion } from './db/site-state.js';
+import { contentEvents, readContentVersion } from './db/site-state.js';
 import { PageCache, preparePage } from './http/page-cache.js';
 import { sendPrepared } from './http/negotiate.js';
 import { NO_STORE, PUBLIC_CACHE_CONTROL, SECURITY_HEADERS } from './http/security.js';
@@ -62,7 +62,13 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
       config.logLevel === 'silent'
         ? false
         : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-forwarded-for"]'] },
-    routerOptions: { maxParamLength: 300 },
+    // Path parameters may be as long as a whole address: over-long addresses get the 414 page below,
+    // and a slug that is merely long gets the 404 page from its handler.
+    routerOptions: { maxParamLength: MAX_URL_LENGTH },
+    frameworkErrors: (error, request, reply) => {
+      request.log.info({ code: error.code }, 'malformed request');
+      void sendError(request, reply, 'badRequest', 400);
+    },
     bodyLimit: 1024 * 1024,
   });
 
@@ -71,6 +77,11 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
   const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   app.decorate('diwan', { config, db, cache, assets: loadAssets(), baseUrl } satisfies AppContext);
 
+  const onChange = (version: string) => cache.observeVersion(version);
+  contentEvents.on('changed', onChange);
+  app.addHook('onClose', async () => {
+    contentEvents.off('changed', onChange);
+  });
   // Other instances (or the command line) may change content: follow the shared content version.
   if (config.contentPollMs > 0) {
     const timer = setInterval(() => {

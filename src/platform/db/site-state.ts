@@ -1,4 +1,8 @@
+import { EventEmitter } from 'node:events';
 import type { Db } from './database.js';
+
+/** Tells this process's page caches at once that content changed (other instances poll the version). */
+export const contentEvents = new EventEmitter<{ changed: [version: string] }>();
 
 const CONTENT_VERSION = 'content_version';
 
@@ -16,5 +20,6 @@ export async function bumpContentVersion(db: Db): Promise<string> {
     .values({ key: CONTENT_VERSION, value: next })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: next }))
     .execute();
+  contentEvents.emit('changed', next);
   return next;
 }

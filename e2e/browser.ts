@@ -1,0 +1,85 @@
+/**
+ * Shared machinery of the browser tests: the app started in-process on a free port, Debian's Chromium
+ * driven by playwright-core, and an axe-core check whose failure message lists every violation.
+ */
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { createTestApp, type TestApp } from '../test/helpers/app.js';
+
+/** Launch arguments for Debian's Chromium on these machines (see /work/shared/STACK.md). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The WCAG levels every public page must meet. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** Starts Chromium; `chromium.launch` gives it a fresh temporary profile that is removed on close. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+    timeout: 30_000,
+  });
+}
+
+export interface RunningApp {
+  test: TestApp;
+  /** Origin of the running app, e.g. http://127.0.0.1:41234 */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** The app on a SQLite database with reference and demo data, listening on a free local port. */
+export async function startApp(): Promise<RunningApp> {
+  const t = await createTestApp('sqlite');
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.server.address() as AddressInfo | string | null;
+  if (!address || typeof address === 'string') throw new Error(`unexpected server address: ${String(address)}`);
+  return { test: t, origin: `http://127.0.0.1:${address.port}`, close: () => t.close() };
+}
+
+/** A fresh browser context (own cookies and cache) whose pages resolve relative URLs against the app. */
+export function newContext(browser: Browser, origin: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: origin, locale: 'en-GB', ...options });
+}
+
+/** Runs a callback with a fresh context and closes the context whatever happens. */
+export async function withContext<T>(browser: Browser, origin: string, fn: (context: BrowserContext) => Promise<T>, options: BrowserContextOptions = {}): Promise<T> {
+  const context = await newContext(browser, origin, options);
+  try {
+    return await fn(context);
+  } finally {
+    await context.close();
+  }
+}
+
+type AxeResults = Awaited<ReturnType<AxeBuilder['analyze']>>;
+
+/** A readable list of axe violations: rule, impact, help, and each failing node's target and summary. */
+export function formatViolations(violations: AxeResults['violations']): string {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes.map((n) => `    - ${JSON.stringify(n.target)}${n.failureSummary ? `\n      ${n.failureSummary.replace(/\n/g, '\n      ')}` : ''}`).join('\n');
+      return `  * ${v.id} (${v.impact ?? 'n/a'}): ${v.help}\n    ${v.helpUrl}\n${nodes}`;
+    })
+    .join('\n');
+}
+
+/** Runs axe-core on the page as it is now and fails with every violation spelled out. */
+export async function assertNoAxeViolations(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  // A run that checked nothing would pass vacuously: make sure axe really looked at the page.
+  assert.ok(results.passes.length > 0, `${label}: axe reported no passing rule, so it did not analyse the page`);
+  assert.equal(results.violations.length, 0, `${label} (${page.url()}) has ${results.violations.length} axe violation(s):\n${formatViolations(results.violations)}`);
+}
