@@ -50,7 +50,7 @@ export function translator(lang: string): Translator {
         fmt = new IntlMessageFormat(message, locale);
         formatCache.set(cacheKey, fmt);
       }
-      return String(fmt.format(values)).replace(/\s+/g, ' ').trim();
+      return String(fmt.format(values)).replace(/ {2,}/g, ' ').trim();
     },
     number: (n) => numberFormat.format(n),
   };

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './config.js';
+
+test('defaults: port 3000 on 127.0.0.1, SQLite under ./data, English and French', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 3000);
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.dialect, 'sqlite');
+  assert.equal(c.dataDir, path.resolve('./data'));
+  assert.equal(c.databaseUrl, `sqlite:${path.resolve('./data/diwan.sqlite')}`);
+  assert.deepEqual(c.languages, ['en', 'fr']);
+  assert.equal(c.defaultLanguage, 'en');
+});
+
+test('a postgres URL selects PostgreSQL', () => {
+  assert.equal(loadConfig({ DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/d' }).dialect, 'postgres');
+  assert.equal(loadConfig({ DATABASE_URL: 'postgresql://u:p@db/d' }).dialect, 'postgres');
+});
+
+test('invalid values are all reported, by name, with a clear message', () => {
+  assert.throws(
+    () => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' }),
+    (err: unknown) => err instanceof ConfigError && /PORT/.test(err.message) && /LOG_LEVEL/.test(err.message),
+  );
+  assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL: use sqlite:/);
+  assert.throws(() => loadConfig({ LANGUAGES: 'en,de' }), /no interface catalogue for de/);
+  assert.throws(() => loadConfig({ PUBLIC_URL: 'not a url' }), /PUBLIC_URL must be an absolute URL/);
+});
+
+test('languages are configuration: French first makes French the default', () => {
+  const c = loadConfig({ LANGUAGES: 'fr, en' });
+  assert.deepEqual(c.languages, ['fr', 'en']);
+  assert.equal(c.defaultLanguage, 'fr');
+});

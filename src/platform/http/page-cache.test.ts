@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { pickEncoding } from './negotiate.js';
+import { PageCache, preparePage } from './page-cache.js';
+
+test('a prepared page holds the same bytes in every encoding, with a strong ETag', () => {
+  const body = '<p>Réunion thématique</p>'.repeat(50);
+  const page = preparePage(body, { 'content-type': 'text/html' });
+  assert.equal(gunzipSync(page.gzip).toString(), body);
+  assert.equal(brotliDecompressSync(page.br).toString(), body);
+  assert.ok(page.gzip.length < page.raw.length);
+  assert.match(page.etag, /^"[\w-]{22}"$/);
+  assert.equal(preparePage(body, {}).etag, page.etag);
+  assert.notEqual(preparePage(`${body}.`, {}).etag, page.etag);
+});
+
+test('the cache evicts the least recently used page and empties when the content version moves', () => {
+  const cache = new PageCache(2);
+  const p = preparePage('x', {});
+  cache.set('/a', p);
+  cache.set('/b', p);
+  assert.ok(cache.get('/a'));
+  cache.set('/c', p);
+  assert.equal(cache.get('/b'), undefined, 'b was least recently used');
+  assert.ok(cache.get('/a'));
+  cache.observeVersion('v1');
+  assert.equal(cache.size, 0);
+  cache.set('/a', p);
+  cache.observeVersion('v1');
+  assert.equal(cache.size, 1, 'same version keeps pages');
+  assert.equal(new PageCache(0).size, 0);
+});
+
+test('encoding negotiation prefers brotli, honours q=0 and falls back to identity', () => {
+  assert.equal(pickEncoding('gzip, deflate, br'), 'br');
+  assert.equal(pickEncoding('gzip'), 'gzip');
+  assert.equal(pickEncoding('br;q=0, gzip'), 'gzip');
+  assert.equal(pickEncoding('identity'), null);
+  assert.equal(pickEncoding(undefined), null);
+});
