@@ -11,6 +11,8 @@
  * Environment (all optional):
  *   BENCH_DURATION     seconds per measurement (default 10)
  *   BENCH_CONNECTIONS  concurrent connections (default 50)
+ *   BENCH_WARMUP       seconds of unmeasured load on each server before its measurement, so both
+ *                      are measured with their code already optimised by the JIT (default 2; 0 = none)
  *   BENCH_LOAD_TOOL    auto (default: wrk, else autocannon) | wrk | autocannon
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,6 +56,7 @@ class BenchError extends Error {}
 const children = new Children();
 let tempDir: string | undefined;
 let cleaning: Promise<void> | undefined;
+let interrupted = false;
 
 function removeTempDir(): void {
   if (!tempDir) return;
@@ -72,6 +75,7 @@ function cleanup(): Promise<void> {
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(sig, () => {
+    interrupted = true;
     console.error(`\n${sig} received: stopping child processes`);
     void cleanup().finally(() => process.exit(130));
   });
@@ -213,6 +217,7 @@ interface Measured {
 async function main(): Promise<void> {
   const durationSeconds = positiveInt('BENCH_DURATION', 10, 1);
   const connections = positiveInt('BENCH_CONNECTIONS', 50, THREADS);
+  const warmupSeconds = positiveInt('BENCH_WARMUP', 2, 0);
   const toolChoice = (process.env.BENCH_LOAD_TOOL ?? 'auto').trim() || 'auto';
   if (!['auto', 'wrk', 'autocannon'].includes(toolChoice)) throw new BenchError(`BENCH_LOAD_TOOL must be auto, wrk or autocannon (got "${toolChoice}")`);
 
@@ -234,6 +239,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(`  load:        ${connections} connections, ${THREADS} threads, ${durationSeconds} s per measurement, header Accept-Encoding: gzip`);
+  console.log(`  warm-up:     one request per page, then ${warmupSeconds ? `${warmupSeconds} s of unmeasured load on each server before its measurement` : 'no warm-up load (BENCH_WARMUP=0)'}`);
   console.log('  note:        load generator and servers share the same cores; compare the ratio, not absolute figures');
 
   tempDir = mkdtempSync(path.join(os.tmpdir(), 'diwan-bench-'));
@@ -267,14 +273,18 @@ async function main(): Promise<void> {
   const measured: Measured[] = [];
   for (const t of TARGETS) {
     const page = pages.get(t.path)!;
-    const settings = (p: number): LoadSettings => ({
+    const settings = (p: number, seconds: number): LoadSettings => ({
       url: `http://${HOST}:${p}${t.path}`,
-      durationSeconds,
+      durationSeconds: seconds,
       connections,
       threads: THREADS,
       headers: { 'Accept-Encoding': 'gzip' },
     });
-    const load = (p: number) => (wrk ? runWrk(wrk, settings(p), run) : runAutocannon(settings(p), run));
+    const loadFor = (p: number, seconds: number) => (wrk ? runWrk(wrk, settings(p, seconds), run) : runAutocannon(settings(p, seconds), run));
+    const load = async (p: number) => {
+      if (warmupSeconds > 0) await loadFor(p, warmupSeconds);
+      return loadFor(p, durationSeconds);
+    };
 
     console.log(`\nMeasuring ${t.name}: app ...`);
     const appResult = await load(port);
@@ -316,7 +326,7 @@ async function main(): Promise<void> {
   }
   console.log(`\nResults (${measured[0]?.app.tool ?? 'n/a'}, ${connections} connections, ${THREADS} threads, ${durationSeconds} s each, ${os.availableParallelism()} cores)\n`);
   console.log(table(rows, [false, false, true, true, true, true, true, true, true]));
-  console.log(`\nLoad average at the end: ${loadAvg()}`);
+  console.log(`\nLoad average at the end: ${loadAvg()}${os.loadavg()[0]! > os.availableParallelism() ? ' — the machine was busy with other work: treat the figures as noisy' : ''}`);
 
   console.log(`\nVerdict (target: app >= ${TARGET_RATIO * 100} % of the ceiling and app p99 <= ${TARGET_P99_MS} ms; informational only):`);
   let requestErrors = 0;
@@ -342,7 +352,8 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (err) {
-  console.error(`\nbenchmark failed: ${err instanceof BenchError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  if (!interrupted)
+    console.error(`\nbenchmark failed: ${err instanceof BenchError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exitCode = 1;
 } finally {
   await cleanup();

@@ -70,76 +70,92 @@ after(async () => {
   await running?.close();
 });
 
-/** A fresh context and page for one test. */
+/** Requests that left the app's own origin (data: URLs, like the empty favicon, aside). */
+function thirdParty(urls: string[]): string[] {
+  return urls.filter((u) => !u.startsWith('data:') && new URL(u).origin !== running.origin);
+}
+
+/** A fresh context and page for one test; whatever the test does, no request may leave the app's origin. */
 function inPage<T>(fn: (page: Page, context: BrowserContext) => Promise<T>, options: Parameters<typeof withContext>[3] = {}): Promise<T> {
-  return withContext(browser, running.origin, async (context) => fn(await context.newPage(), context), options);
+  return withContext(
+    browser,
+    running.origin,
+    async (context) => {
+      const requests: string[] = [];
+      context.on('request', (r) => requests.push(r.url()));
+      const result = await fn(await context.newPage(), context);
+      assert.deepEqual(thirdParty(requests), [], 'no third-party request');
+      return result;
+    },
+    options,
+  );
 }
 
 describe('accessibility (axe-core, WCAG 2.1 A and AA)', { concurrency: CONCURRENCY }, () => {
   for (const lang of LANGS) {
     const f = FOUNDING[lang];
     describe(`in ${lang}`, { concurrency: CONCURRENCY }, () => {
-      test(`home page /${lang}/`, () =>
+      test(`home page /${lang}/`, (t) =>
         inPage(async (page) => {
           const home = new HomePage(page);
           const response = await home.goto(lang);
           assert.equal(response.status(), 200);
           assert.equal(await home.htmlLang(), lang);
           assert.ok((await home.latestCards.count()) > 0, 'the home page lists the latest activities');
-          await assertNoAxeViolations(page, `home (${lang})`);
+          for (const line of await assertNoAxeViolations(page, `home (${lang})`)) t.diagnostic(line);
         }));
 
-      test('activity list, unfiltered', () =>
+      test('activity list, unfiltered', (t) =>
         inPage(async (page) => {
           const list = new ActivityListPage(page);
           assert.equal((await list.goto(lang)).status(), 200);
           assert.equal(await list.cards.count(), PAGE_SIZE);
-          await assertNoAxeViolations(page, `list (${lang})`);
+          for (const line of await assertNoAxeViolations(page, `list (${lang})`)) t.diagnostic(line);
         }));
 
-      test('activity list with filters applied', () =>
+      test('activity list with filters applied', (t) =>
         inPage(async (page) => {
           const list = new ActivityListPage(page);
           assert.equal((await list.goto(lang, FOUNDING_FILTERS as Record<string, string>)).status(), 200);
           assert.equal(await list.resultCountText(), f.count);
           assert.ok(await list.clearFilters.isVisible(), 'a "clear filters" link is offered');
-          await assertNoAxeViolations(page, `filtered list (${lang})`);
+          for (const line of await assertNoAxeViolations(page, `filtered list (${lang})`)) t.diagnostic(line);
         }));
 
-      test('activity list, empty state', () =>
+      test('activity list, empty state', (t) =>
         inPage(async (page) => {
           const list = new ActivityListPage(page);
           assert.equal((await list.goto(lang, NOTHING_MATCHES)).status(), 200);
           assert.ok(await list.emptyState.isVisible(), 'the empty state is shown');
           assert.equal(await list.cards.count(), 0);
-          await assertNoAxeViolations(page, `empty list (${lang})`);
+          for (const line of await assertNoAxeViolations(page, `empty list (${lang})`)) t.diagnostic(line);
         }));
 
-      test('activity list with an invalid filter value', () =>
+      test('activity list with an invalid filter value', (t) =>
         inPage(async (page) => {
           const list = new ActivityListPage(page);
           assert.equal((await list.goto(lang, INVALID_FILTER)).status(), 400);
           assert.ok(await list.filterErrors.isVisible(), 'the error notice is shown');
           assert.match((await list.filterErrors.textContent()) ?? '', /abcd/);
           assert.equal(await list.filterErrors.getAttribute('role'), 'alert');
-          await assertNoAxeViolations(page, `list with invalid filter (${lang})`);
+          for (const line of await assertNoAxeViolations(page, `list with invalid filter (${lang})`)) t.diagnostic(line);
         }));
 
-      test('activity page of the founding meeting', () =>
+      test('activity page of the founding meeting', (t) =>
         inPage(async (page) => {
           const activity = new ActivityPage(page);
           assert.equal((await activity.goto(lang, f.slug)).status(), 200);
           assert.equal(fold(await activity.text(activity.h1)), fold(f.title));
-          await assertNoAxeViolations(page, `activity page (${lang})`);
+          for (const line of await assertNoAxeViolations(page, `activity page (${lang})`)) t.diagnostic(line);
         }));
 
-      test('404 page', () =>
+      test('404 page', (t) =>
         inPage(async (page) => {
           const error = new ErrorPage(page);
           assert.equal((await error.goto(`/${lang}/no-such-page`)).status(), 404);
           assert.equal(((await error.title.textContent()) ?? '').trim(), f.notFound);
           assert.equal(await error.htmlLang(), lang);
-          await assertNoAxeViolations(page, `404 page (${lang})`);
+          for (const line of await assertNoAxeViolations(page, `404 page (${lang})`)) t.diagnostic(line);
         }));
     });
   }
@@ -192,8 +208,8 @@ describe('visitor flows', { concurrency: CONCURRENCY }, () => {
           assert.deepEqual(await back.formState(), filteredForm, 'the back link restores the filters in the form');
           assert.equal(await back.resultCountText(), f.count);
 
-          // No request left the app's own origin (data: URLs, like the empty favicon, aside).
-          const foreign = requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== running.origin);
+          // No request of the whole flow left the app's own origin.
+          const foreign = thirdParty(requests);
           assert.ok(requests.length >= 5, `the flow made requests (${requests.length})`);
           assert.ok(requests.some((u) => u.includes('/assets/')), 'the stylesheet was requested from the app');
           assert.deepEqual(foreign, [], `third-party requests: ${foreign.join(', ')}`);
@@ -242,6 +258,10 @@ describe('visitor flows', { concurrency: CONCURRENCY }, () => {
       test('works without JavaScript: the filter form and pages have no script but JSON-LD', () =>
         inPage(
           async (page) => {
+            // The context really runs no page script.
+            await page.setContent('<p id="probe">off</p><script>document.getElementById("probe").textContent = "on"</script>');
+            assert.equal(await page.locator('#probe').textContent(), 'off', 'JavaScript is disabled in this context');
+
             const home = new HomePage(page);
             await home.goto(lang);
             assert.deepEqual(await home.scriptsOtherThanJsonLd(), [], 'home page has no script');

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_accounts_workflow_audit.js';
 
 /** Every migration in order. Append only: never edit one that has landed on main. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_accounts_workflow_audit': m0002,
 };

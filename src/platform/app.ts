@@ -4,14 +4,16 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import type { Db } from './db/database.js';
 import { contentEvents, readContentVersion } from './db/site-state.js';
-import { PageCache, preparePage } from './http/page-cache.js';
-import { sendPrepared } from './http/negotiate.js';
+import { cacheKey, PageCache, preparePage } from './http/page-cache.js';
+import { sendOnce, sendPrepared } from './http/negotiate.js';
 import { NO_STORE, PUBLIC_CACHE_CONTROL, SECURITY_HEADERS } from './http/security.js';
 import { hasCatalogue, translator } from './i18n/i18n.js';
 import { ErrorPage, type ErrorKind } from './views/error-page.js';
+import { createMailer } from './mail/mailer.js';
 import { registerHealthRoutes } from '../modules/health/health.routes.js';
 import { registerHomeRoutes } from '../modules/home/home.routes.js';
 import { registerActivityRoutes } from '../modules/activities/activities.routes.js';
+import { adminPlugin } from '../modules/admin/admin.plugin.js';
 
 /** Longest request target we accept; longer ones get a clear 414 page instead of reaching a handler. */
 export const MAX_URL_LENGTH = 2048;
@@ -33,13 +35,12 @@ export function sendHtml(request: FastifyRequest, reply: FastifyReply, html: str
   const { cache } = request.server.diwan;
   const status = options.status ?? 200;
   const cacheable = options.cacheable !== false && status === 200;
-  const page = preparePage(html, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-language': options.lang,
-    'cache-control': cacheable ? PUBLIC_CACHE_CONTROL : NO_STORE,
-  });
-  if (cacheable && request.method === 'GET') cache.set(request.url, page);
-  return sendPrepared(request, reply, page, status);
+  const headers = { 'content-type': 'text/html; charset=utf-8', 'content-language': options.lang };
+  if (!cacheable) return sendOnce(request, reply, html, status, { ...headers, 'cache-control': NO_STORE });
+  const page = preparePage(html, { ...headers, 'cache-control': PUBLIC_CACHE_CONTROL }, SECURITY_HEADERS);
+  if (request.method === 'GET') cache.set(cacheKey(request.url), page);
+  sendPrepared(request, reply, page);
+  return reply;
 }
 
 /** Renders an error page in the request's language. */
@@ -75,7 +76,8 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
   const cache = new PageCache(config.pageCacheEntries);
   cache.observeVersion(await readContentVersion(db));
   const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
-  app.decorate('diwan', { config, db, cache, assets: loadAssets(), baseUrl } satisfies AppContext);
+  const mailer = createMailer(config, db, app.log);
+  app.decorate('diwan', { config, db, cache, assets: loadAssets(), baseUrl, mailer } satisfies AppContext);
 
   const onChange = (version: string) => cache.observeVersion(version);
   contentEvents.on('changed', onChange);
@@ -99,9 +101,11 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
     if (request.url.length > MAX_URL_LENGTH) return sendError(request, reply, 'tooLong', 414);
     if (request.method === 'GET' || request.method === 'HEAD') {
       const asset = app.diwan.assets.files.get(request.url);
-      if (asset) return sendPrepared(request, reply, asset);
-      const hit = cache.get(request.url);
-      if (hit) return sendPrepared(request, reply, hit);
+      const hit = asset ?? cache.get(cacheKey(request.url));
+      if (hit) {
+        sendPrepared(request, reply, hit);
+        return reply;
+      }
     }
     return undefined;
   });
@@ -109,6 +113,7 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
   registerHealthRoutes(app);
   registerHomeRoutes(app);
   registerActivityRoutes(app);
+  await app.register(adminPlugin, { prefix: '/admin' });
 
   app.get('/', async (request, reply) => {
     const accept = String(request.headers['accept-language'] ?? '');
@@ -131,7 +136,8 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
       return sendError(request, reply, 'server', 500);
     }
     request.log.info({ code: error.code, status }, 'request refused');
-    return sendError(request, reply, status === 404 ? 'notFound' : status === 414 ? 'tooLong' : 'badRequest', status);
+    const kind = status === 404 ? 'notFound' : status === 414 ? 'tooLong' : status === 403 ? 'forbidden' : 'badRequest';
+    return sendError(request, reply, kind, status);
   });
 
   return app;

@@ -4,6 +4,8 @@ import { migrateToLatest } from './db/migrate.js';
 import { loadDirectoryReferenceData } from '../modules/directory/reference-data.js';
 import { loadFrameworkReferenceData } from '../modules/framework/reference-data.js';
 import { seedDemoActivities } from '../modules/activities/demo/demo-seeder.js';
+import { loadRoles } from '../modules/auth/roles.reference-data.js';
+import { seedDemoUsers } from '../modules/auth/demo-users.js';
 
 export interface Logger {
   info(msg: string): void;
@@ -15,6 +17,7 @@ export async function migrateAndLoadReferenceData(db: Db, log: Logger): Promise<
   for (const r of applied) log.info(`migration ${r.migrationName}: ${r.status}`);
   const dir = await loadDirectoryReferenceData(db);
   const fw = await loadFrameworkReferenceData(db);
+  await loadRoles(db);
   log.info(`reference data: ${dir.countries} countries, ${dir.organisations} organisations, ${fw.frameworks} frameworks with ${fw.themes} themes`);
 }
 
@@ -30,6 +33,7 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<Db> 
   if (config.seedDemo === 'auto' && (await isEmpty(db))) {
     const r = await seedDemoActivities(db);
     log.info(`empty database: demo data loaded (${r.created} activities)`);
+    for (const u of await seedDemoUsers(db)) log.info(`demo ${u.role}: ${u.email} / password ${u.password} (demo only: change or remove before going live)`);
   }
   return db;
 }

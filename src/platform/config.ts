@@ -19,6 +19,14 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url('PUBLIC_URL must be an absolute URL such as https://diwan.example.org').optional(),
   PAGE_CACHE_ENTRIES: z.coerce.number().int().min(0).default(2000),
   CONTENT_POLL_MS: z.coerce.number().int().min(0).default(1000),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Diwan <no-reply@localhost>'),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
 });
 
 export type Config = {
@@ -34,6 +42,13 @@ export type Config = {
   publicUrl: string | undefined;
   pageCacheEntries: number;
   contentPollMs: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  loginMaxFailures: number;
+  /** Cookies get the Secure flag when the public URL is https. */
+  secureCookies: boolean;
 };
 
 /** Thrown when the environment is invalid; its message lists every problem for the operator. */
@@ -72,6 +87,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     pageCacheEntries: e.PAGE_CACHE_ENTRIES,
     contentPollMs: e.CONTENT_POLL_MS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionMaxHours: e.SESSION_MAX_HOURS,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    secureCookies: (e.PUBLIC_URL ?? '').startsWith('https://'),
     ...overrides,
   };
 }

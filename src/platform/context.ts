@@ -2,6 +2,7 @@ import type { Assets } from './assets.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { PageCache } from './http/page-cache.js';
+import type { Mailer } from './mail/mailer.js';
 
 /** What every module's routes need: configuration, the database, the page cache and the assets. */
 export interface AppContext {
@@ -11,4 +12,5 @@ export interface AppContext {
   assets: Assets;
   /** Absolute base URL (scheme and host, no trailing slash) used in canonical and Open Graph links. */
   baseUrl: string;
+  mailer: Mailer;
 }

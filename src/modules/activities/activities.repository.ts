@@ -63,7 +63,7 @@ const ACTIVITY_COLUMNS = [
 
 /** Only activities whose publication time has come are public. */
 function isPublished(eb: ActivityEb, now: string) {
-  return eb.and([eb('activities.published_at', 'is not', null), eb('activities.published_at', '<=', now)]);
+  return eb.and([eb('activities.workflow', '=', 'published'), eb('activities.published_at', 'is not', null), eb('activities.published_at', '<=', now)]);
 }
 
 function matchesFilters(eb: ActivityEb, filters: ActivityFilters, themeIds: number[] | null) {

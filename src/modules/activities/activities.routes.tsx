@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { sendError, sendHtml } from '../../platform/app.js';
 import { translator } from '../../platform/i18n/i18n.js';
-import { routePattern, url } from '../../platform/http/urls.js';
+import { hasUnknownParams, routePattern, url } from '../../platform/http/urls.js';
+import { FILTER_KEYS } from './activities.schemas.js';
 import { Layout, jsonLdScript } from '../../platform/views/layout.js';
 import { pickTranslation } from './activities.presenter.js';
 import { activityDetail, activityList, lookupActivity, parseBackQuery } from './activities.service.js';
@@ -17,6 +18,8 @@ export function registerActivityRoutes(app: FastifyInstance): void {
     const tr = translator(lang);
     const view = await activityList(ctx(), lang, request.query);
     const path = url('activities.list', lang, {}, { ...view.parsed.query, page: view.parsed.page > 1 ? view.parsed.page : undefined });
+    // Parameters we do not know would make endless cache keys: send them to the canonical address.
+    if (hasUnknownParams(request.query, [...FILTER_KEYS, 'page'])) return reply.redirect(path, 301);
     const alternates = Object.fromEntries(ctx().config.languages.map((l) => [l, url('activities.list', l, {}, { ...view.parsed.query, page: view.parsed.page > 1 ? view.parsed.page : undefined })]));
     const html = await (
       <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" meta={{ title: tr.t('list.title'), description: tr.t('list.intro'), baseUrl: ctx().baseUrl, path, alternates, noindex: view.total === 0 }}>
@@ -31,6 +34,10 @@ export function registerActivityRoutes(app: FastifyInstance): void {
     if (!ctx().config.languages.includes(lang)) return sendError(request, reply, 'notFound', 404);
     const found = await lookupActivity(ctx(), lang, slug);
     const back = parseBackQuery(request.query.back);
+    if (found.kind === 'found' && hasUnknownParams(request.query, ['back'])) {
+      const query = Object.keys(back).length ? { back: new URLSearchParams(back as Record<string, string>).toString() } : undefined;
+      return reply.redirect(url('activities.show', lang, { slug }, query), 301);
+    }
     if (found.kind === 'missing') return sendError(request, reply, 'notFound', 404);
     if (found.kind === 'redirect') {
       const query = Object.keys(back).length ? { back: new URLSearchParams(back as Record<string, string>).toString() } : undefined;

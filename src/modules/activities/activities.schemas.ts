@@ -82,6 +82,8 @@ export const ActivityInputSchema = z
     t: z.record(z.string().regex(/^[a-z]{2}$/), ActivityTranslationSchema).refine((t) => Object.keys(t).length > 0, 'at least one language'),
     documents: z.array(ActivityDocumentSchema).default([]),
     related: z.array(z.string()).default([]),
+    /** Related activities by id (the back-office picks them; not every activity has a key). */
+    related_ids: z.array(z.number().int().positive()).default([]),
   })
   .superRefine((a, ctx) => {
     const expected = a.date_precision === 'day' ? 10 : a.date_precision === 'month' ? 7 : 4;

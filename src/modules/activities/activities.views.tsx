@@ -105,9 +105,9 @@ function Pagination({ tr, page, pages, query }: { tr: Translator; page: number; 
             {i > 0 && p - (nums[i - 1] ?? p) > 1 ? <li aria-hidden="true">…</li> : ''}
             <li>
               {p === page ? (
-                <span aria-current="page" aria-label={tr.t('list.pageOf', { page: p, pages })} safe>
+                <a href={link(p)} aria-current="page" aria-label={tr.t('list.pageOf', { page: p, pages })} safe>
                   {String(p)}
-                </span>
+                </a>
               ) : (
                 <a href={link(p)} aria-label={tr.t('list.goToPage', { page: p })} safe>
                   {String(p)}
@@ -338,7 +338,7 @@ export function ActivityPage({ d, backHref }: { d: ActivityDetail; backHref: str
                 {d.themes.map((th) => (
                   <li>
                     <a href={url('activities.list', tr.lang, {}, { theme: th.code })} safe>
-                      {`${th.number ? `${t(`level.${th.level}` as MessageKey)} ${th.number}: ` : ''}${th.name}`}
+                      {th.number ? t('theme.numbered', { level: t(`level.${th.level}` as MessageKey), number: th.number, name: th.name }) : th.name}
                     </a>{' '}
                     <span class="muted" safe>{`(${th.framework})`}</span>
                   </li>

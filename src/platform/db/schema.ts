@@ -30,6 +30,7 @@ export interface OrganisationTable {
   code: string;
   kind: string;
   edited_at: string | null;
+  retired: Generated<number>;
 }
 
 export interface OrganisationNameTable {
@@ -97,6 +98,9 @@ export interface ActivityTable {
   created_at: string;
   updated_at: string;
   edited_at: string | null;
+  workflow: Generated<string>;
+  version: Generated<number>;
+  updated_by: number | null;
 }
 
 export interface ActivityTranslationTable {
@@ -145,6 +149,116 @@ export interface ActivityRelationTable {
   related_activity_id: number;
 }
 
+export interface RoleTable {
+  code: string;
+  position: number;
+}
+
+export interface RolePermissionTable {
+  role_code: string;
+  permission: string;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  role_code: string;
+  country_code: string | null;
+  organisation_id: number | null;
+  status: string;
+  preferred_lang: Generated<string>;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+  password_changed_at: string | null;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface AuthTokenTable {
+  id: string;
+  user_id: number;
+  purpose: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_start: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  purpose: string;
+  created_at: string;
+  sent_at: string | null;
+  error: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_user_id: number | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  summary: string | null;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+export interface RevisionTable {
+  id: Generated<number>;
+  version: number;
+  saved_at: string;
+  saved_by: number | null;
+  snapshot: string;
+}
+
+export interface SlugRedirectTable {
+  entity_type: string;
+  lang: string;
+  old_slug: string;
+  entity_id: number;
+}
+
+export interface PageTable {
+  id: Generated<number>;
+  key: string | null;
+  workflow: string;
+  published_at: string | null;
+  nav_position: number | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  updated_by: number | null;
+  edited_at: string | null;
+}
+
+export interface PageTranslationTable {
+  page_id: number;
+  lang: string;
+  title: string;
+  slug: string;
+  body_html: string;
+  updated_at: string;
+}
+
 export interface Database {
   site_state: SiteStateTable;
   countries: CountryTable;
@@ -162,4 +276,17 @@ export interface Database {
   activity_documents: ActivityDocumentTable;
   activity_document_titles: ActivityDocumentTitleTable;
   activity_relations: ActivityRelationTable;
+  roles: RoleTable;
+  role_permissions: RolePermissionTable;
+  users: UserTable;
+  sessions: SessionTable;
+  auth_tokens: AuthTokenTable;
+  login_throttle: LoginThrottleTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
+  activity_revisions: RevisionTable & { activity_id: number };
+  slug_redirects: SlugRedirectTable;
+  pages: PageTable;
+  page_translations: PageTranslationTable;
+  page_revisions: RevisionTable & { page_id: number };
 }

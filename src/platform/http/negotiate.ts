@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { CachedPage } from './page-cache.js';
 
 /** Picks the best encoding the client accepts among those we keep ready. */
@@ -9,18 +10,35 @@ export function pickEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' 
   return null;
 }
 
-/** Sends a prepared page: 304 when the client has it, else the smallest encoding it accepts. */
-export function sendPrepared(request: FastifyRequest, reply: FastifyReply, page: CachedPage, status = 200): FastifyReply {
-  reply.headers(page.headers);
-  reply.header('etag', page.etag);
-  reply.header('vary', 'Accept-Encoding');
+function matchesEtag(request: FastifyRequest, etag: string): boolean {
   const inm = request.headers['if-none-match'];
-  if (status === 200 && inm && inm.split(/\s*,\s*/).some((t) => t === page.etag || t === `W/${page.etag}` || t === '*')) {
-    return reply.code(304).send();
+  return !!inm && inm.split(/\s*,\s*/).some((t) => t === etag || t === `W/${etag}` || t === '*');
+}
+
+/**
+ * Sends a prepared page straight to the socket with its prebuilt headers (304 when the client has
+ * it): a cache hit costs one write, not Fastify's reply pipeline.
+ */
+export function sendPrepared(request: FastifyRequest, reply: FastifyReply, page: CachedPage): void {
+  reply.hijack();
+  const res = reply.raw;
+  if (matchesEtag(request, page.etag)) {
+    const { 'content-length': _l, 'content-encoding': _e, ...headers } = page.wire.identity;
+    res.writeHead(304, headers);
+    res.end();
+    return;
   }
-  const encoding = pickEncoding(request.headers['accept-encoding']);
-  const body = encoding === 'br' ? page.br : encoding === 'gzip' ? page.gzip : page.raw;
-  if (encoding) reply.header('content-encoding', encoding);
-  reply.header('content-length', body.length);
-  return reply.code(status).send(body);
+  const encoding = pickEncoding(request.headers['accept-encoding']) ?? 'identity';
+  res.writeHead(200, page.wire[encoding]);
+  res.end(request.method === 'HEAD' ? undefined : page[encoding === 'identity' ? 'raw' : encoding]);
+}
+
+/** Sends a page that will not be cached (errors, 400s, back-office): one fast compression in the encoding asked for. */
+export function sendOnce(request: FastifyRequest, reply: FastifyReply, body: string, status: number, headers: Record<string, string>): FastifyReply {
+  const raw = Buffer.from(body, 'utf8');
+  const encoding = raw.length > 1024 ? pickEncoding(request.headers['accept-encoding']) : null;
+  const payload = encoding === 'br' ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }) : encoding === 'gzip' ? gzipSync(raw, { level: 4 }) : raw;
+  reply.headers(headers);
+  if (encoding) reply.header('content-encoding', encoding).header('vary', 'Accept-Encoding');
+  return reply.code(status).send(payload);
 }

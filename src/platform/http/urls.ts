@@ -34,3 +34,8 @@ export function url(name: RouteName, lang: string, params: Record<string, string
   });
   return path + queryString(query);
 }
+
+/** True when a query has parameters outside the allowed ones (such requests are redirected to their canonical address). */
+export function hasUnknownParams(query: Record<string, unknown>, allowed: readonly string[]): boolean {
+  return Object.keys(query).some((k) => !allowed.includes(k));
+}

@@ -3,8 +3,13 @@ import { test } from 'node:test';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { formatDateRange, isoAtPrecision } from './dates.js';
 import { translator } from './i18n.js';
-import { en } from './messages.en.js';
-import { fr } from './messages.fr.js';
+import { adminEn } from './messages.admin.en.js';
+import { adminFr } from './messages.admin.fr.js';
+import { en as publicEn } from './messages.en.js';
+import { fr as publicFr } from './messages.fr.js';
+
+const en = { ...publicEn, ...adminEn };
+const fr: Record<string, string> = { ...publicFr, ...adminFr };
 
 function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()): Set<string> {
   for (const el of elements) {
@@ -20,8 +25,9 @@ function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()):
 test('every English message exists in French with the same placeholders, and parses', () => {
   assert.deepEqual(Object.keys(fr).sort(), Object.keys(en).sort());
   for (const key of Object.keys(en) as (keyof typeof en)[]) {
+    assert.ok(fr[key], key);
     const a = argumentsOf(parse(en[key]));
-    const b = argumentsOf(parse(fr[key]));
+    const b = argumentsOf(parse(fr[key] ?? ''));
     assert.deepEqual([...b].sort(), [...a].sort(), key);
   }
 });

@@ -1,10 +1,14 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import { en, type Catalogue, type MessageKey } from './messages.en.js';
+import { adminEn } from './messages.admin.en.js';
+import { adminFr } from './messages.admin.fr.js';
+import { en } from './messages.en.js';
 import { fr } from './messages.fr.js';
 
-export type { MessageKey } from './messages.en.js';
+/** Every message key of the interface: public site, back-office and e-mails. */
+export type MessageKey = keyof typeof en | keyof typeof adminEn;
+type Catalogue = Record<MessageKey, string>;
 
-const catalogues: Record<string, Catalogue> = { en, fr };
+const catalogues: Record<string, Catalogue> = { en: { ...en, ...adminEn }, fr: { ...fr, ...adminFr } };
 
 /** The BCP 47 locale used for dates and numbers in each interface language. */
 const LOCALES: Record<string, string> = { en: 'en-GB', fr: 'fr-FR' };

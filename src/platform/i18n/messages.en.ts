@@ -103,6 +103,7 @@ export const en = {
   'doctype.conclusions': 'Conclusions',
   'doctype.declaration': 'Declaration',
   'doctype.other': 'Other document',
+  'theme.numbered': '{level} {number}: {name}',
   'level.pillar': 'Pillar',
   'level.domain': 'Domain',
   'level.objective': 'Objective',
@@ -127,5 +128,4 @@ export const en = {
   'footer.about': 'The Rabat Process brings together some 57 African and European countries, the European Commission and ECOWAS.',
 } as const;
 
-export type MessageKey = keyof typeof en;
-export type Catalogue = Record<MessageKey, string>;
+export type Catalogue = Record<keyof typeof en, string>;

@@ -106,6 +106,7 @@ export const fr: Catalogue = {
   'doctype.conclusions': 'Conclusions',
   'doctype.declaration': 'Déclaration',
   'doctype.other': 'Autre document',
+  'theme.numbered': '{level} {number} : {name}',
   'level.pillar': 'Pilier',
   'level.domain': 'Domaine',
   'level.objective': 'Objectif',

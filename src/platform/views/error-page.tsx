@@ -1,9 +1,9 @@
 import type { Translator } from '../i18n/i18n.js';
-import type { MessageKey } from '../i18n/messages.en.js';
+import type { MessageKey } from '../i18n/i18n.js';
 import { url } from '../http/urls.js';
 import { Layout } from './layout.js';
 
-export type ErrorKind = 'notFound' | 'server' | 'tooLong' | 'badRequest';
+export type ErrorKind = 'notFound' | 'server' | 'tooLong' | 'badRequest' | 'forbidden';
 
 /** An error page in the visitor's language, with ways forward and no internals. */
 export function ErrorPage({ tr, kind, stylesheet, baseUrl, path, languages }: { tr: Translator; kind: ErrorKind; stylesheet: string; baseUrl: string; path: string; languages: string[] }): JSX.Element {

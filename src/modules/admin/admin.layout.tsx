@@ -1,0 +1,102 @@
+import type { PropsWithChildren } from '@kitajs/html';
+import type { Translator } from '../../platform/i18n/i18n.js';
+import type { Actor } from '../../platform/policy.js';
+import { CsrfField } from '../../platform/views/forms.js';
+import { adminAbilities } from './admin.policy.js';
+
+export interface AdminLayoutProps {
+  tr: Translator;
+  title: string;
+  stylesheet: string;
+  actor: Actor | null;
+  csrf: string;
+  current?: string | undefined;
+}
+
+/** The frame of every back-office page: header with the account and sign-out, navigation by ability. */
+export function AdminLayout({ tr, title, stylesheet, actor, csrf, current, children }: PropsWithChildren<AdminLayoutProps>): JSX.Element {
+  const t = tr.t;
+  const can = adminAbilities(actor);
+  const nav: { href: string; key: string; label: string; show: boolean }[] = [
+    { href: '/admin/', key: 'dashboard', label: t('admin.nav.dashboard'), show: can.access },
+    { href: '/admin/activities', key: 'activities', label: t('admin.nav.activities'), show: can.activities },
+    { href: '/admin/audit', key: 'audit', label: t('admin.nav.audit'), show: can.audit },
+    { href: '/admin/outbox', key: 'outbox', label: t('admin.nav.outbox'), show: can.outbox },
+    { href: `/${tr.lang}/`, key: 'site', label: t('admin.nav.site'), show: true },
+  ];
+  const otherLang = t('admin.languageCode');
+  const fullTitle = `${title} – ${t('admin.title')}`;
+  return (
+    <>
+      {'<!doctype html>'}
+      <html lang={tr.lang} dir="ltr">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="robots" content="noindex" />
+          <title safe>{fullTitle}</title>
+          <link rel="icon" href="data:," />
+          <link rel="stylesheet" href={stylesheet} />
+        </head>
+        <body>
+          <a class="skip" href="#main" safe>
+            {t('nav.skip')}
+          </a>
+          <header class="site-header admin-header">
+            <div class="wrap header-row">
+              <a class="brand" href="/admin/">
+                <span class="brand-name" safe>{`${t('site.name')} · ${t('admin.title')}`}</span>
+              </a>
+              <div class="admin-bar">
+                {actor ? (
+                  <>
+                    <span data-testid="signed-in-as" safe>
+                      {t('admin.signedInAs', { name: actor.displayName })}
+                    </span>
+                    <form method="post" action="/admin/language">
+                      <CsrfField token={csrf} />
+                      <input type="hidden" name="to" value={otherLang} />
+                      <button class="link-button" type="submit" lang={otherLang} safe>
+                        {t('admin.language')}
+                      </button>
+                    </form>
+                    <form method="post" action="/admin/logout">
+                      <CsrfField token={csrf} />
+                      <button class="link-button" type="submit" data-testid="logout" safe>
+                        {t('admin.logout')}
+                      </button>
+                    </form>
+                  </>
+                ) : (
+                  <a href={`?lang=${otherLang}`} lang={otherLang} safe>
+                    {t('admin.language')}
+                  </a>
+                )}
+              </div>
+            </div>
+            {actor ? (
+              <nav class="wrap main-nav" aria-label={t('admin.nav')}>
+                <ul>
+                  {nav
+                    .filter((n) => n.show)
+                    .map((n) => (
+                      <li>
+                        <a href={n.href} aria-current={current === n.key ? 'page' : undefined} safe>
+                          {n.label}
+                        </a>
+                      </li>
+                    ))}
+                </ul>
+              </nav>
+            ) : (
+              ''
+            )}
+          </header>
+          <main id="main" class="wrap" tabindex="-1">
+            {children}
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}

@@ -1,0 +1,95 @@
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendHtml } from '../../platform/app.js';
+import { hasCatalogue, translator, type Translator } from '../../platform/i18n/i18n.js';
+import type { Actor } from '../../platform/policy.js';
+import { registerAuthRoutes } from '../auth/auth.routes.js';
+import { SESSION_COOKIE, loadSession } from '../auth/sessions.js';
+import { registerAdminRoutes } from './admin.routes.js';
+import { AdminLayout } from './admin.layout.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    sessionToken: string | null;
+  }
+}
+
+/** The back-office language: an explicit ?lang=, else the account's, else the browser's, else the default. */
+export function adminLanguage(request: FastifyRequest): string {
+  const { languages, defaultLanguage } = request.server.diwan.config;
+  const q = (request.query as Record<string, unknown> | undefined)?.lang;
+  if (typeof q === 'string' && languages.includes(q) && hasCatalogue(q)) return q;
+  if (request.actor && languages.includes(request.actor.lang)) return request.actor.lang;
+  const accept = String(request.headers['accept-language'] ?? '')
+    .split(',')
+    .map((p) => p.trim().slice(0, 2).toLowerCase())
+    .find((l) => languages.includes(l) && hasCatalogue(l));
+  return accept ?? defaultLanguage;
+}
+
+export interface AdminPage {
+  title: string;
+  current?: string;
+  status?: number;
+  body: (ctx: { tr: Translator; csrf: string }) => JSX.Element;
+}
+
+/** Renders a back-office page: never cached, never stored, with a fresh CSRF token for its forms. */
+export async function renderAdmin(request: FastifyRequest, reply: FastifyReply, page: AdminPage): Promise<FastifyReply> {
+  const tr = translator(adminLanguage(request));
+  const token = reply.generateCsrf();
+  const html = await (
+    <AdminLayout tr={tr} title={page.title} stylesheet={request.server.diwan.assets.adminStylesheet} actor={request.actor} csrf={token} current={page.current}>
+      {await page.body({ tr, csrf: token })}
+    </AdminLayout>
+  );
+  return sendHtml(request, reply, html, { lang: tr.lang, status: page.status ?? 200, cacheable: false });
+}
+
+/** Sends anonymous visitors to the sign-in page, and refuses (403) those without the ability. */
+export function guard(request: FastifyRequest, reply: FastifyReply, allowed: boolean): FastifyReply | null {
+  if (!request.actor) {
+    const next = encodeURIComponent(request.url);
+    reply.header('cache-control', 'private, no-store');
+    return reply.redirect(`/admin/login?next=${next}`, 303);
+  }
+  if (!allowed) {
+    const err = new Error('forbidden') as Error & { statusCode: number };
+    err.statusCode = 403;
+    throw err;
+  }
+  return null;
+}
+
+/**
+ * Everything under /admin: cookies, form bodies and CSRF exist only here, so public pages stay
+ * cookie-less and cacheable. Each request finds its actor from the session cookie.
+ */
+export async function adminPlugin(admin: FastifyInstance): Promise<void> {
+  const { config, db } = admin.diwan;
+  const cookieOpts = { path: '/admin', httpOnly: true, sameSite: 'lax' as const, secure: config.secureCookies };
+  await admin.register(cookie);
+  await admin.register(formbody, { bodyLimit: 1024 * 1024 });
+  await admin.register(csrf, { cookieKey: 'diwan_csrf', cookieOpts });
+  admin.decorateRequest('actor', null);
+  admin.decorateRequest('sessionToken', null);
+
+  admin.addHook('onRequest', async (request, reply) => {
+    reply.header('cache-control', 'private, no-store');
+    const token = request.cookies[SESSION_COOKIE];
+    const loaded = await loadSession(db, config, token);
+    request.actor = loaded?.actor ?? null;
+    request.sessionToken = loaded ? (token ?? null) : null;
+    if (token && !loaded) reply.clearCookie(SESSION_COOKIE, { path: '/admin' });
+  });
+  // Every form post carries a CSRF token (checked after the body is parsed).
+  admin.addHook('preHandler', async (request, reply) => {
+    if (request.method === 'POST') await new Promise<void>((resolve, reject) => admin.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())));
+  });
+
+  registerAuthRoutes(admin, cookieOpts);
+  registerAdminRoutes(admin);
+}

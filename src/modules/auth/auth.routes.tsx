@@ -1,0 +1,168 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CookieSerializeOptions } from '@fastify/cookie';
+import { z } from 'zod';
+import { translator, type MessageKey } from '../../platform/i18n/i18n.js';
+import type { FieldError } from '../../platform/views/forms.js';
+import { adminLanguage, renderAdmin } from '../admin/admin.plugin.js';
+import { ForgotForm, LoginForm, NewPasswordForm } from './auth.views.js';
+import { RESET_TOKEN_MINUTES, UserCommandError, login, passwordProblem, requestPasswordReset, setPasswordWithToken, tokenIsUsable } from './users.commands.js';
+import { SESSION_COOKIE, destroySession } from './sessions.js';
+import { audit } from '../../platform/audit/audit.js';
+
+const LoginBody = z.object({ email: z.string().max(300).default(''), password: z.string().max(1000).default(''), next: z.string().max(500).default('') });
+const EmailBody = z.object({ email: z.string().max(300).default('') });
+const PasswordBody = z.object({ password: z.string().max(1000).default(''), confirm: z.string().max(1000).default('') });
+const LanguageBody = z.object({ to: z.string().max(5) });
+
+/** Only local back-office paths are followed after sign-in (no open redirect). */
+function safeNext(next: string | undefined): string {
+  return next && /^\/admin\/[^/\\]/.test(next) && !next.includes('//') ? next : '/admin/';
+}
+
+function body<T>(schema: z.ZodType<T>, request: FastifyRequest): T {
+  const parsed = schema.safeParse(request.body ?? {});
+  return parsed.success ? parsed.data : schema.parse({});
+}
+
+/** Sign-in, sign-out, password reset, invitations and the back-office language. */
+export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSerializeOptions): void {
+  const { db, config, mailer, baseUrl } = admin.diwan;
+
+  admin.get<{ Querystring: { next?: string; done?: string } }>('/login', async (request, reply) => {
+    if (request.actor) return reply.redirect(safeNext(request.query.next), 303);
+    const tr = translator(adminLanguage(request));
+    const notice = request.query.done === 'logout' ? tr.t('auth.logout.done') : request.query.done === 'password' ? tr.t('auth.reset.done') : undefined;
+    return renderAdmin(request, reply, {
+      title: tr.t('auth.login.title'),
+      body: ({ tr: t, csrf }) => <LoginForm tr={t} csrf={csrf} email="" next={request.query.next ?? ''} errors={[]} notice={notice} />,
+    });
+  });
+
+  admin.post('/login', async (request, reply) => {
+    const input = body(LoginBody, request);
+    const tr = translator(adminLanguage(request));
+    const errors: FieldError[] = [];
+    if (!input.email.trim()) errors.push({ field: 'email', message: tr.t('auth.login.emailMissing') });
+    if (!input.password) errors.push({ field: 'password', message: tr.t('auth.login.passwordMissing') });
+    if (!errors.length) {
+      const result = await login(db, config, input.email, input.password, request.ip);
+      if (result.ok) {
+        reply.setCookie(SESSION_COOKIE, result.token, { ...cookieOpts, maxAge: config.sessionMaxHours * 3600 });
+        request.log.info({ userId: result.userId }, 'signed in');
+        return reply.redirect(safeNext(input.next), 303);
+      }
+      errors.push({ field: 'email', message: tr.t(result.reason === 'throttled' ? 'auth.login.throttled' : 'auth.login.invalid') });
+    }
+    return renderAdmin(request, reply, {
+      title: tr.t('auth.login.title'),
+      status: errors.some((e) => e.message === tr.t('auth.login.throttled')) ? 429 : 400,
+      body: ({ tr: t, csrf }) => <LoginForm tr={t} csrf={csrf} email={input.email} next={input.next} errors={errors} />,
+    });
+  });
+
+  admin.post('/logout', async (request, reply) => {
+    if (request.sessionToken) {
+      await destroySession(db, request.sessionToken);
+      await audit(db, { actorUserId: request.actor?.id ?? null, action: 'logout', entityType: 'user', entityId: request.actor?.id ?? null });
+    }
+    reply.clearCookie(SESSION_COOKIE, { path: '/admin' });
+    return reply.redirect(`/admin/login?done=logout&lang=${adminLanguage(request)}`, 303);
+  });
+
+  admin.post('/language', async (request, reply) => {
+    const { to } = body(LanguageBody.partial({ to: true }), request) as { to?: string };
+    if (request.actor && to && config.languages.includes(to)) {
+      await db.updateTable('users').set({ preferred_lang: to }).where('id', '=', request.actor.id).execute();
+    }
+    const referer = String(request.headers.referer ?? '');
+    const path = referer.startsWith(baseUrl) ? referer.slice(baseUrl.length) : '';
+    return reply.redirect(safeNext(path.replace(/[?&]lang=[a-z]{2}/, '')), 303);
+  });
+
+  admin.get('/password/forgot', async (request, reply) => {
+    const tr = translator(adminLanguage(request));
+    return renderAdmin(request, reply, { title: tr.t('auth.forgot.title'), body: ({ tr: t, csrf }) => <ForgotForm tr={t} csrf={csrf} email="" errors={[]} /> });
+  });
+
+  admin.post('/password/forgot', async (request, reply) => {
+    const { email } = body(EmailBody, request);
+    const lang = adminLanguage(request);
+    const tr = translator(lang);
+    if (!email.trim()) {
+      return renderAdmin(request, reply, {
+        title: tr.t('auth.forgot.title'),
+        status: 400,
+        body: ({ tr: t, csrf }) => <ForgotForm tr={t} csrf={csrf} email={email} errors={[{ field: 'email', message: t.t('auth.login.emailMissing') }]} />,
+      });
+    }
+    await requestPasswordReset(db, mailer, baseUrl, email, lang);
+    // The same answer whether or not the account exists.
+    return renderAdmin(request, reply, {
+      title: tr.t('auth.forgot.sent.title'),
+      body: ({ tr: t }) => (
+        <>
+          <h1 safe>{t.t('auth.forgot.sent.title')}</h1>
+          <p data-testid="reset-sent" safe>
+            {t.t('auth.forgot.sent.body', { minutes: RESET_TOKEN_MINUTES })}
+          </p>
+        </>
+      ),
+    });
+  });
+
+  for (const purpose of ['reset', 'invite'] as const) {
+    const path = purpose === 'reset' ? '/password/reset/:token' : '/invitation/:token';
+    const titleKey: MessageKey = purpose === 'reset' ? 'auth.reset.title' : 'auth.invite.title';
+    const introKey: MessageKey | undefined = purpose === 'invite' ? 'auth.invite.intro' : undefined;
+
+    admin.get<{ Params: { token: string } }>(path, async (request, reply) => {
+      const tr = translator(adminLanguage(request));
+      if (!(await tokenIsUsable(db, request.params.token, purpose))) {
+        return renderAdmin(request, reply, {
+          title: tr.t(titleKey),
+          status: 410,
+          body: ({ tr: t }) => (
+            <>
+              <h1 safe>{t.t(titleKey)}</h1>
+              <p data-testid="token-invalid" safe>
+                {t.t('auth.error.tokenInvalid')}
+              </p>
+              <p>
+                <a href="/admin/password/forgot" safe>
+                  {t.t('auth.forgot.title')}
+                </a>
+              </p>
+            </>
+          ),
+        });
+      }
+      return renderAdmin(request, reply, {
+        title: tr.t(titleKey),
+        body: ({ tr: t, csrf }) => <NewPasswordForm tr={t} csrf={csrf} action={request.url} title={t.t(titleKey)} intro={introKey ? t.t(introKey) : undefined} errors={[]} />,
+      });
+    });
+
+    admin.post<{ Params: { token: string } }>(path, async (request, reply) => {
+      const input = body(PasswordBody, request);
+      const tr = translator(adminLanguage(request));
+      const errors: FieldError[] = [];
+      const problem = passwordProblem(input.password);
+      if (problem) errors.push({ field: 'password', message: tr.t(`user.error.password.${problem}`) });
+      else if (input.password !== input.confirm) errors.push({ field: 'confirm', message: tr.t('auth.reset.mismatch') });
+      if (!errors.length) {
+        try {
+          await setPasswordWithToken(db, request.params.token, purpose, input.password);
+          return reply.redirect(`/admin/login?done=password&lang=${tr.lang}`, 303);
+        } catch (err) {
+          if (!(err instanceof UserCommandError)) throw err;
+          errors.push({ field: 'password', message: tr.t(err.key as MessageKey) });
+        }
+      }
+      return renderAdmin(request, reply, {
+        title: tr.t(titleKey),
+        status: 400,
+        body: ({ tr: t, csrf }) => <NewPasswordForm tr={t} csrf={csrf} action={request.url} title={t.t(titleKey)} intro={introKey ? t.t(introKey) : undefined} errors={errors} />,
+      });
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import type { Db } from '../../platform/db/database.js';
+import { createUser } from './users.commands.js';
+
+/** Demo accounts, created only with the demo data; the README shows them. Never use them on a live site. */
+export const DEMO_USERS = [
+  { email: 'admin@demo.diwan.example', password: 'diwan-demo-admin', role: 'admin', displayName: 'Demo Admin' },
+  { email: 'editor@demo.diwan.example', password: 'diwan-demo-editor', role: 'editor', displayName: 'Demo Editor' },
+] as const;
+
+/** Creates the demo admin and editor when they do not exist yet; returns those created. */
+export async function seedDemoUsers(db: Db): Promise<(typeof DEMO_USERS)[number][]> {
+  const created: (typeof DEMO_USERS)[number][] = [];
+  for (const u of DEMO_USERS) {
+    if (await db.selectFrom('users').select('id').where('email', '=', u.email).executeTakeFirst()) continue;
+    await createUser(db, { email: u.email, password: u.password, role: u.role, displayName: u.displayName });
+    created.push(u);
+  }
+  return created;
+}

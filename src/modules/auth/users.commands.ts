@@ -1,0 +1,193 @@
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db/database.js';
+import { nowIso } from '../../platform/db/database.js';
+import { audit } from '../../platform/audit/audit.js';
+import type { Mailer } from '../../platform/mail/mailer.js';
+import { translator } from '../../platform/i18n/i18n.js';
+import { hashPassword, verifyPassword, PASSWORD_MAX, PASSWORD_MIN } from './passwords.js';
+import { createSession, destroyUserSessions } from './sessions.js';
+import { clearFailures, isThrottled, recordFailure } from './throttle.js';
+import { newSecret, hashToken } from './tokens.js';
+
+export const RESET_TOKEN_MINUTES = 60;
+export const INVITATION_DAYS = 7;
+
+/** Raised with a message key when a user command cannot proceed. */
+export class UserCommandError extends Error {
+  constructor(public readonly key: string) {
+    super(key);
+  }
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function isValidEmail(email: string): boolean {
+  return email.length <= 254 && /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/.test(email);
+}
+
+export function passwordProblem(password: string): 'tooShort' | 'tooLong' | null {
+  if (password.length < PASSWORD_MIN) return 'tooShort';
+  if (password.length > PASSWORD_MAX) return 'tooLong';
+  return null;
+}
+
+/** Creates an active user with a password (the command line's `user create`). */
+export async function createUser(
+  db: Db,
+  input: { email: string; password: string; role: string; displayName?: string; countryCode?: string | null; organisationId?: number | null; lang?: string },
+  actorUserId: number | null = null,
+): Promise<number> {
+  const email = normaliseEmail(input.email);
+  if (!isValidEmail(email)) throw new UserCommandError('user.error.email');
+  const problem = passwordProblem(input.password);
+  if (problem) throw new UserCommandError(`user.error.password.${problem}`);
+  const role = await db.selectFrom('roles').select('code').where('code', '=', input.role).executeTakeFirst();
+  if (!role) throw new UserCommandError('user.error.role');
+  if (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) throw new UserCommandError('user.error.exists');
+  const passwordHash = await hashPassword(input.password);
+  const now = nowIso();
+  return db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('users')
+      .values({
+        email,
+        display_name: input.displayName?.trim() || email.split('@')[0] || email,
+        password_hash: passwordHash,
+        role_code: input.role,
+        country_code: input.countryCode ?? null,
+        organisation_id: input.organisationId ?? null,
+        status: 'active',
+        preferred_lang: input.lang ?? 'en',
+        created_at: now,
+        updated_at: now,
+        password_changed_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(trx, { actorUserId, action: 'user.create', entityType: 'user', entityId: id, after: { role: input.role } });
+    return id;
+  });
+}
+
+export type LoginResult = { ok: true; token: string; userId: number; lang: string } | { ok: false; reason: 'invalid' | 'throttled' };
+
+/** Checks credentials with throttling per account and per address; the answer never tells whether the account exists. */
+export async function login(db: Db, config: Pick<Config, 'sessionMaxHours' | 'loginMaxFailures'>, email: string, password: string, ip: string): Promise<LoginResult> {
+  const normalised = normaliseEmail(email);
+  if (await isThrottled(db, normalised, ip, config.loginMaxFailures)) {
+    await audit(db, { actorUserId: null, action: 'login.throttled', entityType: 'user', summary: 'too many failures' });
+    return { ok: false, reason: 'throttled' };
+  }
+  const user = await db.selectFrom('users').select(['id', 'password_hash', 'status', 'preferred_lang']).where('email', '=', normalised).executeTakeFirst();
+  const valid = await verifyPassword(user?.status === 'active' ? user.password_hash : null, password);
+  if (!user || !valid) {
+    await recordFailure(db, normalised, ip);
+    await audit(db, { actorUserId: null, action: 'login.failed', entityType: 'user', entityId: user?.id ?? null, summary: user ? 'wrong password or inactive account' : 'unknown account' });
+    return { ok: false, reason: 'invalid' };
+  }
+  await clearFailures(db, normalised, ip);
+  const token = await createSession(db, config, user.id);
+  await db.updateTable('users').set({ last_login_at: nowIso() }).where('id', '=', user.id).execute();
+  await audit(db, { actorUserId: user.id, action: 'login', entityType: 'user', entityId: user.id });
+  return { ok: true, token, userId: user.id, lang: user.preferred_lang };
+}
+
+/** Sends a single-use reset link when the address belongs to an active account; silent otherwise. */
+export async function requestPasswordReset(db: Db, mailer: Mailer, baseUrl: string, email: string, lang: string): Promise<void> {
+  const user = await db.selectFrom('users').select(['id', 'email', 'status', 'preferred_lang']).where('email', '=', normaliseEmail(email)).executeTakeFirst();
+  if (!user || user.status !== 'active') return;
+  const { token, id } = newSecret();
+  const now = new Date();
+  await db
+    .insertInto('auth_tokens')
+    .values({ id, user_id: user.id, purpose: 'reset', created_at: now.toISOString(), expires_at: new Date(now.getTime() + RESET_TOKEN_MINUTES * 60_000).toISOString() })
+    .execute();
+  const tr = translator(lang);
+  await mailer.send({
+    to: user.email,
+    purpose: 'password_reset',
+    subject: tr.t('mail.reset.subject'),
+    text: tr.t('mail.reset.body', { link: `${baseUrl}/admin/password/reset/${token}`, minutes: RESET_TOKEN_MINUTES }),
+  });
+  await audit(db, { actorUserId: null, action: 'password.reset_requested', entityType: 'user', entityId: user.id });
+}
+
+async function usableToken(db: Db, token: string, purpose: string) {
+  if (!/^[\w-]{20,100}$/.test(token)) return null;
+  const row = await db.selectFrom('auth_tokens').select(['id', 'user_id', 'expires_at', 'used_at']).where('id', '=', hashToken(token)).where('purpose', '=', purpose).executeTakeFirst();
+  if (!row || row.used_at || new Date(row.expires_at) <= new Date()) return null;
+  return row;
+}
+
+/** True when a reset or invitation link can still be used. */
+export async function tokenIsUsable(db: Db, token: string, purpose: 'reset' | 'invite'): Promise<boolean> {
+  return !!(await usableToken(db, token, purpose));
+}
+
+/** Sets a new password through a reset or invitation link; the link is spent and every session ends. */
+export async function setPasswordWithToken(db: Db, token: string, purpose: 'reset' | 'invite', password: string): Promise<number> {
+  const problem = passwordProblem(password);
+  if (problem) throw new UserCommandError(`user.error.password.${problem}`);
+  const row = await usableToken(db, token, purpose);
+  if (!row) throw new UserCommandError('auth.error.tokenInvalid');
+  const passwordHash = await hashPassword(password);
+  const now = nowIso();
+  await db.transaction().execute(async (trx) => {
+    const spent = await trx.updateTable('auth_tokens').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
+    if (Number(spent.numUpdatedRows) !== 1) throw new UserCommandError('auth.error.tokenInvalid');
+    await trx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now, updated_at: now, status: 'active' }).where('id', '=', row.user_id).execute();
+    await audit(trx, { actorUserId: row.user_id, action: purpose === 'reset' ? 'password.reset' : 'invitation.accepted', entityType: 'user', entityId: row.user_id });
+  });
+  await destroyUserSessions(db, row.user_id);
+  return row.user_id;
+}
+
+/** Invites a person by e-mail with a role: an invited account and a link to choose a password. */
+export async function inviteUser(
+  db: Db,
+  mailer: Mailer,
+  baseUrl: string,
+  input: { email: string; displayName: string; role: string; countryCode?: string | null; organisationId?: number | null; lang: string },
+  actorUserId: number,
+): Promise<number> {
+  const email = normaliseEmail(input.email);
+  if (!isValidEmail(email)) throw new UserCommandError('user.error.email');
+  if (!(await db.selectFrom('roles').select('code').where('code', '=', input.role).executeTakeFirst())) throw new UserCommandError('user.error.role');
+  if (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) throw new UserCommandError('user.error.exists');
+  const { token, id: tokenId } = newSecret();
+  const now = new Date();
+  const userId = await db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('users')
+      .values({
+        email,
+        display_name: input.displayName.trim() || email,
+        password_hash: null,
+        role_code: input.role,
+        country_code: input.countryCode ?? null,
+        organisation_id: input.organisationId ?? null,
+        status: 'invited',
+        preferred_lang: input.lang,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('auth_tokens')
+      .values({ id: tokenId, user_id: id, purpose: 'invite', created_at: now.toISOString(), expires_at: new Date(now.getTime() + INVITATION_DAYS * 86_400_000).toISOString() })
+      .execute();
+    await audit(trx, { actorUserId, action: 'user.invite', entityType: 'user', entityId: id, after: { role: input.role, countryCode: input.countryCode ?? null } });
+    return id;
+  });
+  const tr = translator(input.lang);
+  await mailer.send({
+    to: email,
+    purpose: 'invitation',
+    subject: tr.t('mail.invite.subject'),
+    text: tr.t('mail.invite.body', { link: `${baseUrl}/admin/invitation/${token}`, days: INVITATION_DAYS }),
+  });
+  return userId;
+}

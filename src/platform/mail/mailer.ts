@@ -1,0 +1,53 @@
+import nodemailer from 'nodemailer';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { nowIso } from '../db/database.js';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  /** What the mail is for (password_reset, invitation...): logged instead of the address. */
+  purpose: string;
+}
+
+export interface Mailer {
+  /** Records the message in the outbox and sends it when SMTP is configured; returns the outbox id. */
+  send(message: MailMessage): Promise<number>;
+}
+
+export interface MailLogger {
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
+
+/**
+ * Mail goes through the outbox table: without SMTP settings it stays there for admins to read at
+ * /admin/outbox; with them it is sent at once and marked sent (or its error kept).
+ */
+export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, db: Db, log: MailLogger): Mailer {
+  const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+  return {
+    async send(message) {
+      const { id } = await db
+        .insertInto('outbox')
+        .values({ to_address: message.to, subject: message.subject, text_body: message.text, purpose: message.purpose, created_at: nowIso() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (!transport) {
+        log.info({ outboxId: id, purpose: message.purpose }, 'mail kept in the outbox (no SMTP configured)');
+        return id;
+      }
+      try {
+        await transport.sendMail({ from: config.mailFrom, to: message.to, subject: message.subject, text: message.text });
+        await db.updateTable('outbox').set({ sent_at: nowIso() }).where('id', '=', id).execute();
+        log.info({ outboxId: id, purpose: message.purpose }, 'mail sent');
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        await db.updateTable('outbox').set({ error: reason.slice(0, 500) }).where('id', '=', id).execute();
+        log.warn({ outboxId: id, purpose: message.purpose }, 'mail could not be sent; kept in the outbox');
+      }
+      return id;
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import type { Translator } from '../i18n/i18n.js';
+
+/** A field error: the field's id (for the summary link) and the message already translated. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** GOV.UK-style error summary: the first thing read, each message linking to its field. */
+export function ErrorSummary({ tr, errors }: { tr: Translator; errors: FieldError[] }): JSX.Element {
+  if (!errors.length) return <></>;
+  return (
+    <div class="error-summary" role="alert" tabindex="-1" data-testid="error-summary">
+      <h2 safe>{tr.t('form.errorSummary')}</h2>
+      <ul>
+        {errors.map((e) => (
+          <li>
+            <a href={`#${e.field}`} safe>
+              {e.message}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export interface FieldProps {
+  id: string;
+  name?: string | undefined;
+  label: string;
+  value?: string | null | undefined;
+  error?: string | undefined;
+  hint?: string | undefined;
+  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'date' | 'datetime-local' | undefined;
+  autocomplete?: string | undefined;
+  required?: boolean | undefined;
+  lang?: string | undefined;
+  width?: 'short' | 'full' | undefined;
+}
+
+/** A labelled input with its hint and error, keeping what was typed. */
+export function TextField(p: FieldProps): JSX.Element {
+  const described = [p.hint ? `${p.id}-hint` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`form-group${p.error ? ' has-error' : ''}`}>
+      <label for={p.id} safe>
+        {p.label}
+      </label>
+      {p.hint ? (
+        <span class="hint" id={`${p.id}-hint`} safe>
+          {p.hint}
+        </span>
+      ) : (
+        ''
+      )}
+      {p.error ? (
+        <span class="field-error" id={`${p.id}-error`} safe>
+          {p.error}
+        </span>
+      ) : (
+        ''
+      )}
+      <input
+        id={p.id}
+        name={p.name ?? p.id}
+        type={p.type ?? 'text'}
+        value={p.value ?? ''}
+        autocomplete={p.autocomplete}
+        aria-describedby={described}
+        aria-invalid={p.error ? 'true' : undefined}
+        required={p.required}
+        lang={p.lang}
+        class={p.width === 'short' ? 'input-short' : undefined}
+      />
+    </div>
+  );
+}
+
+/** A labelled multi-line text area. */
+export function TextArea(p: FieldProps & { rows?: number }): JSX.Element {
+  const described = [p.hint ? `${p.id}-hint` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`form-group${p.error ? ' has-error' : ''}`}>
+      <label for={p.id} safe>
+        {p.label}
+      </label>
+      {p.hint ? (
+        <span class="hint" id={`${p.id}-hint`} safe>
+          {p.hint}
+        </span>
+      ) : (
+        ''
+      )}
+      {p.error ? (
+        <span class="field-error" id={`${p.id}-error`} safe>
+          {p.error}
+        </span>
+      ) : (
+        ''
+      )}
+      <textarea id={p.id} name={p.name ?? p.id} rows={String(p.rows ?? 4)} aria-describedby={described} aria-invalid={p.error ? 'true' : undefined} lang={p.lang} safe>
+        {p.value ?? ''}
+      </textarea>
+    </div>
+  );
+}
+
+/** A labelled select with a blank choice. */
+export function SelectField(p: FieldProps & { options: { value: string; label: string }[]; blank?: string }): JSX.Element {
+  const described = [p.hint ? `${p.id}-hint` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`form-group${p.error ? ' has-error' : ''}`}>
+      <label for={p.id} safe>
+        {p.label}
+      </label>
+      {p.hint ? (
+        <span class="hint" id={`${p.id}-hint`} safe>
+          {p.hint}
+        </span>
+      ) : (
+        ''
+      )}
+      {p.error ? (
+        <span class="field-error" id={`${p.id}-error`} safe>
+          {p.error}
+        </span>
+      ) : (
+        ''
+      )}
+      <select id={p.id} name={p.name ?? p.id} aria-describedby={described} aria-invalid={p.error ? 'true' : undefined}>
+        {p.blank !== undefined ? (
+          <option value="" safe>
+            {p.blank}
+          </option>
+        ) : (
+          ''
+        )}
+        {p.options.map((o) => (
+          <option value={o.value} selected={o.value === (p.value ?? '')} safe>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The hidden CSRF field every form carries. */
+export function CsrfField({ token }: { token: string }): JSX.Element {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
