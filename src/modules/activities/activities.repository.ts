@@ -276,3 +276,14 @@ export async function involvedCountries(db: Db, now: string): Promise<string[]> 
 export async function countryExists(db: Db, code: string): Promise<boolean> {
   return !!(await db.selectFrom('countries').select('code').where('code', '=', code).executeTakeFirst());
 }
+
+/** An activity's row whatever its workflow state (for previews in the back-office). */
+export async function findActivityRow(db: Db, id: number): Promise<ActivityRow | undefined> {
+  return db.selectFrom('activities').select(ACTIVITY_COLUMNS).where('activities.id', '=', id).executeTakeFirst();
+}
+
+/** The activity an old slug pointed to, when an editor changed it. */
+export async function findSlugRedirect(db: Db, lang: string, slug: string): Promise<number | undefined> {
+  const row = await db.selectFrom('slug_redirects').select('entity_id').where('entity_type', '=', 'activity').where('lang', '=', lang).where('old_slug', '=', slug).executeTakeFirst();
+  return row?.entity_id;
+}

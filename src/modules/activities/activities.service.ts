@@ -9,6 +9,7 @@ import {
   countryNames,
   documentsOf,
   findPublishedBySlug,
+  findSlugRedirect,
   involvedCountries,
   listPublishedActivities,
   organisationNames,
@@ -184,7 +185,13 @@ export async function lookupActivity(ctx: AppContext, lang: string, slug: string
   const same = matches.find((m) => m.slugLang === lang);
   if (same) return { kind: 'found', row: same.row };
   const other = matches[0];
-  if (!other) return { kind: 'missing' };
+  if (!other) {
+    // A slug an editor has since changed keeps working: send readers to the current one.
+    const movedId = await findSlugRedirect(ctx.db, lang, slug);
+    const current = movedId === undefined ? undefined : (await translationsFor(ctx.db, [movedId])).find((t) => t.lang === lang);
+    if (current && current.slug !== slug && (await findPublishedBySlug(ctx.db, current.slug, now.toISOString())).length) return { kind: 'redirect', slug: current.slug };
+    return { kind: 'missing' };
+  }
   const own = (await translationsFor(ctx.db, [other.row.id])).find((t) => t.lang === lang);
   return own ? { kind: 'redirect', slug: own.slug } : { kind: 'found', row: other.row };
 }

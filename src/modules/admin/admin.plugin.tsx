@@ -8,6 +8,7 @@ import type { Actor } from '../../platform/policy.js';
 import { registerAuthRoutes } from '../auth/auth.routes.js';
 import { SESSION_COOKIE, loadSession } from '../auth/sessions.js';
 import { registerAdminRoutes } from './admin.routes.js';
+import { registerActivityAdminRoutes } from '../activities/activities.admin.routes.js';
 import { AdminLayout } from './admin.layout.js';
 
 declare module 'fastify' {
@@ -41,9 +42,10 @@ export interface AdminPage {
 export async function renderAdmin(request: FastifyRequest, reply: FastifyReply, page: AdminPage): Promise<FastifyReply> {
   const tr = translator(adminLanguage(request));
   const token = reply.generateCsrf();
+  const safeBody = await page.body({ tr, csrf: token });
   const html = await (
     <AdminLayout tr={tr} title={page.title} stylesheet={request.server.diwan.assets.adminStylesheet} actor={request.actor} csrf={token} current={page.current}>
-      {await page.body({ tr, csrf: token })}
+      {safeBody}
     </AdminLayout>
   );
   return sendHtml(request, reply, html, { lang: tr.lang, status: page.status ?? 200, cacheable: false });
@@ -92,4 +94,5 @@ export async function adminPlugin(admin: FastifyInstance): Promise<void> {
 
   registerAuthRoutes(admin, cookieOpts);
   registerAdminRoutes(admin);
+  registerActivityAdminRoutes(admin);
 }

@@ -1,0 +1,488 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { diffWords } from 'diff';
+import { sendHtml } from '../../platform/app.js';
+import type { Db } from '../../platform/db/database.js';
+import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
+import { url } from '../../platform/http/urls.js';
+import { CsrfField, ErrorSummary, type FieldError } from '../../platform/views/forms.js';
+import { Layout } from '../../platform/views/layout.js';
+import { adminLanguage, guard, renderAdmin } from '../admin/admin.plugin.js';
+import { frameworkTree } from '../framework/framework.repository.js';
+import { ActivityForm, AdminActivityList, WorkflowPanel, type AdminActivityRow, type FormOptions } from './activities.admin.views.js';
+import {
+  changeWorkflow,
+  createActivityDraft,
+  listRevisions,
+  loadEditableActivity,
+  loadRevision,
+  restoreRevision,
+  translationStates,
+  updateActivity,
+  type EditableActivity,
+  type WorkflowAction,
+} from './activities.editor.js';
+import { blankFormValues, readForm, toFormValues, validateForm, type ActivityFormValues } from './activities.form.js';
+import { activityAbilities } from './activities.policy.js';
+import { findActivityRow } from './activities.repository.js';
+import { ActivityInputSchema, type ActivityInputParsed } from './activities.schemas.js';
+import { activityDetail } from './activities.service.js';
+import { ActivityPage } from './activities.views.js';
+
+const PAGE_SIZE = 50;
+
+async function formOptions(db: Db, lang: string, exclude: number | null): Promise<FormOptions> {
+  const collator = new Intl.Collator(lang);
+  const countries = await db
+    .selectFrom('countries')
+    .innerJoin('country_names', 'country_names.country_code', 'countries.code')
+    .select(['countries.code', 'country_names.name', 'country_names.lang'])
+    .execute();
+  const byCode = new Map<string, string>();
+  for (const c of countries) if (c.lang === lang || !byCode.has(c.code)) byCode.set(c.code, c.name);
+  const countryOptions = [...byCode].map(([value, label]) => ({ value, label })).sort((a, b) => collator.compare(a.label, b.label));
+  const orgs = await db
+    .selectFrom('organisations')
+    .innerJoin('organisation_names', 'organisation_names.organisation_id', 'organisations.id')
+    .select(['organisations.code', 'organisation_names.name', 'organisation_names.abbr', 'organisation_names.lang'])
+    .where('organisations.retired', '=', 0)
+    .execute();
+  const orgNames = new Map<string, string>();
+  for (const o of orgs) if (o.lang === lang || !orgNames.has(o.code)) orgNames.set(o.code, o.abbr ? `${o.name} (${o.abbr})` : o.name);
+  const activities = await db
+    .selectFrom('activities')
+    .leftJoin('activity_translations as t', (j) => j.onRef('t.activity_id', '=', 'activities.id').on('t.lang', '=', lang))
+    .leftJoin('activity_translations as en', (j) => j.onRef('en.activity_id', '=', 'activities.id').on('en.lang', '=', 'en'))
+    .select((eb) => ['activities.id', 'activities.start_date', eb.fn.coalesce('t.title', 'en.title', eb.val('')).as('title')])
+    .orderBy('activities.start_date', 'desc')
+    .execute();
+  return {
+    countries: countryOptions,
+    parties: [
+      ...countryOptions.map((c) => ({ value: `c:${c.value}`, label: c.label })),
+      ...[...orgNames].map(([code, label]) => ({ value: `o:${code}`, label })).sort((a, b) => collator.compare(a.label, b.label)),
+    ],
+    frameworks: await frameworkTree(db, lang),
+    activities: activities.filter((a) => a.id !== exclude).map((a) => ({ value: String(a.id), label: `${a.start_date} · ${a.title}` })),
+  };
+}
+
+function titleOf(input: ActivityInputParsed, lang: string): string {
+  return input.t[lang]?.title ?? Object.values(input.t)[0]?.title ?? '';
+}
+
+/** Every field of an activity as labelled text, for diffs and conflict tables. */
+function flatten(input: ActivityInputParsed, tr: Translator): [string, string][] {
+  const t = tr.t;
+  const fig = (f: { value: number; qualifier: string } | null | undefined) => (f ? `${f.value} (${t(`activityAdmin.qualifier.${f.qualifier}` as MessageKey)})` : '');
+  const party = (p: { country: string } | { organisation: string } | null | undefined) => (!p ? '' : 'country' in p ? p.country : p.organisation);
+  const rows: [string, string][] = [
+    [t('activityAdmin.field.type'), t(`type.${input.type}` as MessageKey)],
+    [t('activityAdmin.field.status'), t(`status.${input.status}` as MessageKey)],
+    [t('activityAdmin.field.start'), `${input.start_date} (${t(`activityAdmin.precision.${input.date_precision}` as MessageKey)})`],
+    [t('activityAdmin.field.end'), input.end_date ?? ''],
+    [t('activityAdmin.field.format'), t(`format.${input.format}` as MessageKey)],
+    [t('activityAdmin.field.country'), input.country ?? ''],
+    [t('activityAdmin.field.host'), party(input.host)],
+    [t('activity.coChairs'), input.co_chairs.map(party).join(', ')],
+    [t('activityAdmin.section.themes'), input.themes.join(', ')],
+    [t('activityAdmin.field.participants'), fig(input.participants)],
+    [t('activityAdmin.field.countries'), fig(input.countries_count)],
+    [t('activityAdmin.field.organisations'), fig(input.organisations_count)],
+    [t('activityAdmin.field.gallery'), input.gallery_url ?? ''],
+    [t('activityAdmin.field.related'), input.related_ids.join(', ')],
+  ];
+  for (const [lang, tx] of Object.entries(input.t).sort()) {
+    const l = lang.toUpperCase();
+    rows.push([`${t('activityAdmin.field.title')} (${l})`, tx.title], [`${t('activityAdmin.field.slug')} (${l})`, tx.slug], [`${t('activityAdmin.field.summary')} (${l})`, tx.summary ?? '']);
+    rows.push([`${t('activityAdmin.field.narrative')} (${l})`, tx.narrative_html ?? ''], [`${t('activityAdmin.field.city')} (${l})`, tx.city ?? ''], [`${t('activityAdmin.field.venue')} (${l})`, tx.venue ?? '']);
+  }
+  input.documents.forEach((d, i) => rows.push([t('activityAdmin.field.docType', { n: i + 1 }).replace(/:.*$/, ''), `${d.type} · ${d.lang} · ${d.url ?? ''} · ${Object.values(d.title).join(' / ')}`]));
+  return rows;
+}
+
+function changedRows(a: ActivityInputParsed, b: ActivityInputParsed, tr: Translator): { label: string; before: string; after: string }[] {
+  const x = new Map(flatten(a, tr));
+  const y = new Map(flatten(b, tr));
+  const labels = [...new Set([...x.keys(), ...y.keys()])];
+  return labels.filter((l) => (x.get(l) ?? '') !== (y.get(l) ?? '')).map((label) => ({ label, before: x.get(label) ?? '', after: y.get(label) ?? '' }));
+}
+
+function Diff({ before, after }: { before: string; after: string }): JSX.Element {
+  return (
+    <span class="diff">
+      {diffWords(before, after).map((p) => (p.added ? <ins safe>{p.value}</ins> : p.removed ? <del safe>{p.value}</del> : <span safe>{p.value}</span>))}
+    </span>
+  );
+}
+
+/** Back-office pages for activities: list, create, edit, workflow, preview, revisions. */
+export function registerActivityAdminRoutes(admin: FastifyInstance): void {
+  const { db, config } = admin.diwan;
+  const languages = config.languages;
+
+  const notFound = () => {
+    const err = new Error('not found') as Error & { statusCode: number };
+    err.statusCode = 404;
+    return err;
+  };
+  const idParam = (request: FastifyRequest) => {
+    const id = Number((request.params as { id: string }).id);
+    if (!Number.isInteger(id) || id <= 0) throw notFound();
+    return id;
+  };
+
+  admin.get<{ Querystring: { workflow?: string; type?: string; q?: string; page?: string } }>('/activities', async (request, reply) => {
+    const can = activityAbilities(request.actor);
+    const denied = guard(request, reply, can.list);
+    if (denied) return denied;
+    const lang = adminLanguage(request);
+    const filters = { workflow: String(request.query.workflow ?? '').slice(0, 20), type: String(request.query.type ?? '').slice(0, 40), q: String(request.query.q ?? '').slice(0, 100) };
+    let q = db
+      .selectFrom('activities')
+      .leftJoin('activity_translations as t', (j) => j.onRef('t.activity_id', '=', 'activities.id').on('t.lang', '=', lang))
+      .leftJoin('activity_translations as en', (j) => j.onRef('en.activity_id', '=', 'activities.id').on('en.lang', '=', 'en'));
+    if (filters.workflow) q = q.where('activities.workflow', '=', filters.workflow);
+    if (filters.type) q = q.where('activities.type', '=', filters.type);
+    if (filters.q) {
+      const like = `%${filters.q.toLowerCase().replace(/[%_\\]/g, '')}%`;
+      q = q.where('activities.id', 'in', db.selectFrom('activity_translations').select('activity_id').where((eb) => eb(eb.fn('lower', ['title']), 'like', like)));
+    }
+    const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const page = Math.max(1, Math.min(10_000, Number(request.query.page) || 1));
+    const rows = await q
+      .select((eb) => ['activities.id', 'activities.start_date', 'activities.type', 'activities.workflow', eb.fn.coalesce('t.title', 'en.title', eb.val('')).as('title')])
+      .orderBy('activities.start_date', 'desc')
+      .orderBy('activities.id', 'desc')
+      .offset((page - 1) * PAGE_SIZE)
+      .limit(PAGE_SIZE)
+      .execute();
+    const langs = rows.length ? await db.selectFrom('activity_translations').select(['activity_id', 'lang']).where('activity_id', 'in', rows.map((r) => r.id)).execute() : [];
+    const list: AdminActivityRow[] = rows.map((r) => ({ ...r, title: String(r.title), langs: langs.filter((l) => l.activity_id === r.id).map((l) => l.lang) }));
+    return renderAdmin(request, reply, {
+      title: translator(lang).t('activityAdmin.list.title'),
+      current: 'activities',
+      body: ({ tr }) => <AdminActivityList tr={tr} rows={list} total={Number(total)} filters={filters} canCreate={can.create} languages={languages} />,
+    });
+  });
+
+  const renderForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    args: { activity: EditableActivity | null; values: ActivityFormValues; errors: FieldError[]; status?: number; notice?: string; conflict?: { label: string; before: string; after: string }[]; workflowError?: string },
+  ) => {
+    const lang = adminLanguage(request);
+    const tr = translator(lang);
+    const a = args.activity;
+    const can = activityAbilities(request.actor, a ?? undefined);
+    const options = await formOptions(db, lang, a?.id ?? null);
+    const title = a ? tr.t('activityAdmin.edit.title', { title: titleOf(a.input, lang) }) : tr.t('activityAdmin.new.title');
+    const states = translationStates(languages, a?.translationUpdatedAt ?? {});
+    const publicSlug = a?.input.t[lang]?.slug;
+    return renderAdmin(request, reply, {
+      title,
+      current: 'activities',
+      status: args.status ?? 200,
+      body: ({ tr: t, csrf }) => (
+        <>
+          <p>
+            <a href="/admin/activities" safe>
+              {t.t('activityAdmin.back')}
+            </a>
+          </p>
+          <h1 safe>{title}</h1>
+          {args.notice ? (
+            <p class="success" role="status" data-testid="notice" safe>
+              {args.notice}
+            </p>
+          ) : (
+            ''
+          )}
+          {args.conflict ? (
+            <section class="error-summary" role="alert" data-testid="conflict">
+              <h2 safe>{t.t('activityAdmin.conflict.title')}</h2>
+              <p safe>{t.t('activityAdmin.conflict.body')}</p>
+              <div class="table-wrap">
+                <table class="data">
+                  <thead>
+                    <tr>
+                      <th scope="col" safe>{t.t('activityAdmin.conflict.field')}</th>
+                      <th scope="col" safe>{t.t('activityAdmin.conflict.theirs')}</th>
+                      <th scope="col" safe>{t.t('activityAdmin.conflict.yours')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {args.conflict.map((c) => (
+                      <tr>
+                        <th scope="row" safe>{c.label}</th>
+                        <td data-testid="conflict-theirs" safe>{c.before}</td>
+                        <td data-testid="conflict-yours" safe>{c.after}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+          ) : (
+            ''
+          )}
+          <ErrorSummary tr={t} errors={args.errors} />
+          {a ? (
+            <>
+              <WorkflowPanel tr={t} csrf={csrf} id={a.id} workflow={a.workflow} publishedAt={a.publishedAt} can={can} error={args.workflowError} />
+              <p class="actions">
+                {can.preview
+                  ? languages.map((l) => (
+                      <a href={`/admin/activities/${a.id}/preview?lang=${l}`} data-testid={`preview-${l}`} safe>
+                        {`${t.t('activityAdmin.preview')} (${l.toUpperCase()})`}
+                      </a>
+                    ))
+                  : ''}
+                {can.revisions ? (
+                  <a href={`/admin/activities/${a.id}/revisions`} data-testid="revisions-link" safe>
+                    {t.t('activityAdmin.revisions')}
+                  </a>
+                ) : (
+                  ''
+                )}
+                {a.workflow === 'published' && publicSlug ? (
+                  <a href={url('activities.show', lang, { slug: publicSlug })} safe>
+                    {t.t('activityAdmin.viewPublic')}
+                  </a>
+                ) : (
+                  ''
+                )}
+              </p>
+            </>
+          ) : (
+            ''
+          )}
+          {can.edit || (!a && can.create) ? (
+            <ActivityForm tr={t} csrf={csrf} action={a ? `/admin/activities/${a.id}` : '/admin/activities'} values={args.values} errors={args.errors} options={options} languages={languages} states={states} />
+          ) : (
+            ''
+          )}
+        </>
+      ),
+    });
+  };
+
+  admin.get('/activities/new', async (request, reply) => {
+    const denied = guard(request, reply, activityAbilities(request.actor).create);
+    if (denied) return denied;
+    return renderForm(request, reply, { activity: null, values: blankFormValues(languages), errors: [] });
+  });
+
+  admin.post('/activities', async (request, reply) => {
+    const denied = guard(request, reply, activityAbilities(request.actor).create);
+    if (denied) return denied;
+    const tr = translator(adminLanguage(request));
+    const values = readForm((request.body ?? {}) as Record<string, unknown>, languages);
+    const checked = await validateForm(db, values, tr, languages, null);
+    if (!checked.input) return renderForm(request, reply, { activity: null, values: checked.values, errors: checked.errors, status: 400 });
+    const id = await createActivityDraft(db, checked.input, request.actor!.id);
+    request.log.info({ actor: request.actor!.id, activity: id }, 'activity created');
+    return reply.redirect(`/admin/activities/${id}?done=created`, 303);
+  });
+
+  admin.get<{ Params: { id: string }; Querystring: { done?: string } }>('/activities/:id', async (request, reply) => {
+    const denied = guard(request, reply, activityAbilities(request.actor).list);
+    if (denied) return denied;
+    const a = await loadEditableActivity(db, idParam(request));
+    if (!a) throw notFound();
+    const tr = translator(adminLanguage(request));
+    const done = request.query.done;
+    const notice =
+      done === 'created'
+        ? tr.t('activityAdmin.created')
+        : done === 'saved'
+          ? tr.t('activityAdmin.saved')
+          : done && ['submit', 'publish', 'unpublish', 'return'].includes(done)
+            ? tr.t(`activityAdmin.workflow.done.${done}` as MessageKey)
+            : done?.startsWith('restored-')
+              ? tr.t('activityAdmin.revisions.restored', { version: done.slice(9) })
+              : undefined;
+    return renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [], notice });
+  });
+
+  admin.post<{ Params: { id: string } }>('/activities/:id', async (request, reply) => {
+    const denied = guard(request, reply, activityAbilities(request.actor).edit);
+    if (denied) return denied;
+    const id = idParam(request);
+    const a = await loadEditableActivity(db, id);
+    if (!a) throw notFound();
+    const tr = translator(adminLanguage(request));
+    const values = readForm((request.body ?? {}) as Record<string, unknown>, languages);
+    const checked = await validateForm(db, values, tr, languages, id);
+    if (!checked.input) return renderForm(request, reply, { activity: a, values: checked.values, errors: checked.errors, status: 400 });
+    const result = await updateActivity(db, id, Number(values.version), checked.input, request.actor!.id);
+    if (!result.ok) {
+      // Someone saved in between: show the differences and keep everything this editor typed.
+      const mine = ActivityInputSchema.parse(checked.input);
+      return renderForm(request, reply, {
+        activity: result.conflict,
+        values: { ...checked.values, version: String(result.conflict.version) },
+        errors: [],
+        status: 409,
+        conflict: changedRows(result.conflict.input, mine, tr),
+      });
+    }
+    request.log.info({ actor: request.actor!.id, activity: id, version: result.version }, 'activity saved');
+    return reply.redirect(`/admin/activities/${id}?done=saved`, 303);
+  });
+
+  admin.post<{ Params: { id: string } }>('/activities/:id/workflow', async (request, reply) => {
+    const id = idParam(request);
+    const a = await loadEditableActivity(db, id);
+    if (!a) throw notFound();
+    const can = activityAbilities(request.actor, a);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const action = String(body.action ?? '');
+    const allowed: Record<string, boolean> = { submit: can.submit, publish: can.publish, schedule: can.publish, unpublish: can.unpublish, return: can.returnToDraft };
+    const denied = guard(request, reply, allowed[action] === true);
+    if (denied) return denied;
+    let publishAt: Date | undefined;
+    if (action === 'schedule') {
+      const raw = String(body.publish_at ?? '');
+      publishAt = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(raw) ? new Date(`${raw}:00Z`) : undefined;
+      if (!publishAt || Number.isNaN(publishAt.getTime()) || publishAt <= new Date()) {
+        const tr = translator(adminLanguage(request));
+        return renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [], status: 400, workflowError: tr.t('activityAdmin.workflow.badDate') });
+      }
+    }
+    const wf: WorkflowAction = action === 'schedule' ? 'publish' : (action as WorkflowAction);
+    await changeWorkflow(db, id, wf, request.actor!.id, publishAt);
+    request.log.info({ actor: request.actor!.id, activity: id, action }, 'activity workflow changed');
+    return reply.redirect(`/admin/activities/${id}?done=${wf}`, 303);
+  });
+
+  admin.get<{ Params: { id: string }; Querystring: { lang?: string } }>('/activities/:id/preview', async (request, reply) => {
+    const denied = guard(request, reply, activityAbilities(request.actor).preview);
+    if (denied) return denied;
+    const row = await findActivityRow(db, idParam(request));
+    if (!row) throw notFound();
+    const lang = languages.includes(String(request.query.lang)) ? String(request.query.lang) : adminLanguage(request);
+    const d = await activityDetail(admin.diwan, row, lang);
+    const tr = d.tr;
+    const html = await (
+      <Layout tr={tr} stylesheet={admin.diwan.assets.stylesheet} current="activities" meta={{ title: d.translations.find((t) => t.lang === lang)?.title ?? '', baseUrl: admin.diwan.baseUrl, path: request.url, alternates: {}, noindex: true }}>
+        <p class="notice" role="status" data-testid="preview-banner">
+          <span safe>{tr.t('activityAdmin.previewBanner')}</span>{' '}
+          <a href={`/admin/activities/${row.id}`} safe>
+            {tr.t('activityAdmin.back')}
+          </a>
+        </p>
+        <ActivityPage d={d} backHref={`/admin/activities/${row.id}`} />
+      </Layout>
+    );
+    return sendHtml(request, reply, html, { lang, cacheable: false });
+  });
+
+  admin.get<{ Params: { id: string }; Querystring: { from?: string; to?: string } }>('/activities/:id/revisions', async (request, reply) => {
+    const denied = guard(request, reply, activityAbilities(request.actor).revisions);
+    if (denied) return denied;
+    const id = idParam(request);
+    const a = await loadEditableActivity(db, id);
+    if (!a) throw notFound();
+    const lang = adminLanguage(request);
+    const tr = translator(lang);
+    const revisions = await listRevisions(db, id);
+    const newest = revisions[0]?.version ?? a.version;
+    const to = Number(request.query.to) || newest;
+    const from = Number(request.query.from) || (revisions[1]?.version ?? to);
+    const [before, after] = [await loadRevision(db, id, from), await loadRevision(db, id, to)];
+    const changes = before && after ? changedRows(before, after, tr) : [];
+    const can = activityAbilities(request.actor, a);
+    const fmt = new Intl.DateTimeFormat(tr.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+    const title = tr.t('activityAdmin.revisions.title', { title: titleOf(a.input, lang) });
+    return renderAdmin(request, reply, {
+      title,
+      current: 'activities',
+      body: ({ tr: t, csrf }) => (
+        <>
+          <p>
+            <a href={`/admin/activities/${id}`} safe>
+              {t.t('activityAdmin.back')}
+            </a>
+          </p>
+          <h1 safe>{title}</h1>
+          <form method="get" action={`/admin/activities/${id}/revisions`} class="actions">
+            {(['from', 'to'] as const).map((k) => (
+              <div class="form-group">
+                <label for={k} safe>
+                  {t.t(k === 'from' ? 'activityAdmin.revisions.from' : 'activityAdmin.revisions.to')}
+                </label>
+                <select id={k} name={k}>
+                  {revisions.map((r) => (
+                    <option value={String(r.version)} selected={r.version === (k === 'from' ? from : to)} safe>
+                      {t.t('activityAdmin.revisions.version', { version: r.version })}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            ))}
+            <button class="button" type="submit" safe>
+              {t.t('activityAdmin.revisions.compare')}
+            </button>
+          </form>
+          {changes.length ? (
+            <div class="table-wrap">
+              <table class="data" data-testid="diff">
+                <thead>
+                  <tr>
+                    <th scope="col" safe>{t.t('activityAdmin.revisions.field')}</th>
+                    <th scope="col" safe>{`${t.t('activityAdmin.revisions.version', { version: from })} → ${t.t('activityAdmin.revisions.version', { version: to })}`}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {changes.map((c) => (
+                    <tr>
+                      <th scope="row" safe>{c.label}</th>
+                      <td>
+                        <Diff before={c.before} after={c.after} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : (
+            <p safe>{t.t('activityAdmin.revisions.noChange')}</p>
+          )}
+          <ol reversed="reversed" data-testid="revisions">
+            {revisions.map((r) => (
+              <li>
+                <strong safe>{t.t('activityAdmin.revisions.version', { version: r.version })}</strong>{' '}
+                <span safe>{t.t('activityAdmin.revisions.by', { date: fmt.format(new Date(r.saved_at)), name: r.display_name ?? t.t('audit.system') })}</span>
+                {can.restore && can.edit && r.version !== a.version ? (
+                  <form method="post" action={`/admin/activities/${id}/revisions/${r.version}/restore`} class="inline">
+                    <CsrfField token={csrf} />
+                    <input type="hidden" name="version" value={String(a.version)} />
+                    <button class="link-button" type="submit" data-testid={`restore-${r.version}`} safe>
+                      {t.t('activityAdmin.revisions.restore')}
+                    </button>
+                  </form>
+                ) : (
+                  ''
+                )}
+              </li>
+            ))}
+          </ol>
+        </>
+      ),
+    });
+  });
+
+  admin.post<{ Params: { id: string; version: string } }>('/activities/:id/revisions/:version/restore', async (request, reply) => {
+    const a0 = await loadEditableActivity(db, idParam(request));
+    if (!a0) throw notFound();
+    const can = activityAbilities(request.actor, a0);
+    const denied = guard(request, reply, can.restore && can.edit);
+    if (denied) return denied;
+    const version = Number(request.params.version);
+    const expected = Number(((request.body ?? {}) as Record<string, unknown>).version);
+    const result = await restoreRevision(db, a0.id, version, expected, request.actor!.id);
+    if (!result) throw notFound();
+    if (!result.ok) return reply.redirect(`/admin/activities/${a0.id}/revisions`, 303);
+    return reply.redirect(`/admin/activities/${a0.id}?done=restored-${version}`, 303);
+  });
+}
