@@ -3,10 +3,11 @@
  * driven by playwright-core, and an axe-core check whose failure message lists every violation.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { createTestApp, type TestApp } from '../test/helpers/app.js';
+import type { Config } from '../src/platform/config.js';
 
 /** Launch arguments for Debian's Chromium on these machines (see /work/shared/STACK.md). */
 export const CHROMIUM_ARGS = [
@@ -40,10 +41,30 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+/** A TCP port on 127.0.0.1 that was free a moment ago (for an app that must know its own address before it listens). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface StartOptions {
+  /** Port to listen on (default: any free one). */
+  port?: number;
+  /** Configuration overrides, e.g. an SMTP server or the public URL. */
+  config?: Partial<Config>;
+}
+
 /** The app on a SQLite database with reference and demo data, listening on a free local port. */
-export async function startApp(): Promise<RunningApp> {
-  const t = await createTestApp('sqlite');
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
+export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
+  const t = await createTestApp('sqlite', options.config ? { config: options.config } : {});
+  await t.app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = t.app.server.address() as AddressInfo | string | null;
   if (!address || typeof address === 'string') throw new Error(`unexpected server address: ${String(address)}`);
   return { test: t, origin: `http://127.0.0.1:${address.port}`, close: () => t.close() };

@@ -9,9 +9,13 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const cli = path.resolve('src/cli.ts');
 
-async function diwan(args: string[], env: Record<string, string> = {}) {
+async function diwan(args: string[], env: Record<string, string> = {}, input?: string) {
   try {
-    const r = await run(process.execPath, ['--import', 'tsx', cli, ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' } });
+    const child = run(process.execPath, ['--import', 'tsx', cli, ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' } });
+    if (input !== undefined) {
+      child.child.stdin?.end(input);
+    } else child.child.stdin?.end();
+    const r = await child;
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -51,6 +55,32 @@ test('migrate then seed-demo on a new SQLite file, twice without harm', async ()
     assert.match(s.stdout, /demo activities: \d{2,} created, 0 refreshed, 0 kept/);
     const again = await diwan(['seed-demo'], env);
     assert.match(again.stdout, /demo activities: 0 created, \d{2,} refreshed, 0 kept/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('user create: password from standard input, generated when none, refused when weak or duplicate', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'diwan-cli-'));
+  try {
+    const env = { DATA_DIR: dir };
+    const a = await diwan(['user', 'create', '--email', 'Chair@Example.org', '--role', 'admin', '--password-stdin'], env, 'a long enough passphrase\n');
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stdout, /user \d+ created: chair@example.org \(admin\)/);
+    assert.doesNotMatch(a.stdout, /passphrase/);
+    const dup = await diwan(['user', 'create', '--email', 'chair@example.org', '--role', 'editor', '--password-stdin'], env, 'another long passphrase');
+    assert.equal(dup.code, 65);
+    assert.match(dup.stderr, /already uses this e-mail address/);
+    const weak = await diwan(['user', 'create', '--email', 'weak@example.org', '--role', 'editor', '--password-stdin'], env, 'short');
+    assert.equal(weak.code, 65);
+    assert.match(weak.stderr, /at least 12 characters/);
+    const gen = await diwan(['user', 'create', '--email', 'gen@example.org', '--role', 'editor'], env);
+    assert.equal(gen.code, 0, gen.stderr);
+    assert.match(gen.stdout, /password \(shown once\): [\w-]{24}/);
+    const role = await diwan(['user', 'create', '--email', 'x@example.org', '--role', 'emperor', '--password-stdin'], env, 'a long enough passphrase');
+    assert.equal(role.code, 65);
+    const missing = await diwan(['user', 'create', '--email', 'x@example.org'], env);
+    assert.equal(missing.code, 64);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

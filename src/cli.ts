@@ -2,6 +2,12 @@ import { ConfigError, loadConfig } from './platform/config.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateAndLoadReferenceData } from './platform/bootstrap.js';
 import { seedDemoActivities } from './modules/activities/demo/demo-seeder.js';
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { createUser, UserCommandError } from './modules/auth/users.commands.js';
+import { translator, type MessageKey } from './platform/i18n/i18n.js';
 
 const HELP = `Diwan command line
 
@@ -11,6 +17,10 @@ Commands:
   migrate      apply pending database migrations and load the reference data
                (countries, organisations, frameworks); safe to run again
   seed-demo    load the demo activities (creates missing ones, never overwrites edited ones)
+  user create --email ADDRESS --role ROLE [--name NAME] [--password-stdin]
+               create an active account; roles: admin, editor, organiser, focal_point, participant.
+               The password is read from standard input with --password-stdin, asked for on a
+               terminal, or else generated and printed once.
   help         show this help
 
 The database is the one configured by DATABASE_URL (default: a SQLite file under DATA_DIR).`;
@@ -22,7 +32,7 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
     out(HELP);
     return 0;
   }
-  if (command !== 'migrate' && command !== 'seed-demo') {
+  if (command !== 'migrate' && command !== 'seed-demo' && command !== 'user') {
     err(`Unknown command: ${command}\n\n${HELP}`);
     return 64;
   }
@@ -38,6 +48,7 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
   }
   const db = openDatabase(config);
   try {
+    if (command === 'user') return await userCommand(argv.slice(1), db, out, err);
     await migrateAndLoadReferenceData(db, { info: out });
     if (command === 'seed-demo') {
       const r = await seedDemoActivities(db);
@@ -49,6 +60,73 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
     return 1;
   } finally {
     await db.destroy();
+  }
+}
+
+/** Reads a password without echoing it, on a terminal. */
+function promptHidden(question: string): Promise<string> {
+  let muted = false;
+  const output = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      if (!muted) process.stdout.write(chunk);
+      cb();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  return new Promise((resolve) => {
+    rl.question(question, (answer) => {
+      rl.close();
+      process.stdout.write('\n');
+      resolve(answer);
+    });
+    muted = true;
+  });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** `user create`: an account from the command line (the first admin of an installation). */
+async function userCommand(args: string[], db: ReturnType<typeof openDatabase>, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'create') {
+    err('Usage: npm run diwan -- user create --email ADDRESS --role ROLE [--name NAME] [--password-stdin]');
+    return 64;
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({ args: rest, options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } } }));
+  } catch (e) {
+    err(e instanceof Error ? e.message : String(e));
+    return 64;
+  }
+  if (!values.email || !values.role) {
+    err('Both --email and --role are required.');
+    return 64;
+  }
+  await migrateAndLoadReferenceData(db, { info: () => undefined });
+  let password: string;
+  let generated = false;
+  if (values['password-stdin']) password = await readStdin();
+  else if (process.stdin.isTTY) password = await promptHidden('Password (at least 12 characters): ');
+  else {
+    password = randomBytes(18).toString('base64url');
+    generated = true;
+  }
+  try {
+    const id = await createUser(db, { email: values.email, password, role: values.role, displayName: values.name });
+    out(`user ${id} created: ${values.email.trim().toLowerCase()} (${values.role})`);
+    if (generated) out(`password (shown once): ${password}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UserCommandError) {
+      err(translator('en').t(e.key as MessageKey));
+      return 65;
+    }
+    throw e;
   }
 }
 

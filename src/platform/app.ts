@@ -110,6 +110,19 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
     return undefined;
   });
 
+  app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 'notFound', 404));
+  app.setErrorHandler(async (error: { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+      return sendError(request, reply, 'server', 500);
+    }
+    request.log.info({ code: error.code, status }, 'request refused');
+    const kind = status === 404 ? 'notFound' : status === 414 ? 'tooLong' : status === 403 ? 'forbidden' : 'badRequest';
+    return sendError(request, reply, kind, status);
+  });
+
+  // Routes come after the error handlers so that every plugin context inherits them.
   registerHealthRoutes(app);
   registerHomeRoutes(app);
   registerActivityRoutes(app);
@@ -127,18 +140,6 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
   for (const lang of config.languages) {
     app.get(`/${lang}`, async (_request, reply) => reply.redirect(`/${lang}/`, 301));
   }
-
-  app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 'notFound', 404));
-  app.setErrorHandler(async (error: { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status >= 500) {
-      request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
-      return sendError(request, reply, 'server', 500);
-    }
-    request.log.info({ code: error.code, status }, 'request refused');
-    const kind = status === 404 ? 'notFound' : status === 414 ? 'tooLong' : status === 403 ? 'forbidden' : 'badRequest';
-    return sendError(request, reply, kind, status);
-  });
 
   return app;
 }

@@ -158,11 +158,13 @@ export async function changeWorkflow(db: Db, id: number, action: WorkflowAction,
   const now = new Date();
   const next: WorkflowState = action === 'submit' ? 'in_review' : action === 'publish' ? 'published' : action === 'unpublish' ? 'unpublished' : 'draft';
   await db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('activities').select(['workflow', 'published_at', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
+    // The workflow is not content: it does not move the edit version, so a publication never
+    // turns someone's open edit into a conflict.
+    const current = await trx.selectFrom('activities').select(['workflow', 'published_at']).where('id', '=', id).executeTakeFirstOrThrow();
     const publishedAt = action === 'publish' ? (publishAt ?? now).toISOString() : action === 'unpublish' ? null : current.published_at;
     await trx
       .updateTable('activities')
-      .set({ workflow: next, published_at: publishedAt, updated_at: now.toISOString(), updated_by: actorId, version: current.version + 1 })
+      .set({ workflow: next, published_at: publishedAt, updated_at: now.toISOString(), updated_by: actorId })
       .where('id', '=', id)
       .execute();
     await audit(trx, {

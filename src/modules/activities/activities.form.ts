@@ -155,6 +155,11 @@ export function readForm(body: Record<string, unknown>, languages: string[]): Ac
 /** A URL-safe slug from a title: lower case, no accents, hyphens. */
 export function slugify(title: string): string {
   return title
+    .replace(/œ/g, 'oe')
+    .replace(/Œ/g, 'OE')
+    .replace(/æ/g, 'ae')
+    .replace(/Æ/g, 'AE')
+    .replace(/ß/g, 'ss')
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()

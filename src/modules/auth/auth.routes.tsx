@@ -47,6 +47,8 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
     if (!errors.length) {
       const result = await login(db, config, input.email, input.password, request.ip);
       if (result.ok) {
+        // Rotate: the session this browser had before signing in is ended, never reused.
+        if (request.sessionToken) await destroySession(db, request.sessionToken);
         reply.setCookie(SESSION_COOKIE, result.token, { ...cookieOpts, maxAge: config.sessionMaxHours * 3600 });
         request.log.info({ userId: result.userId }, 'signed in');
         return reply.redirect(safeNext(input.next), 303);

@@ -1,0 +1,11 @@
+import { createTestApp } from './test/helpers/app.js';
+import { TestClient, csrfToken } from './test/helpers/client.js';
+import { createUser } from './src/modules/auth/users.commands.js';
+const t = await createTestApp('sqlite', { demo: false });
+await createUser(t.db, { email: 'editor@example.org', password: 'correct horse battery staple', role: 'editor' });
+const c = new TestClient(t.app);
+const page = await c.get('/admin/login');
+console.log(page.headers['set-cookie'], csrfToken(page.body), [...c.cookies]);
+const r = await c.post('/admin/login', { _csrf: csrfToken(page.body), email: 'Editor@Example.org ', password: 'correct horse battery staple' });
+console.log(r.statusCode, r.body.slice(0, 300));
+await t.close();

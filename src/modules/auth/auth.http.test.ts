@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { TestClient, csrfToken } from '../../../test/helpers/client.js';
+import { dialectsUnderTest } from '../../../test/helpers/databases.js';
+import { createUser } from './users.commands.js';
+
+const PASSWORD = 'correct horse battery staple';
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`accounts and sessions (${dialect})`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await createTestApp(dialect, { demo: false, config: { loginMaxFailures: 3, smtpUrl: undefined } });
+      await createUser(t.db, { email: 'editor@example.org', password: PASSWORD, role: 'editor', displayName: 'Eda Editor' });
+      await createUser(t.db, { email: 'fp@example.org', password: PASSWORD, role: 'focal_point', displayName: 'Focal Point', countryCode: 'SN' });
+    });
+    after(async () => t.close());
+    const audits = async (action: string) => Number((await t.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', action).executeTakeFirstOrThrow()).n);
+
+    test('sign-in sets an HttpOnly SameSite=Lax session cookie on /admin, rotated at each login, removed at logout', async () => {
+      const c = new TestClient(t.app);
+      const res = await c.login('Editor@Example.org ', PASSWORD);
+      assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+      assert.equal(res.headers.location, '/admin/');
+      const cookie = [res.headers['set-cookie']].flat().find((x) => String(x).startsWith('diwan_session='));
+      assert.match(String(cookie), /HttpOnly/);
+      assert.match(String(cookie), /SameSite=Lax/);
+      assert.match(String(cookie), /Path=\/admin/);
+      const first = c.cookies.get('diwan_session');
+      const dash = await c.get('/admin/');
+      assert.equal(dash.statusCode, 200);
+      assert.equal(dash.headers['cache-control'], 'private, no-store');
+      assert.match(dash.body, /Eda Editor/);
+      const again = await c.post('/admin/login', { _csrf: csrfToken(dash.body), email: 'editor@example.org', password: PASSWORD });
+      assert.equal(again.statusCode, 303);
+      assert.notEqual(c.cookies.get('diwan_session'), first, 'a new session id at each login');
+      const out = await c.post('/admin/logout', { _csrf: csrfToken(dash.body) });
+      assert.equal(out.statusCode, 303);
+      assert.equal(c.cookies.get('diwan_session'), undefined);
+      const after = await c.get('/admin/');
+      assert.equal(after.statusCode, 303);
+      assert.match(String(after.headers.location), /^\/admin\/login/);
+      // The old session id no longer works even if replayed.
+      const replay = await t.app.inject({ url: '/admin/', headers: { cookie: `diwan_session=${first}` } });
+      assert.equal(replay.statusCode, 303);
+    });
+
+    test('a wrong password and an unknown account get the same answer; failures are throttled and audited', async () => {
+      const c = new TestClient(t.app);
+      const unknown = await c.login('nobody@example.org', 'whatever password');
+      const wrong = await c.login('fp@example.org', 'wrong password!!');
+      assert.equal(unknown.statusCode, 400);
+      assert.equal(wrong.statusCode, 400);
+      const msg = (html: string) => html.match(/<div class="error-summary"[\s\S]*?<\/div>/)?.[0];
+      assert.equal(msg(unknown.body), msg(wrong.body));
+      assert.match(wrong.body, /value="fp@example.org"/, 'the address typed is kept');
+      await c.login('fp@example.org', 'wrong password!!');
+      await c.login('fp@example.org', 'wrong password!!');
+      const locked = await c.login('fp@example.org', PASSWORD);
+      assert.equal(locked.statusCode, 429, 'even the right password waits once the account is throttled');
+      assert.match(locked.body, /Too many unsuccessful attempts/);
+      const lockedUnknown = await c.login('ghost@example.org', 'x'.repeat(12));
+      await c.login('ghost@example.org', 'x'.repeat(12));
+      await c.login('ghost@example.org', 'x'.repeat(12));
+      const ghost = await c.login('ghost@example.org', 'x'.repeat(12));
+      assert.equal(lockedUnknown.statusCode, 400);
+      assert.equal(ghost.statusCode, 429, 'unknown accounts are throttled the same way');
+      assert.ok((await audits('login.failed')) >= 5);
+      assert.ok((await audits('login.throttled')) >= 1);
+      const rows = await t.db.selectFrom('login_throttle').select('key').execute();
+      assert.ok(rows.every((r) => !r.key.includes('@')), 'throttle keys do not store addresses');
+    });
+
+    test('a form posted without or with a wrong CSRF token is refused and changes nothing', async () => {
+      const c = new TestClient(t.app);
+      await c.get('/admin/login');
+      const none = await c.post('/admin/login', { email: 'editor@example.org', password: PASSWORD });
+      assert.equal(none.statusCode, 403);
+      assert.match(none.body, /You cannot do this/);
+      assert.equal(c.cookies.get('diwan_session'), undefined);
+      const bad = await c.post('/admin/login', { _csrf: 'forged', email: 'editor@example.org', password: PASSWORD });
+      assert.equal(bad.statusCode, 403);
+      const other = new TestClient(t.app);
+      const foreign = await other.get('/admin/login');
+      const cross = await c.post('/admin/login', { _csrf: csrfToken(foreign.body), email: 'editor@example.org', password: PASSWORD });
+      assert.equal(cross.statusCode, 403, "another browser's token does not work");
+    });
+
+    test('only local back-office paths are followed after sign-in', async () => {
+      const c = new TestClient(t.app);
+      const page = await c.get('/admin/login?next=/admin/activities');
+      assert.match(page.body, /name="next" value="\/admin\/activities"/);
+      const ok = await c.post('/admin/login', { _csrf: csrfToken(page.body), email: 'editor@example.org', password: PASSWORD, next: '/admin/activities' });
+      assert.equal(ok.headers.location, '/admin/activities');
+      const d = new TestClient(t.app);
+      const evil = await d.submit('/admin/login', '/admin/login', { email: 'editor@example.org', password: PASSWORD, next: '//evil.example/admin/x' });
+      assert.equal(evil.headers.location, '/admin/');
+    });
+
+    test('password reset: same answer for any address, a single-use expiring link, all sessions ended', async () => {
+      const c = new TestClient(t.app);
+      const before = await t.db.selectFrom('outbox').select('id').execute();
+      const unknown = await c.submit('/admin/password/forgot', '/admin/password/forgot', { email: 'nobody@example.org' });
+      const known = await c.submit('/admin/password/forgot', '/admin/password/forgot', { email: 'editor@example.org' });
+      assert.equal(unknown.statusCode, 200);
+      assert.equal(known.statusCode, 200);
+      assert.match(known.body, /data-testid="reset-sent"/);
+      assert.match(unknown.body, /data-testid="reset-sent"/);
+      const mails = await t.db.selectFrom('outbox').selectAll().where('id', 'not in', before.length ? before.map((b) => b.id) : [0]).execute();
+      assert.equal(mails.length, 1, 'only the real account gets a mail');
+      assert.equal(mails[0]?.to_address, 'editor@example.org');
+      const token = mails[0]?.text_body.match(/\/admin\/password\/reset\/([\w-]+)/)?.[1];
+      assert.ok(token);
+      const stored = await t.db.selectFrom('auth_tokens').select('id').execute();
+      assert.ok(stored.every((s) => s.id !== token), 'only a hash of the token is stored');
+
+      const session = new TestClient(t.app);
+      await session.login('editor@example.org', PASSWORD);
+      assert.equal((await session.get('/admin/')).statusCode, 200);
+
+      const short = await c.submit(`/admin/password/reset/${token}`, `/admin/password/reset/${token}`, { password: 'short', confirm: 'short' });
+      assert.equal(short.statusCode, 400);
+      assert.match(short.body, /at least 12 characters/);
+      const mismatch = await c.submit(`/admin/password/reset/${token}`, `/admin/password/reset/${token}`, { password: 'a brand new passphrase', confirm: 'another one entirely' });
+      assert.match(mismatch.body, /not the same/);
+      const done = await c.submit(`/admin/password/reset/${token}`, `/admin/password/reset/${token}`, { password: 'a brand new passphrase', confirm: 'a brand new passphrase' });
+      assert.equal(done.statusCode, 303);
+      assert.equal((await session.get('/admin/')).statusCode, 303, 'existing sessions ended');
+      const reuse = await c.get(`/admin/password/reset/${token}`);
+      assert.equal(reuse.statusCode, 410);
+      assert.equal((await new TestClient(t.app).login('editor@example.org', PASSWORD)).statusCode, 400);
+      assert.equal((await new TestClient(t.app).login('editor@example.org', 'a brand new passphrase')).statusCode, 303);
+      // An expired link is refused too.
+      await t.db.updateTable('auth_tokens').set({ used_at: null, expires_at: '2000-01-01T00:00:00.000Z' }).execute();
+      assert.equal((await c.get(`/admin/password/reset/${token}`)).statusCode, 410);
+      await createUser(t.db, { email: 'restore@example.org', password: PASSWORD, role: 'participant' });
+    });
+
+    test('sessions expire after the idle timeout', async () => {
+      const c = new TestClient(t.app);
+      await c.login('fp2@example.org', PASSWORD);
+      await createUser(t.db, { email: 'idle@example.org', password: PASSWORD, role: 'editor' });
+      const d = new TestClient(t.app);
+      await t.db.deleteFrom('login_throttle').execute();
+      assert.equal((await d.login('idle@example.org', PASSWORD)).statusCode, 303);
+      await t.db.updateTable('sessions').set({ last_seen_at: '2000-01-01T00:00:00.000Z' }).execute();
+      assert.equal((await d.get('/admin/')).statusCode, 303);
+      const idle = await t.db.selectFrom('users').select('id').where('email', '=', 'idle@example.org').executeTakeFirstOrThrow();
+      assert.equal((await t.db.selectFrom('sessions').select('id').where('user_id', '=', idle.id).execute()).length, 0, 'the expired session is deleted');
+    });
+
+    test('a focal point reaches the dashboard but no editor page; a participant not even the dashboard', async () => {
+      await t.db.deleteFrom('login_throttle').execute();
+      const c = new TestClient(t.app);
+      assert.equal((await c.login('fp@example.org', PASSWORD)).statusCode, 303);
+      const dash = await c.get('/admin/');
+      assert.equal(dash.statusCode, 200);
+      assert.doesNotMatch(dash.body, /href="\/admin\/activities"/);
+      for (const url of ['/admin/activities', '/admin/activities/new', '/admin/audit', '/admin/outbox']) {
+        assert.equal((await c.get(url)).statusCode, 403, url);
+      }
+      const p = new TestClient(t.app);
+      assert.equal((await p.login('restore@example.org', PASSWORD)).statusCode, 303);
+      assert.equal((await p.get('/admin/')).statusCode, 403);
+    });
+
+    test('the audit log cannot be changed, even by a direct query', async () => {
+      await assert.rejects(t.db.updateTable('audit_log').set({ action: 'forged' }).execute(), /append-only/);
+      await assert.rejects(t.db.deleteFrom('audit_log').execute(), /append-only/);
+    });
+  });
+}
