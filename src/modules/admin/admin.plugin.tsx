@@ -9,6 +9,7 @@ import { registerAuthRoutes } from '../auth/auth.routes.js';
 import { SESSION_COOKIE, loadSession } from '../auth/sessions.js';
 import { registerAdminRoutes } from './admin.routes.js';
 import { registerActivityAdminRoutes } from '../activities/activities.admin.routes.js';
+import { registerUserAdminRoutes } from '../auth/users.admin.routes.js';
 import { AdminLayout } from './admin.layout.js';
 
 declare module 'fastify' {
@@ -95,4 +96,5 @@ export async function adminPlugin(admin: FastifyInstance): Promise<void> {
   registerAuthRoutes(admin, cookieOpts);
   registerAdminRoutes(admin);
   registerActivityAdminRoutes(admin);
+  registerUserAdminRoutes(admin);
 }

@@ -1,0 +1,267 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { audit } from '../../platform/audit/audit.js';
+import type { Db } from '../../platform/db/database.js';
+import { nowIso } from '../../platform/db/database.js';
+import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
+import { CsrfField, ErrorSummary, SelectField, TextField, type FieldError } from '../../platform/views/forms.js';
+import { adminLanguage, guard, renderAdmin } from '../admin/admin.plugin.js';
+import { roleCodes } from './roles.reference-data.js';
+import { destroyUserSessions } from './sessions.js';
+import { UserCommandError, inviteUser, isValidEmail, normaliseEmail } from './users.commands.js';
+import { userAbilities } from './users.policy.js';
+
+interface AccountValues {
+  email: string;
+  name: string;
+  role: string;
+  country: string;
+  organisation: string;
+  lang: string;
+  status: string;
+}
+
+async function choices(db: Db, lang: string) {
+  const countries = await db.selectFrom('country_names').select(['country_code as value', 'name as label']).where('lang', '=', lang).orderBy('name').execute();
+  const orgs = await db
+    .selectFrom('organisations')
+    .innerJoin('organisation_names', 'organisation_names.organisation_id', 'organisations.id')
+    .select(['organisations.id', 'organisation_names.name'])
+    .where('organisation_names.lang', '=', lang)
+    .orderBy('organisation_names.name')
+    .execute();
+  return { countries, organisations: orgs.map((o) => ({ value: String(o.id), label: o.name })), roles: await roleCodes(db) };
+}
+
+function AccountForm({ tr, csrf, action, values, errors, options, invite, languages }: { tr: Translator; csrf: string; action: string; values: AccountValues; errors: FieldError[]; options: Awaited<ReturnType<typeof choices>>; invite: boolean; languages: string[] }): JSX.Element {
+  const t = tr.t;
+  const err = (f: string) => errors.find((e) => e.field === f)?.message;
+  return (
+    <form method="post" action={action} novalidate data-testid="account-form">
+      <CsrfField token={csrf} />
+      {invite ? <TextField id="email" label={t('users.field.email')} type="email" value={values.email} error={err('email')} autocomplete="off" /> : ''}
+      <TextField id="name" label={t('users.field.name')} value={values.name} error={err('name')} autocomplete="off" />
+      <SelectField id="role" label={t('users.field.role')} value={values.role} error={err('role')} options={options.roles.map((r) => ({ value: r, label: t(`role.${r}` as MessageKey) }))} />
+      <SelectField id="country" label={t('users.field.country')} value={values.country} blank="—" error={err('country')} options={options.countries} />
+      <SelectField id="organisation" label={t('users.field.organisation')} value={values.organisation} blank="—" options={options.organisations} />
+      <SelectField id="lang" label={t('users.field.lang')} value={values.lang} options={languages.map((l) => ({ value: l, label: t(`lang.${l}` as MessageKey) }))} />
+      {invite ? (
+        ''
+      ) : (
+        <SelectField id="status" label={t('users.field.status')} value={values.status} options={['active', 'disabled'].map((s) => ({ value: s, label: t(`users.status.${s}` as MessageKey) }))} />
+      )}
+      <button class="button" type="submit" safe>
+        {invite ? t('users.send') : t('users.save')}
+      </button>
+    </form>
+  );
+}
+
+function readAccount(body: unknown): AccountValues {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim().slice(0, 300) : '');
+  return { email: s('email'), name: s('name'), role: s('role'), country: s('country'), organisation: s('organisation'), lang: s('lang') || 'en', status: s('status') || 'active' };
+}
+
+function checkAccount(values: AccountValues, roles: string[], tr: Translator, invite: boolean): FieldError[] {
+  const errors: FieldError[] = [];
+  if (invite && !isValidEmail(normaliseEmail(values.email))) errors.push({ field: 'email', message: tr.t('user.error.email') });
+  if (!values.name) errors.push({ field: 'name', message: tr.t('users.error.name') });
+  if (!roles.includes(values.role)) errors.push({ field: 'role', message: tr.t('user.error.role') });
+  if (values.role === 'focal_point' && !values.country && !values.organisation) errors.push({ field: 'country', message: tr.t('users.error.bound') });
+  return errors;
+}
+
+/** Accounts: list, invite by e-mail, change role, binding and status (every change audited). */
+export function registerUserAdminRoutes(admin: FastifyInstance): void {
+  const { db, mailer, baseUrl, config } = admin.diwan;
+
+  admin.get<{ Querystring: { done?: string; email?: string } }>('/users', async (request, reply) => {
+    const can = userAbilities(request.actor);
+    const denied = guard(request, reply, can.list);
+    if (denied) return denied;
+    const lang = adminLanguage(request);
+    const users = await db
+      .selectFrom('users')
+      .leftJoin('country_names', (j) => j.onRef('country_names.country_code', '=', 'users.country_code').on('country_names.lang', '=', lang))
+      .leftJoin('organisation_names', (j) => j.onRef('organisation_names.organisation_id', '=', 'users.organisation_id').on('organisation_names.lang', '=', lang))
+      .select(['users.id', 'users.email', 'users.display_name', 'users.role_code', 'users.status', 'users.last_login_at', 'country_names.name as country', 'organisation_names.name as organisation'])
+      .orderBy('users.display_name')
+      .execute();
+    const tr = translator(lang);
+    const fmt = new Intl.DateTimeFormat(tr.locale, { dateStyle: 'medium', timeZone: 'UTC' });
+    return renderAdmin(request, reply, {
+      title: tr.t('users.title'),
+      current: 'users',
+      body: ({ tr: t }) => (
+        <>
+          <h1 safe>{t.t('users.title')}</h1>
+          {request.query.done === 'invited' ? (
+            <p class="success" role="status" data-testid="notice" safe>
+              {t.t('users.invited', { email: String(request.query.email ?? '') })}
+            </p>
+          ) : request.query.done === 'saved' ? (
+            <p class="success" role="status" data-testid="notice" safe>
+              {t.t('users.saved')}
+            </p>
+          ) : (
+            ''
+          )}
+          <p>
+            <a class="button" href="/admin/users/invite" data-testid="invite" safe>
+              {t.t('users.invite')}
+            </a>
+          </p>
+          <div class="table-wrap">
+            <table class="data" data-testid="users">
+              <thead>
+                <tr>
+                  {(['name', 'email', 'role', 'bound', 'status', 'lastLogin'] as const).map((c) => (
+                    <th scope="col" safe>
+                      {t.t(`users.col.${c}`)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {users.map((u) => (
+                  <tr>
+                    <td>
+                      <a href={`/admin/users/${u.id}`} safe>
+                        {u.display_name}
+                      </a>
+                    </td>
+                    <td safe>{u.email}</td>
+                    <td safe>{t.t(`role.${u.role_code}` as MessageKey)}</td>
+                    <td safe>{u.country ?? u.organisation ?? ''}</td>
+                    <td safe>{t.t(`users.status.${u.status}` as MessageKey)}</td>
+                    <td safe>{u.last_login_at ? fmt.format(new Date(u.last_login_at)) : t.t('users.never')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ),
+    });
+  });
+
+  const renderInvite = async (request: FastifyRequest, reply: FastifyReply, values: AccountValues, errors: FieldError[], status = 200) => {
+    const lang = adminLanguage(request);
+    const options = await choices(db, lang);
+    return renderAdmin(request, reply, {
+      title: translator(lang).t('users.invite'),
+      current: 'users',
+      status,
+      body: ({ tr, csrf }) => (
+        <>
+          <h1 safe>{tr.t('users.invite')}</h1>
+          <ErrorSummary tr={tr} errors={errors} />
+          <AccountForm tr={tr} csrf={csrf} action="/admin/users/invite" values={values} errors={errors} options={options} invite languages={config.languages} />
+        </>
+      ),
+    });
+  };
+
+  admin.get('/users/invite', async (request, reply) => {
+    const denied = guard(request, reply, userAbilities(request.actor).invite);
+    if (denied) return denied;
+    return renderInvite(request, reply, { email: '', name: '', role: 'editor', country: '', organisation: '', lang: adminLanguage(request), status: 'active' }, []);
+  });
+
+  admin.post('/users/invite', async (request, reply) => {
+    const denied = guard(request, reply, userAbilities(request.actor).invite);
+    if (denied) return denied;
+    const tr = translator(adminLanguage(request));
+    const values = readAccount(request.body);
+    const errors = checkAccount(values, await roleCodes(db), tr, true);
+    if (!errors.length) {
+      try {
+        await inviteUser(
+          db,
+          mailer,
+          baseUrl,
+          { email: values.email, displayName: values.name, role: values.role, countryCode: values.country || null, organisationId: values.organisation ? Number(values.organisation) : null, lang: config.languages.includes(values.lang) ? values.lang : config.defaultLanguage },
+          request.actor!.id,
+        );
+        return reply.redirect(`/admin/users?done=invited&email=${encodeURIComponent(normaliseEmail(values.email))}`, 303);
+      } catch (err) {
+        if (!(err instanceof UserCommandError)) throw err;
+        errors.push({ field: 'email', message: tr.t(err.key as MessageKey) });
+      }
+    }
+    return renderInvite(request, reply, values, errors, 400);
+  });
+
+  const loadUser = async (request: FastifyRequest) => {
+    const id = Number((request.params as { id: string }).id);
+    if (!Number.isInteger(id) || id <= 0) return undefined;
+    return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  };
+
+  const renderEdit = async (request: FastifyRequest, reply: FastifyReply, user: { id: number; display_name: string }, values: AccountValues, errors: FieldError[], status = 200) => {
+    const lang = adminLanguage(request);
+    const options = await choices(db, lang);
+    const editable = userAbilities(request.actor, user).edit;
+    const title = translator(lang).t('users.edit.title', { name: user.display_name });
+    return renderAdmin(request, reply, {
+      title,
+      current: 'users',
+      status,
+      body: ({ tr, csrf }) => (
+        <>
+          <h1 safe>{title}</h1>
+          <p safe>{values.email}</p>
+          <ErrorSummary tr={tr} errors={errors} />
+          {editable ? (
+            <AccountForm tr={tr} csrf={csrf} action={`/admin/users/${user.id}`} values={values} errors={errors} options={options} invite={false} languages={config.languages} />
+          ) : (
+            <p class="notice" safe>
+              {tr.t('users.self')}
+            </p>
+          )}
+        </>
+      ),
+    });
+  };
+
+  admin.get<{ Params: { id: string } }>('/users/:id', async (request, reply) => {
+    const denied = guard(request, reply, userAbilities(request.actor).list);
+    if (denied) return denied;
+    const user = await loadUser(request);
+    if (!user) return reply.callNotFound();
+    return renderEdit(request, reply, user, {
+      email: user.email,
+      name: user.display_name,
+      role: user.role_code,
+      country: user.country_code ?? '',
+      organisation: user.organisation_id ? String(user.organisation_id) : '',
+      lang: user.preferred_lang,
+      status: user.status === 'disabled' ? 'disabled' : 'active',
+    }, []);
+  });
+
+  admin.post<{ Params: { id: string } }>('/users/:id', async (request, reply) => {
+    const user = await loadUser(request);
+    const denied = guard(request, reply, !!user && userAbilities(request.actor, user).edit);
+    if (denied) return denied;
+    if (!user) return reply.callNotFound();
+    const tr = translator(adminLanguage(request));
+    const values = { ...readAccount(request.body), email: user.email };
+    const errors = checkAccount(values, await roleCodes(db), tr, false);
+    if (errors.length) return renderEdit(request, reply, user, values, errors, 400);
+    const status = user.status === 'invited' && values.status === 'active' ? 'invited' : values.status === 'disabled' ? 'disabled' : user.status === 'disabled' ? 'active' : user.status;
+    const after = { role: values.role, country: values.country || null, organisation: values.organisation ? Number(values.organisation) : null, status, name: values.name, lang: values.lang };
+    const before = { role: user.role_code, country: user.country_code, organisation: user.organisation_id, status: user.status, name: user.display_name, lang: user.preferred_lang };
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({ display_name: after.name, role_code: after.role, country_code: after.country, organisation_id: after.organisation, status: after.status, preferred_lang: config.languages.includes(after.lang) ? after.lang : user.preferred_lang, updated_at: nowIso() })
+        .where('id', '=', user.id)
+        .execute();
+      const action = before.role !== after.role || before.status !== after.status ? 'user.permissions_changed' : 'user.update';
+      await audit(trx, { actorUserId: request.actor!.id, action, entityType: 'user', entityId: user.id, before, after });
+    });
+    if (after.status === 'disabled' || before.role !== after.role) await destroyUserSessions(db, user.id);
+    return reply.redirect('/admin/users?done=saved', 303);
+  });
+}
