@@ -243,7 +243,7 @@ async function activitiesTitled(title: string): Promise<number> {
 // Editorial flows
 // ---------------------------------------------------------------------------------------------
 
-describe('editorial flows', { concurrency: 1 }, () => {
+describe('editorial flows', { concurrency: CONCURRENCY }, () => {
   test('an editor creates an activity in English and French and sends it to review; an admin publishes it; it is public at once', () =>
     inPage(async (page) => {
       const en = { title: 'Regional workshop on labour migration statistics', summary: 'National statistics offices compare how they count labour migrants.' };
@@ -286,9 +286,9 @@ describe('editorial flows', { concurrency: 1 }, () => {
       assert.equal((await publicPage.goto('fr', frSlug)).status(), 404, 'the draft is not public');
 
       // Sign out: back to the sign-in page with a notice, and the back-office is closed again.
+      await form.gotoEdit(id);
+      await form.logout();
       const adminPage = new AdminPage(page);
-      await adminPage.gotoPath(`/admin/activities/${id}`);
-      await adminPage.logout();
       const login = new AdminLoginPage(page);
       assert.equal(login.url().pathname, '/admin/login');
       assert.equal(await login.text(login.notice), 'You have signed out.');
@@ -326,10 +326,11 @@ describe('editorial flows', { concurrency: 1 }, () => {
   test('a form with errors re-renders with an error summary, keeps what was typed and creates nothing', () =>
     asUser(USERS.editor, async (page) => {
       const title = 'Consultation with a date that does not exist';
+      // The list's count of consultations: no other test makes one, so tests running alongside cannot change it.
       const list = new AdminActivityListPage(page);
-      await list.goto();
+      await list.goto({ type: 'consultation' });
       const before = await list.total();
-      assert.ok(before > 0, `the list counts the activities (${before})`);
+      assert.ok(before > 0, `the list counts the consultations (${before})`);
 
       const form = new ActivityFormPage(page);
       await form.gotoNew();
@@ -352,8 +353,8 @@ describe('editorial flows', { concurrency: 1 }, () => {
       assert.equal(new URL(page.url()).hash, '#start_date');
 
       assert.equal(await activitiesTitled(title), 0, 'nothing was created');
-      await list.goto();
-      assert.equal(await list.total(), before, 'the list counts as many activities as before');
+      await list.goto({ type: 'consultation' });
+      assert.equal(await list.total(), before, 'the list counts as many consultations as before');
       await list.goto({ q: 'date that does not exist' });
       assert.equal(await list.total(), 0);
     }));
@@ -708,8 +709,36 @@ describe('accessibility of the back-office (axe-core, WCAG 2.1 A and AA)', { con
         asUser(FOCAL_BY_LANG[lang], async (page) => {
           const error = new ErrorPage(page);
           assert.equal((await error.goto('/admin/activities')).status(), 403);
+          assert.ok(await error.title.isVisible());
+          // Its language is checked by the test below (a known gap in French), not here.
           for (const line of await assertNoAxeViolations(page, `403 page (${lang})`)) t.diagnostic(line);
         }));
+
+      if (lang === 'fr') {
+        // Known gaps, reported and left to the app: these run and show as TODO until the app is fixed.
+        test('the 403 page speaks the signed-in user’s language', { todo: 'sendError picks the language from the path, so /admin/* errors are always English' }, () =>
+          asUser(FOCAL_BY_LANG.fr, async (page) => {
+            const error = new ErrorPage(page);
+            assert.equal((await error.goto('/admin/activities')).status(), 403);
+            assert.equal(await error.htmlLang(), 'fr');
+            assert.equal(((await error.title.textContent()) ?? '').trim(), TEXT.fr.forbidden);
+          }));
+
+        test('every back-office page has a French <title>', { todo: 'admin.routes.tsx passes English titles (Dashboard, Audit, Outbox) to renderAdmin' }, () =>
+          asUser(admin, async (page) => {
+            const p = new AdminPage(page);
+            const titles: string[] = [];
+            for (const path of ['/admin/', '/admin/audit', '/admin/outbox']) {
+              await p.gotoPath(path);
+              titles.push(await page.title());
+            }
+            assert.deepEqual(
+              titles.map((x) => x.split(' – ')[0]),
+              ['Tableau de bord', 'Journal d’audit', 'Boîte d’envoi'],
+              `page titles: ${titles.join(' | ')}`,
+            );
+          }));
+      }
     });
   }
 });

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { createUser, UserCommandError } from './modules/auth/users.commands.js';
+import { seedDemoPages } from './modules/pages/pages.commands.js';
 import { translator, type MessageKey } from './platform/i18n/i18n.js';
 
 const HELP = `Diwan command line
@@ -53,6 +54,7 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
     if (command === 'seed-demo') {
       const r = await seedDemoActivities(db);
       out(`demo activities: ${r.created} created, ${r.refreshed} refreshed, ${r.kept} kept (edited since seeding)`);
+      out(`demo pages: ${await seedDemoPages(db)} created`);
     }
     return 0;
   } catch (e) {

@@ -14,6 +14,8 @@ import { registerHealthRoutes } from '../modules/health/health.routes.js';
 import { registerHomeRoutes } from '../modules/home/home.routes.js';
 import { registerActivityRoutes } from '../modules/activities/activities.routes.js';
 import { adminPlugin } from '../modules/admin/admin.plugin.js';
+import { navigationPages } from '../modules/pages/pages.repository.js';
+import { registerPageRoutes } from '../modules/pages/pages.routes.js';
 
 /** Longest request target we accept; longer ones get a clear 414 page instead of reaching a handler. */
 export const MAX_URL_LENGTH = 2048;
@@ -47,7 +49,9 @@ export function sendHtml(request: FastifyRequest, reply: FastifyReply, html: str
 export async function sendError(request: FastifyRequest, reply: FastifyReply, kind: ErrorKind, status: number): Promise<FastifyReply> {
   const { config, assets, baseUrl } = request.server.diwan;
   const lang = languageOf(config, request.url);
-  const html = await ErrorPage({ tr: translator(lang), kind, stylesheet: assets.stylesheet, baseUrl, path: request.url.split('?')[0] ?? '/', languages: config.languages });
+  // The navigation needs the database; an error page must still render when it is down.
+  const nav = kind === 'server' ? [] : await navigationPages(request.server.diwan.db, lang, new Date().toISOString()).catch(() => []);
+  const html = await ErrorPage({ tr: translator(lang), kind, stylesheet: assets.stylesheet, baseUrl, path: request.url.split('?')[0] ?? '/', languages: config.languages, nav });
   return sendHtml(request, reply, html, { status, lang, cacheable: false });
 }
 
@@ -127,6 +131,8 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
   registerHomeRoutes(app);
   registerActivityRoutes(app);
   await app.register(adminPlugin, { prefix: '/admin' });
+  // Last: a page slug is the catch-all of /{lang}/..., after every fixed path.
+  registerPageRoutes(app);
 
   app.get('/', async (request, reply) => {
     const accept = String(request.headers['accept-language'] ?? '');

@@ -6,6 +6,7 @@ import { loadFrameworkReferenceData } from '../modules/framework/reference-data.
 import { seedDemoActivities } from '../modules/activities/demo/demo-seeder.js';
 import { loadRoles } from '../modules/auth/roles.reference-data.js';
 import { seedDemoUsers } from '../modules/auth/demo-users.js';
+import { seedDemoPages } from '../modules/pages/pages.commands.js';
 
 export interface Logger {
   info(msg: string): void;
@@ -32,7 +33,8 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<Db> 
   await migrateAndLoadReferenceData(db, log);
   if (config.seedDemo === 'auto' && (await isEmpty(db))) {
     const r = await seedDemoActivities(db);
-    log.info(`empty database: demo data loaded (${r.created} activities)`);
+    const pages = await seedDemoPages(db);
+    log.info(`empty database: demo data loaded (${r.created} activities, ${pages} pages)`);
     for (const u of await seedDemoUsers(db)) log.info(`demo ${u.role}: ${u.email} / password ${u.password} (demo only: change or remove before going live)`);
   }
   return db;

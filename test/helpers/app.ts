@@ -4,6 +4,7 @@ import { migrateAndLoadReferenceData } from '../../src/platform/bootstrap.js';
 import type { Config } from '../../src/platform/config.js';
 import { openDatabase, type Db } from '../../src/platform/db/database.js';
 import { seedDemoActivities } from '../../src/modules/activities/demo/demo-seeder.js';
+import { seedDemoPages } from '../../src/modules/pages/pages.commands.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
 export interface TestApp {
@@ -20,7 +21,10 @@ export async function createTestApp(dialect: 'sqlite' | 'postgres', options: { d
   const tdb: TestDatabase = await createTestDatabase(dialect, options.config);
   const db = openDatabase(tdb.config);
   await migrateAndLoadReferenceData(db, quiet);
-  if (options.demo !== false) await seedDemoActivities(db);
+  if (options.demo !== false) {
+    await seedDemoActivities(db);
+    await seedDemoPages(db);
+  }
   const app = await buildApp({ config: tdb.config, db });
   await app.ready();
   return {

@@ -10,6 +10,7 @@ import { SESSION_COOKIE, loadSession } from '../auth/sessions.js';
 import { registerAdminRoutes } from './admin.routes.js';
 import { registerActivityAdminRoutes } from '../activities/activities.admin.routes.js';
 import { registerUserAdminRoutes } from '../auth/users.admin.routes.js';
+import { registerPageAdminRoutes } from '../pages/pages.admin.routes.js';
 import { AdminLayout } from './admin.layout.js';
 
 declare module 'fastify' {
@@ -97,4 +98,5 @@ export async function adminPlugin(admin: FastifyInstance): Promise<void> {
   registerAdminRoutes(admin);
   registerActivityAdminRoutes(admin);
   registerUserAdminRoutes(admin);
+  registerPageAdminRoutes(admin);
 }

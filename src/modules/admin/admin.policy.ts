@@ -5,6 +5,7 @@ export function adminAbilities(actor: Actor | null) {
   return {
     access: has(actor, 'admin.access'),
     activities: has(actor, 'activity.view_unpublished'),
+    pages: has(actor, 'page.view_unpublished'),
     audit: has(actor, 'audit.view'),
     outbox: has(actor, 'outbox.view'),
     users: has(actor, 'user.manage'),

@@ -6,12 +6,12 @@ import { Layout } from './layout.js';
 export type ErrorKind = 'notFound' | 'server' | 'tooLong' | 'badRequest' | 'forbidden';
 
 /** An error page in the visitor's language, with ways forward and no internals. */
-export function ErrorPage({ tr, kind, stylesheet, baseUrl, path, languages }: { tr: Translator; kind: ErrorKind; stylesheet: string; baseUrl: string; path: string; languages: string[] }): JSX.Element {
+export function ErrorPage({ tr, kind, stylesheet, baseUrl, path, languages, nav }: { tr: Translator; kind: ErrorKind; stylesheet: string; baseUrl: string; path: string; languages: string[]; nav?: { href: string; label: string }[] }): JSX.Element {
   const t = tr.t;
   const title = t(`error.${kind}.title` as MessageKey);
   const alternates = Object.fromEntries(languages.map((l) => [l, url('home', l)]));
   return (
-    <Layout tr={tr} stylesheet={stylesheet} meta={{ title, baseUrl, path, alternates, noindex: true }}>
+    <Layout tr={tr} stylesheet={stylesheet} nav={nav} meta={{ title, baseUrl, path, alternates, noindex: true }}>
       <h1 data-testid="error-title" safe>{title}</h1>
       <p safe>{t(`error.${kind}.body` as MessageKey)}</p>
       <ul>

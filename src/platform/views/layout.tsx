@@ -26,10 +26,12 @@ export interface LayoutProps {
   meta: PageMeta;
   stylesheet: string;
   current?: 'home' | 'activities' | undefined;
+  /** Editable pages shown in the main navigation (About, Partners...). */
+  nav?: { href: string; label: string }[] | undefined;
 }
 
 /** The frame of every public page: head, skip link, header with navigation and language switch, footer. */
-export function Layout({ tr, meta, stylesheet, current, children }: PropsWithChildren<LayoutProps>): JSX.Element {
+export function Layout({ tr, meta, stylesheet, current, nav, children }: PropsWithChildren<LayoutProps>): JSX.Element {
   const t = tr.t;
   const fullTitle = `${meta.title} – ${t('site.name')}`;
   const others = Object.entries(meta.alternates).filter(([lang]) => lang !== tr.lang);
@@ -97,6 +99,13 @@ export function Layout({ tr, meta, stylesheet, current, children }: PropsWithChi
                     {t('nav.activities')}
                   </a>
                 </li>
+                {(nav ?? []).map((item) => (
+                  <li>
+                    <a href={item.href} aria-current={meta.path === item.href ? 'page' : undefined} safe>
+                      {item.label}
+                    </a>
+                  </li>
+                ))}
               </ul>
             </nav>
           </header>

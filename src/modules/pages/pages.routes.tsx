@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import { sendError, sendHtml } from '../../platform/app.js';
+import { translator } from '../../platform/i18n/i18n.js';
+import { Layout } from '../../platform/views/layout.js';
+import { findPublishedPage, movedPageSlug, navigationPages, pageSlugs } from './pages.repository.js';
+
+/** A static page in the body of the layout. */
+export function PageView({ title, safeBody }: { title: string; safeBody: string }): JSX.Element {
+  return (
+    <article data-testid="page">
+      <h1 safe>{title}</h1>
+      <div class="narrative">{safeBody}</div>
+    </article>
+  );
+}
+
+/** Public static pages at /{lang}/{slug}, registered after every fixed path. */
+export function registerPageRoutes(app: FastifyInstance): void {
+  app.get<{ Params: { lang: string; slug: string }; Querystring: Record<string, unknown> }>('/:lang/:slug', async (request, reply) => {
+    const { lang, slug } = request.params;
+    const { config, db, assets, baseUrl } = app.diwan;
+    if (!config.languages.includes(lang) || !/^[a-z0-9-]{1,100}$/.test(slug)) return sendError(request, reply, 'notFound', 404);
+    const now = new Date().toISOString();
+    const page = await findPublishedPage(db, lang, slug, now);
+    if (!page) {
+      const moved = await movedPageSlug(db, lang, slug);
+      if (moved && moved !== slug && (await findPublishedPage(db, lang, moved, now))) return reply.redirect(`/${lang}/${moved}`, 301);
+      return sendError(request, reply, 'notFound', 404);
+    }
+    if (Object.keys(request.query).length) return reply.redirect(`/${lang}/${slug}`, 301);
+    const tr = translator(lang);
+    const slugs = await pageSlugs(db, page.id);
+    const alternates = Object.fromEntries(Object.entries(slugs).filter(([l]) => config.languages.includes(l)).map(([l, s]) => [l, `/${l}/${s}`]));
+    const html = await (
+      <Layout tr={tr} stylesheet={assets.stylesheet} nav={await navigationPages(db, lang, now)} meta={{ title: page.title, baseUrl, path: `/${lang}/${slug}`, alternates }}>
+        <PageView title={page.title} safeBody={page.body_html} />
+      </Layout>
+    );
+    return sendHtml(request, reply, html, { lang });
+  });
+}

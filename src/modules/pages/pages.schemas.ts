@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** Addresses the site uses itself, which a page may not take. */
+export const RESERVED_SLUGS = ['activities', 'admin', 'api', 'assets', 'countries', 'documents', 'feeds', 'healthz', 'meetings', 'pages', 'search', 'sitemap'];
+
+export const PageTranslationSchema = z.object({
+  title: z.string().trim().min(1).max(200),
+  slug: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+    .max(100)
+    .refine((s) => !RESERVED_SLUGS.includes(s), 'reserved address'),
+  body_html: z.string().max(200_000).default(''),
+});
+
+/** A static page (About, Partners, Governance...) as the write commands take it. */
+export const PageInputSchema = z.object({
+  key: z.string().regex(/^[a-z0-9-]+$/).nullish(),
+  nav_position: z.number().int().min(1).max(99).nullish(),
+  published: z.boolean().default(false),
+  t: z.record(z.string().regex(/^[a-z]{2}$/), PageTranslationSchema).refine((t) => Object.keys(t).length > 0, 'at least one language'),
+});
+export type PageInput = z.input<typeof PageInputSchema>;
+export type PageInputParsed = z.output<typeof PageInputSchema>;
