@@ -710,13 +710,13 @@ describe('accessibility of the back-office (axe-core, WCAG 2.1 A and AA)', { con
           const error = new ErrorPage(page);
           assert.equal((await error.goto('/admin/activities')).status(), 403);
           assert.ok(await error.title.isVisible());
-          // Its language is checked by the test below (a known gap in French), not here.
+          // Its language is checked by the test below.
           for (const line of await assertNoAxeViolations(page, `403 page (${lang})`)) t.diagnostic(line);
         }));
 
       if (lang === 'fr') {
-        // Known gaps, reported and left to the app: these run and show as TODO until the app is fixed.
-        test('the 403 page speaks the signed-in user’s language', { todo: 'sendError picks the language from the path, so /admin/* errors are always English' }, () =>
+        // The back-office speaks the account's language on every page, errors included.
+        test('the 403 page speaks the signed-in user’s language', () =>
           asUser(FOCAL_BY_LANG.fr, async (page) => {
             const error = new ErrorPage(page);
             assert.equal((await error.goto('/admin/activities')).status(), 403);
@@ -724,7 +724,7 @@ describe('accessibility of the back-office (axe-core, WCAG 2.1 A and AA)', { con
             assert.equal(((await error.title.textContent()) ?? '').trim(), TEXT.fr.forbidden);
           }));
 
-        test('every back-office page has a French <title>', { todo: 'admin.routes.tsx passes English titles (Dashboard, Audit, Outbox) to renderAdmin' }, () =>
+        test('every back-office page has a French <title>', () =>
           asUser(admin, async (page) => {
             const p = new AdminPage(page);
             const titles: string[] = [];

@@ -32,6 +32,25 @@ export function languageOf(config: Config, requestUrl: string): string {
   return config.languages.includes(first) && hasCatalogue(first) ? first : config.defaultLanguage;
 }
 
+/**
+ * The language of any request: public addresses carry it in their prefix; back-office addresses
+ * take an explicit ?lang=, else the signed-in account's, else the browser's.
+ */
+export function requestLanguage(request: FastifyRequest): string {
+  const { config } = request.server.diwan;
+  if (!request.url.startsWith('/admin')) return languageOf(config, request.url);
+  const ok = (l: unknown): l is string => typeof l === 'string' && config.languages.includes(l) && hasCatalogue(l);
+  const q = (request.query as Record<string, unknown> | undefined)?.lang;
+  if (ok(q)) return q;
+  const actorLang = (request as { actor?: { lang?: string } | null }).actor?.lang;
+  if (ok(actorLang)) return actorLang;
+  const accept = String(request.headers['accept-language'] ?? '')
+    .split(',')
+    .map((p) => p.trim().slice(0, 2).toLowerCase())
+    .find(ok);
+  return accept ?? config.defaultLanguage;
+}
+
 /** Sends a rendered HTML page; public 200 pages are compressed once and kept in the page cache. */
 export function sendHtml(request: FastifyRequest, reply: FastifyReply, html: string, options: { status?: number; lang: string; cacheable?: boolean }): FastifyReply {
   const { cache } = request.server.diwan;
@@ -48,7 +67,7 @@ export function sendHtml(request: FastifyRequest, reply: FastifyReply, html: str
 /** Renders an error page in the request's language. */
 export async function sendError(request: FastifyRequest, reply: FastifyReply, kind: ErrorKind, status: number): Promise<FastifyReply> {
   const { config, assets, baseUrl } = request.server.diwan;
-  const lang = languageOf(config, request.url);
+  const lang = requestLanguage(request);
   // The navigation needs the database; an error page must still render when it is down.
   const nav = kind === 'server' ? [] : await navigationPages(request.server.diwan.db, lang, new Date().toISOString()).catch(() => []);
   const html = await ErrorPage({ tr: translator(lang), kind, stylesheet: assets.stylesheet, baseUrl, path: request.url.split('?')[0] ?? '/', languages: config.languages, nav });

@@ -2,8 +2,8 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendHtml } from '../../platform/app.js';
-import { hasCatalogue, translator, type Translator } from '../../platform/i18n/i18n.js';
+import { requestLanguage, sendHtml } from '../../platform/app.js';
+import { translator, type Translator } from '../../platform/i18n/i18n.js';
 import type { Actor } from '../../platform/policy.js';
 import { registerAuthRoutes } from '../auth/auth.routes.js';
 import { SESSION_COOKIE, loadSession } from '../auth/sessions.js';
@@ -11,6 +11,7 @@ import { registerAdminRoutes } from './admin.routes.js';
 import { registerActivityAdminRoutes } from '../activities/activities.admin.routes.js';
 import { registerUserAdminRoutes } from '../auth/users.admin.routes.js';
 import { registerPageAdminRoutes } from '../pages/pages.admin.routes.js';
+import { registerReferenceAdminRoutes } from '../directory/reference.admin.routes.js';
 import { AdminLayout } from './admin.layout.js';
 
 declare module 'fastify' {
@@ -22,15 +23,7 @@ declare module 'fastify' {
 
 /** The back-office language: an explicit ?lang=, else the account's, else the browser's, else the default. */
 export function adminLanguage(request: FastifyRequest): string {
-  const { languages, defaultLanguage } = request.server.diwan.config;
-  const q = (request.query as Record<string, unknown> | undefined)?.lang;
-  if (typeof q === 'string' && languages.includes(q) && hasCatalogue(q)) return q;
-  if (request.actor && languages.includes(request.actor.lang)) return request.actor.lang;
-  const accept = String(request.headers['accept-language'] ?? '')
-    .split(',')
-    .map((p) => p.trim().slice(0, 2).toLowerCase())
-    .find((l) => languages.includes(l) && hasCatalogue(l));
-  return accept ?? defaultLanguage;
+  return requestLanguage(request);
 }
 
 export interface AdminPage {
@@ -99,4 +92,5 @@ export async function adminPlugin(admin: FastifyInstance): Promise<void> {
   registerActivityAdminRoutes(admin);
   registerUserAdminRoutes(admin);
   registerPageAdminRoutes(admin);
+  registerReferenceAdminRoutes(admin);
 }

@@ -6,6 +6,7 @@ export function adminAbilities(actor: Actor | null) {
     access: has(actor, 'admin.access'),
     activities: has(actor, 'activity.view_unpublished'),
     pages: has(actor, 'page.view_unpublished'),
+    reference: has(actor, 'reference.edit'),
     audit: has(actor, 'audit.view'),
     outbox: has(actor, 'outbox.view'),
     users: has(actor, 'user.manage'),

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
 import { todayIso } from '../../platform/i18n/dates.js';
-import { guard, renderAdmin } from './admin.plugin.js';
+import { translator } from '../../platform/i18n/i18n.js';
+import { adminLanguage, guard, renderAdmin } from './admin.plugin.js';
 import { adminAbilities } from './admin.policy.js';
 
 const PAGE = 50;
@@ -54,12 +55,12 @@ export function registerAdminRoutes(admin: FastifyInstance): void {
     const can = adminAbilities(request.actor);
     const denied = guard(request, reply, can.access);
     if (denied) return denied;
-    const lang = request.actor?.lang ?? 'en';
+    const lang = adminLanguage(request);
     const review = can.activities ? ((await activityLines(lang).where('activities.workflow', '=', 'in_review').orderBy('activities.updated_at', 'desc').limit(20).execute()) as ActivityLine[]) : [];
     const recent = can.activities ? ((await activityLines(lang).orderBy('activities.updated_at', 'desc').orderBy('activities.id', 'desc').limit(10).execute()) as ActivityLine[]) : [];
     const upcoming = (await activityLines(lang).where('activities.start_date', '>=', todayIso()).where('activities.workflow', '=', 'published').orderBy('activities.start_date').limit(10).execute()) as ActivityLine[];
     return renderAdmin(request, reply, {
-      title: 'Dashboard',
+      title: translator(lang).t('dashboard.title'),
       current: 'dashboard',
       body: ({ tr }) => (
         <>
@@ -109,7 +110,7 @@ export function registerAdminRoutes(admin: FastifyInstance): void {
     const actions = (await db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute()).map((r) => r.action);
     const entities = (await db.selectFrom('audit_log').select('entity_type').distinct().orderBy('entity_type').execute()).map((r) => r.entity_type);
     return renderAdmin(request, reply, {
-      title: 'Audit',
+      title: translator(adminLanguage(request)).t('audit.title'),
       current: 'audit',
       body: ({ tr }) => (
         <>
@@ -199,7 +200,7 @@ export function registerAdminRoutes(admin: FastifyInstance): void {
     if (denied) return denied;
     const rows = await db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(100).execute();
     return renderAdmin(request, reply, {
-      title: 'Outbox',
+      title: translator(adminLanguage(request)).t('outbox.title'),
       current: 'outbox',
       body: ({ tr }) => (
         <>

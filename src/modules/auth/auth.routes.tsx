@@ -76,8 +76,13 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
     if (request.actor && to && config.languages.includes(to)) {
       await db.updateTable('users').set({ preferred_lang: to }).where('id', '=', request.actor.id).execute();
     }
-    const referer = String(request.headers.referer ?? '');
-    const path = referer.startsWith(baseUrl) ? referer.slice(baseUrl.length) : '';
+    let path = '';
+    try {
+      const ref = new URL(String(request.headers.referer ?? ''));
+      if (ref.host === request.headers.host || ref.origin === baseUrl) path = ref.pathname + ref.search;
+    } catch {
+      path = '';
+    }
     return reply.redirect(safeNext(path.replace(/[?&]lang=[a-z]{2}/, '')), 303);
   });
 

@@ -108,6 +108,7 @@ export async function requestPasswordReset(db: Db, mailer: Mailer, baseUrl: stri
   await mailer.send({
     to: user.email,
     purpose: 'password_reset',
+    secret: token,
     subject: tr.t('mail.reset.subject'),
     text: tr.t('mail.reset.body', { link: `${baseUrl}/admin/password/reset/${token}`, minutes: RESET_TOKEN_MINUTES }),
   });
@@ -186,6 +187,7 @@ export async function inviteUser(
   await mailer.send({
     to: email,
     purpose: 'invitation',
+    secret: token,
     subject: tr.t('mail.invite.subject'),
     text: tr.t('mail.invite.body', { link: `${baseUrl}/admin/invitation/${token}`, days: INVITATION_DAYS }),
   });

@@ -52,6 +52,15 @@ describe('mail through the outbox', () => {
     assert.equal(row.error, null);
   });
 
+  test('a single-use secret is delivered, then removed from the outbox', async () => {
+    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'Diwan <no-reply@diwan.test>' }, db, quietLog);
+    const id = await mailer.send({ to: 'reader@example.org', subject: 'Reset', text: 'Open https://diwan.test/admin/password/reset/SECRET123 now', purpose: 'password_reset', secret: 'SECRET123' });
+    assert.match(received.at(-1)?.text ?? '', /SECRET123/);
+    const row = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    assert.doesNotMatch(row.text_body, /SECRET123/);
+    assert.match(row.text_body, /\[removed after sending\]/);
+  });
+
   test('without SMTP the message stays in the outbox, and the log names the purpose, never the address', async () => {
     const lines: string[] = [];
     const mailer = createMailer({ smtpUrl: undefined, mailFrom: 'x <x@x.test>' }, db, { info: (o, m) => lines.push(JSON.stringify(o) + m), warn: (o, m) => lines.push(JSON.stringify(o) + m) });

@@ -9,6 +9,8 @@ export interface MailMessage {
   text: string;
   /** What the mail is for (password_reset, invitation...): logged instead of the address. */
   purpose: string;
+  /** A single-use secret in the text (a reset or invitation link): removed from the outbox once the mail is sent. */
+  secret?: string;
 }
 
 export interface Mailer {
@@ -40,7 +42,9 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, db: D
       }
       try {
         await transport.sendMail({ from: config.mailFrom, to: message.to, subject: message.subject, text: message.text });
-        await db.updateTable('outbox').set({ sent_at: nowIso() }).where('id', '=', id).execute();
+        // Once delivered, the outbox keeps the message but not a link that would still work.
+        const kept = message.secret ? message.text.split(message.secret).join('[removed after sending]') : message.text;
+        await db.updateTable('outbox').set({ sent_at: nowIso(), text_body: kept }).where('id', '=', id).execute();
         log.info({ outboxId: id, purpose: message.purpose }, 'mail sent');
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
