@@ -52,12 +52,12 @@ export function requestLanguage(request: FastifyRequest): string {
 }
 
 /** Sends a rendered HTML page; public 200 pages are compressed once and kept in the page cache. */
-export function sendHtml(request: FastifyRequest, reply: FastifyReply, html: string, options: { status?: number; lang: string; cacheable?: boolean }): FastifyReply {
+export function sendHtml(request: FastifyRequest, reply: FastifyReply, html: string, options: { status?: number; lang: string; cacheable?: boolean; headers?: Record<string, string> }): FastifyReply {
   const { cache } = request.server.diwan;
   const status = options.status ?? 200;
   const cacheable = options.cacheable !== false && status === 200;
   const headers = { 'content-type': 'text/html; charset=utf-8', 'content-language': options.lang };
-  if (!cacheable) return sendOnce(request, reply, html, status, { ...headers, 'cache-control': NO_STORE });
+  if (!cacheable) return sendOnce(request, reply, html, status, { ...headers, 'cache-control': NO_STORE, ...options.headers });
   const page = preparePage(html, { ...headers, 'cache-control': PUBLIC_CACHE_CONTROL }, SECURITY_HEADERS);
   if (request.method === 'GET') cache.set(cacheKey(request.url), page);
   sendPrepared(request, reply, page);

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import { preparePage, type CachedPage } from './http/page-cache.js';
 import { IMMUTABLE, SECURITY_HEADERS } from './http/security.js';
 
@@ -8,15 +10,35 @@ export interface Assets {
   stylesheet: string;
   /** Fingerprinted path of the back-office stylesheet (public styles plus forms and tables). */
   adminStylesheet: string;
+  /** Fingerprinted path of the rich-text editor script (back-office only; public pages run no script). */
+  editorScript: string;
   /** Prepared responses by public path. */
   files: Map<string, CachedPage>;
 }
 
-function fingerprint(files: Map<string, CachedPage>, name: string, css: Buffer): string {
-  const hash = createHash('sha256').update(css).digest('hex').slice(0, 12);
-  const path = `/assets/${name}-${hash}.css`;
-  files.set(path, preparePage(css, { 'content-type': 'text/css; charset=utf-8', 'cache-control': IMMUTABLE }, SECURITY_HEADERS));
+function fingerprint(files: Map<string, CachedPage>, name: string, body: Buffer, ext: 'css' | 'js' = 'css'): string {
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
+  const path = `/assets/${name}-${hash}.${ext}`;
+  const type = ext === 'css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
+  files.set(path, preparePage(body, { 'content-type': type, 'cache-control': IMMUTABLE }, SECURITY_HEADERS));
   return path;
+}
+
+let editorBundle: Buffer | undefined;
+/** Bundles the rich-text editor (Tiptap) once per process with esbuild; no build step before `npm start`. */
+function buildEditor(): Buffer {
+  editorBundle ??= Buffer.from(
+    buildSync({
+      entryPoints: [fileURLToPath(new URL('./assets/editor/rich-text.ts', import.meta.url))],
+      bundle: true,
+      format: 'esm',
+      minify: true,
+      target: 'es2020',
+      write: false,
+      legalComments: 'none',
+    }).outputFiles[0]!.contents,
+  );
+  return editorBundle;
 }
 
 /** Loads the stylesheets once, fingerprints them and keeps them compressed in memory. */
@@ -24,5 +46,5 @@ export function loadAssets(): Assets {
   const site = readFileSync(new URL('./assets/site.css', import.meta.url));
   const admin = Buffer.concat([site, readFileSync(new URL('./assets/admin.css', import.meta.url))]);
   const files = new Map<string, CachedPage>();
-  return { stylesheet: fingerprint(files, 'site', site), adminStylesheet: fingerprint(files, 'admin', admin), files };
+  return { stylesheet: fingerprint(files, 'site', site), adminStylesheet: fingerprint(files, 'admin', admin), editorScript: fingerprint(files, 'editor', buildEditor(), 'js'), files };
 }

@@ -182,6 +182,7 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
       title,
       current: 'activities',
       status: args.status ?? 200,
+      editor: true,
       body: ({ tr: t, csrf }) => (
         <>
           <p>

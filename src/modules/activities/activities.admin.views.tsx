@@ -1,5 +1,5 @@
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
-import { CsrfField, ErrorSummary, SelectField, TextArea, TextField, type FieldError } from '../../platform/views/forms.js';
+import { CsrfField, ErrorSummary, SelectField, TextArea, TextField, richTextLabels, type FieldError } from '../../platform/views/forms.js';
 import type { FrameworkNode } from '../framework/framework.repository.js';
 import type { ActivityAbilities } from './activities.policy.js';
 import { CO_CHAIR_SLOTS, EMPTY_DOCUMENT_ROWS, type ActivityFormValues } from './activities.form.js';
@@ -153,7 +153,7 @@ export function ActivityForm({
   const docRows = [...values.documents, ...Array.from({ length: EMPTY_DOCUMENT_ROWS }, () => ({ type: '', url: '', lang: 'en', titles: {} as Record<string, string> }))];
   const langOptions = [...languages, 'mul'].map((l) => ({ value: l, label: t(`lang.${l}` as MessageKey) }));
   return (
-    <form method="post" action={action} novalidate data-testid="activity-form">
+    <form method="post" action={action} novalidate data-testid="activity-form" data-rte-labels={richTextLabels(tr)}>
       <CsrfField token={csrf} />
       <input type="hidden" name="version" value={values.version} />
       <input type="hidden" name="doc_count" value={String(docRows.length)} />
@@ -191,7 +191,7 @@ export function ActivityForm({
                 <TextField id={`t_${lang}_title`} label={t('activityAdmin.field.title')} value={v.title} error={err(`t_${lang}_title`)} />
                 <TextField id={`t_${lang}_slug`} label={t('activityAdmin.field.slug')} hint={t('activityAdmin.field.slugHint')} value={v.slug} error={err(`t_${lang}_slug`)} />
                 <TextArea id={`t_${lang}_summary`} label={t('activityAdmin.field.summary')} value={v.summary} error={err(`t_${lang}_summary`)} rows={3} />
-                <TextArea id={`t_${lang}_narrative_html`} label={t('activityAdmin.field.narrative')} hint={t('activityAdmin.field.narrativeHint')} value={v.narrative_html} error={err(`t_${lang}_narrative_html`)} rows={12} />
+                <TextArea id={`t_${lang}_narrative_html`} label={t('activityAdmin.field.narrative')} hint={t('activityAdmin.field.narrativeHint')} value={v.narrative_html} error={err(`t_${lang}_narrative_html`)} rows={12} richText />
                 <TextField id={`t_${lang}_city`} label={t('activityAdmin.field.city')} value={v.city} error={err(`t_${lang}_city`)} />
                 <TextField id={`t_${lang}_venue`} label={t('activityAdmin.field.venue')} value={v.venue} error={err(`t_${lang}_venue`)} />
               </fieldset>
@@ -209,7 +209,7 @@ export function ActivityForm({
             <fieldset>
               <legend safe>{fw.shortName}</legend>
               {fw.themes.map((th) => (
-                <label style={`padding-left:${th.depth * 1.2}rem`}>
+                <label class={`depth-${Math.min(th.depth, 4)}`}>
                   <input type="checkbox" name="themes" value={th.code} checked={values.themes.includes(th.code)} />
                   <span safe>{th.number ? t('theme.numbered', { level: t(`level.${th.level}` as MessageKey), number: th.number, name: th.name }) : th.name}</span>
                 </label>

@@ -11,10 +11,12 @@ export interface AdminLayoutProps {
   actor: Actor | null;
   csrf: string;
   current?: string | undefined;
+  /** One module script at most, allowed by this response's CSP nonce. */
+  script?: { src: string; nonce: string } | undefined;
 }
 
 /** The frame of every back-office page: header with the account and sign-out, navigation by ability. */
-export function AdminLayout({ tr, title, stylesheet, actor, csrf, current, children }: PropsWithChildren<AdminLayoutProps>): JSX.Element {
+export function AdminLayout({ tr, title, stylesheet, actor, csrf, current, script, children }: PropsWithChildren<AdminLayoutProps>): JSX.Element {
   const t = tr.t;
   const can = adminAbilities(actor);
   const nav: { href: string; key: string; label: string; show: boolean }[] = [
@@ -40,6 +42,7 @@ export function AdminLayout({ tr, title, stylesheet, actor, csrf, current, child
           <title safe>{fullTitle}</title>
           <link rel="icon" href="data:," />
           <link rel="stylesheet" href={stylesheet} />
+          {script ? <script type="module" src={script.src} nonce={script.nonce}></script> : ''}
         </head>
         <body>
           <a class="skip" href="#main" safe>

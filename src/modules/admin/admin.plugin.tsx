@@ -2,7 +2,9 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { requestLanguage, sendHtml } from '../../platform/app.js';
+import { adminCsp } from '../../platform/http/security.js';
 import { translator, type Translator } from '../../platform/i18n/i18n.js';
 import type { Actor } from '../../platform/policy.js';
 import { registerAuthRoutes } from '../auth/auth.routes.js';
@@ -30,6 +32,8 @@ export interface AdminPage {
   title: string;
   current?: string;
   status?: number;
+  /** Load the rich-text editor on this page. */
+  editor?: boolean;
   body: (ctx: { tr: Translator; csrf: string }) => JSX.Element;
 }
 
@@ -37,13 +41,15 @@ export interface AdminPage {
 export async function renderAdmin(request: FastifyRequest, reply: FastifyReply, page: AdminPage): Promise<FastifyReply> {
   const tr = translator(adminLanguage(request));
   const token = reply.generateCsrf();
+  const nonce = randomBytes(16).toString('base64');
   const safeBody = await page.body({ tr, csrf: token });
+  const { assets } = request.server.diwan;
   const html = await (
-    <AdminLayout tr={tr} title={page.title} stylesheet={request.server.diwan.assets.adminStylesheet} actor={request.actor} csrf={token} current={page.current}>
+    <AdminLayout tr={tr} title={page.title} stylesheet={assets.adminStylesheet} actor={request.actor} csrf={token} current={page.current} script={page.editor ? { src: assets.editorScript, nonce } : undefined}>
       {safeBody}
     </AdminLayout>
   );
-  return sendHtml(request, reply, html, { lang: tr.lang, status: page.status ?? 200, cacheable: false });
+  return sendHtml(request, reply, html, { lang: tr.lang, status: page.status ?? 200, cacheable: false, headers: { 'content-security-policy': adminCsp(nonce) } });
 }
 
 /** Sends anonymous visitors to the sign-in page, and refuses (403) those without the ability. */

@@ -25,7 +25,7 @@ function RetiredBox({ tr, checked }: { tr: Translator; checked: boolean }): JSX.
   return (
     <div class="form-group">
       <label>
-        <input type="checkbox" name="retired" value="1" checked={checked} style="width:auto" /> <span safe>{tr.t('ref.field.retired')}</span>
+        <input type="checkbox" name="retired" value="1" checked={checked} class="checkbox" /> <span safe>{tr.t('ref.field.retired')}</span>
       </label>
     </div>
   );
@@ -326,7 +326,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
               <h2 safe>{fw.name}</h2>
               <ul data-testid={`themes-${fw.code}`}>
                 {fw.themes.map((th) => (
-                  <li style={`margin-left:${th.depth * 1.5}rem`}>
+                  <li class={`depth-${Math.min(th.depth, 4)}`}>
                     <a href={`/admin/reference/themes/${th.id}`} safe>
                       {th.number ? tr.t('theme.numbered', { level: tr.t(`level.${th.level}` as MessageKey), number: th.number, name: th.name }) : th.name}
                     </a>

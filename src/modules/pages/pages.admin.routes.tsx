@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
-import { CsrfField, ErrorSummary, TextArea, TextField, type FieldError } from '../../platform/views/forms.js';
+import { CsrfField, ErrorSummary, TextArea, TextField, richTextLabels, type FieldError } from '../../platform/views/forms.js';
 import { adminLanguage, guard, renderAdmin } from '../admin/admin.plugin.js';
 import { slugify } from '../activities/activities.form.js';
 import { changePageWorkflow, createPage, loadEditablePage, updatePage, type EditablePage } from './pages.commands.js';
@@ -23,7 +23,7 @@ function PageForm({ tr, csrf, action, values, errors, languages }: { tr: Transla
   const t = tr.t;
   const err = (f: string) => errors.find((e) => e.field === f)?.message;
   return (
-    <form method="post" action={action} novalidate data-testid="page-form">
+    <form method="post" action={action} novalidate data-testid="page-form" data-rte-labels={richTextLabels(tr)}>
       <CsrfField token={csrf} />
       <input type="hidden" name="version" value={values.version} />
       <TextField id="nav_position" label={t('pages.field.nav')} hint={t('pages.field.navHint')} value={values.nav} error={err('nav_position')} width="short" />
@@ -33,7 +33,7 @@ function PageForm({ tr, csrf, action, values, errors, languages }: { tr: Transla
             <legend safe>{t('activityAdmin.language', { language: t(`lang.${l}` as MessageKey) })}</legend>
             <TextField id={`t_${l}_title`} label={t('pages.field.title')} value={values.t[l]?.title} error={err(`t_${l}_title`)} />
             <TextField id={`t_${l}_slug`} label={t('pages.field.slug')} hint={t('pages.field.slugHint')} value={values.t[l]?.slug} error={err(`t_${l}_slug`)} />
-            <TextArea id={`t_${l}_body_html`} label={t('pages.field.body')} hint={t('activityAdmin.field.narrativeHint')} value={values.t[l]?.body_html} error={err(`t_${l}_body_html`)} rows={14} />
+            <TextArea id={`t_${l}_body_html`} label={t('pages.field.body')} hint={t('activityAdmin.field.narrativeHint')} value={values.t[l]?.body_html} error={err(`t_${l}_body_html`)} rows={14} richText />
           </fieldset>
         ))}
       </div>
@@ -85,6 +85,7 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
       title,
       current: 'pages',
       status,
+      editor: true,
       body: ({ tr: t, csrf }) => (
         <>
           <p>

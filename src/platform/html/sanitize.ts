@@ -7,6 +7,8 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
   transformTags: { b: 'strong', i: 'em' },
+  // Editors leave empty paragraphs behind (a trailing Enter); they carry nothing.
+  exclusiveFilter: (frame) => frame.tag === 'p' && !frame.text.trim(),
 };
 
 /** Cleans rich text against the narrative allow-list: structure and links only, no scripts, styles or events. */

@@ -12,6 +12,11 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
 };
 
+/** The back-office policy: the same, plus scripts carrying this response's nonce. */
+export function adminCsp(nonce: string): string {
+  return `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+}
+
 /** Anonymous public pages: any cache may keep them, and must check with us (ETag) before reuse. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
 /** Pages that must never be stored (errors, personal pages). */

@@ -77,12 +77,12 @@ export function TextField(p: FieldProps): JSX.Element {
   );
 }
 
-/** A labelled multi-line text area. */
-export function TextArea(p: FieldProps & { rows?: number }): JSX.Element {
+/** A labelled multi-line text area; `richText` lets the editor script enhance it. */
+export function TextArea(p: FieldProps & { rows?: number; richText?: boolean }): JSX.Element {
   const described = [p.hint ? `${p.id}-hint` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div class={`form-group${p.error ? ' has-error' : ''}`}>
-      <label for={p.id} safe>
+      <label for={p.id} id={`${p.id}-label`} safe>
         {p.label}
       </label>
       {p.hint ? (
@@ -99,7 +99,17 @@ export function TextArea(p: FieldProps & { rows?: number }): JSX.Element {
       ) : (
         ''
       )}
-      <textarea id={p.id} name={p.name ?? p.id} rows={String(p.rows ?? 4)} aria-describedby={described} aria-invalid={p.error ? 'true' : undefined} lang={p.lang} safe>
+      <textarea
+        id={p.id}
+        name={p.name ?? p.id}
+        rows={String(p.rows ?? 4)}
+        aria-describedby={described}
+        aria-invalid={p.error ? 'true' : undefined}
+        lang={p.lang}
+        data-rich-text={p.richText ? '' : undefined}
+        data-label-id={p.richText ? `${p.id}-label` : undefined}
+        safe
+      >
         {p.value ?? ''}
       </textarea>
     </div>
@@ -149,4 +159,10 @@ export function SelectField(p: FieldProps & { options: { value: string; label: s
 /** The hidden CSRF field every form carries. */
 export function CsrfField({ token }: { token: string }): JSX.Element {
   return <input type="hidden" name="_csrf" value={token} />;
+}
+
+/** The editor's button labels in the reader's language, for the data-rte-labels attribute of a form. */
+export function richTextLabels(tr: Translator): string {
+  const keys = ['toolbar', 'bold', 'italic', 'h2', 'h3', 'bullets', 'numbers', 'quote', 'link', 'linkPrompt', 'undo', 'redo'] as const;
+  return JSON.stringify(Object.fromEntries(keys.map((k) => [k, tr.t(`rte.${k}`)])));
 }

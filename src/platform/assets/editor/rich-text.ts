@@ -1,0 +1,85 @@
+// Progressive enhancement of the narrative fields: a textarea marked data-rich-text becomes a
+// Tiptap editor with a small toolbar. Without JavaScript the textarea (HTML) still works; the
+// server sanitises whatever arrives either way.
+import { Editor } from '@tiptap/core';
+import StarterKit from '@tiptap/starter-kit';
+
+type Labels = Record<'toolbar' | 'bold' | 'italic' | 'h2' | 'h3' | 'bullets' | 'numbers' | 'quote' | 'link' | 'linkPrompt' | 'undo' | 'redo', string>;
+
+function enhance(textarea: HTMLTextAreaElement, labels: Labels): void {
+  const labelId = textarea.dataset.labelId ?? '';
+  const wrapper = document.createElement('div');
+  wrapper.className = 'rte';
+  const toolbar = document.createElement('div');
+  toolbar.className = 'rte-toolbar';
+  toolbar.setAttribute('role', 'toolbar');
+  toolbar.setAttribute('aria-label', labels.toolbar);
+  const area = document.createElement('div');
+  wrapper.append(toolbar, area);
+  textarea.insertAdjacentElement('afterend', wrapper);
+  textarea.hidden = true;
+
+  const editor = new Editor({
+    element: area,
+    injectCSS: false,
+    content: textarea.value,
+    extensions: [
+      StarterKit.configure({
+        heading: { levels: [2, 3] },
+        code: false,
+        codeBlock: false,
+        horizontalRule: false,
+        strike: false,
+        underline: false,
+        link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] },
+      }),
+    ],
+    editorProps: { attributes: { class: 'rte-content', role: 'textbox', 'aria-multiline': 'true', 'aria-labelledby': labelId } },
+    onUpdate: ({ editor: e }) => {
+      textarea.value = e.isEmpty ? '' : e.getHTML();
+    },
+  });
+
+  const buttons: { label: string; run: () => void; active?: () => boolean }[] = [
+    { label: labels.bold, run: () => editor.chain().focus().toggleBold().run(), active: () => editor.isActive('bold') },
+    { label: labels.italic, run: () => editor.chain().focus().toggleItalic().run(), active: () => editor.isActive('italic') },
+    { label: labels.h2, run: () => editor.chain().focus().toggleHeading({ level: 2 }).run(), active: () => editor.isActive('heading', { level: 2 }) },
+    { label: labels.h3, run: () => editor.chain().focus().toggleHeading({ level: 3 }).run(), active: () => editor.isActive('heading', { level: 3 }) },
+    { label: labels.bullets, run: () => editor.chain().focus().toggleBulletList().run(), active: () => editor.isActive('bulletList') },
+    { label: labels.numbers, run: () => editor.chain().focus().toggleOrderedList().run(), active: () => editor.isActive('orderedList') },
+    { label: labels.quote, run: () => editor.chain().focus().toggleBlockquote().run(), active: () => editor.isActive('blockquote') },
+    {
+      label: labels.link,
+      run: () => {
+        const current = (editor.getAttributes('link').href as string | undefined) ?? 'https://';
+        const href = window.prompt(labels.linkPrompt, current);
+        if (href === null) return;
+        if (href === '' || href === 'https://') editor.chain().focus().extendMarkRange('link').unsetLink().run();
+        else if (/^(https?:|mailto:)/i.test(href)) editor.chain().focus().extendMarkRange('link').setLink({ href }).run();
+      },
+      active: () => editor.isActive('link'),
+    },
+    { label: labels.undo, run: () => editor.chain().focus().undo().run() },
+    { label: labels.redo, run: () => editor.chain().focus().redo().run() },
+  ];
+  const elements = buttons.map((b) => {
+    const el = document.createElement('button');
+    el.type = 'button';
+    el.textContent = b.label;
+    if (b.active) el.setAttribute('aria-pressed', 'false');
+    el.addEventListener('click', b.run);
+    toolbar.append(el);
+    return el;
+  });
+  const refresh = () =>
+    buttons.forEach((b, i) => {
+      if (b.active) elements[i]?.setAttribute('aria-pressed', String(b.active()));
+    });
+  editor.on('transaction', refresh);
+}
+
+const form = document.querySelector<HTMLElement>('[data-rte-labels]');
+if (form) {
+  const labels = JSON.parse(form.dataset.rteLabels ?? '{}') as Labels;
+  for (const textarea of document.querySelectorAll<HTMLTextAreaElement>('textarea[data-rich-text]')) enhance(textarea, labels);
+}
