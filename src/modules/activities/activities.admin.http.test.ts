@@ -227,6 +227,20 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal(await count(), n);
     });
 
+    test('the back-office list has the public filters plus the workflow state', async () => {
+      const n = (html: string) => Number(html.match(/(\d+) activit(y|ies)</)?.[1] ?? -1);
+      const all = await editor.get('/admin/activities');
+      const drafts = await editor.get('/admin/activities?workflow=draft');
+      const rome = await editor.get('/admin/activities?theme=rome-2014.p4&year=2015&country=MA&format=in_person&type=thematic_meeting');
+      assert.ok(n(all.body) > n(drafts.body));
+      assert.equal(n(rome.body), 1);
+      assert.match(rome.body, /Thematic meeting on asylum/);
+      const search = await editor.get('/admin/activities?q=ASYLUM');
+      assert.ok(n(search.body) >= 1);
+      const bad = await editor.get('/admin/activities?year=abc&theme=nope');
+      assert.equal(bad.statusCode, 200);
+    });
+
     test('back-office pages are private and never cached, and public pages stay cookie-less', async () => {
       const page = await editor.get('/admin/activities');
       assert.equal(page.headers['cache-control'], 'private, no-store');

@@ -23,9 +23,9 @@ import {
 } from './activities.editor.js';
 import { blankFormValues, readForm, toFormValues, validateForm, type ActivityFormValues } from './activities.form.js';
 import { activityAbilities } from './activities.policy.js';
-import { findActivityRow } from './activities.repository.js';
+import { findActivityRow, matchesFilters } from './activities.repository.js';
 import { ActivityInputSchema, type ActivityInputParsed } from './activities.schemas.js';
-import { activityDetail } from './activities.service.js';
+import { activityDetail, parseListQuery } from './activities.service.js';
 import { ActivityPage } from './activities.views.js';
 
 const PAGE_SIZE = 50;
@@ -131,18 +131,28 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     return id;
   };
 
-  admin.get<{ Querystring: { workflow?: string; type?: string; q?: string; page?: string } }>('/activities', async (request, reply) => {
+  admin.get<{ Querystring: { workflow?: string; type?: string; q?: string; page?: string; theme?: string; year?: string; country?: string; format?: string } }>('/activities', async (request, reply) => {
     const can = activityAbilities(request.actor);
     const denied = guard(request, reply, can.list);
     if (denied) return denied;
     const lang = adminLanguage(request);
-    const filters = { workflow: String(request.query.workflow ?? '').slice(0, 20), type: String(request.query.type ?? '').slice(0, 40), q: String(request.query.q ?? '').slice(0, 100) };
+    const parsed = await parseListQuery(admin.diwan, request.query as Record<string, unknown>);
+    const filters = {
+      workflow: String(request.query.workflow ?? '').slice(0, 20),
+      q: String(request.query.q ?? '').slice(0, 100),
+      type: parsed.filters.type ?? '',
+      theme: parsed.filters.theme ?? '',
+      year: parsed.filters.year ? String(parsed.filters.year) : '',
+      country: parsed.filters.country ?? '',
+      format: parsed.filters.format ?? '',
+    };
     let q = db
       .selectFrom('activities')
       .leftJoin('activity_translations as t', (j) => j.onRef('t.activity_id', '=', 'activities.id').on('t.lang', '=', lang))
       .leftJoin('activity_translations as en', (j) => j.onRef('en.activity_id', '=', 'activities.id').on('en.lang', '=', 'en'));
     if (filters.workflow) q = q.where('activities.workflow', '=', filters.workflow);
-    if (filters.type) q = q.where('activities.type', '=', filters.type);
+    // The same filters as the public list (type, theme with its sub-themes, year, country, format).
+    q = q.where('activities.id', 'in', db.selectFrom('activities').select('activities.id').where((eb) => matchesFilters(eb, parsed.filters, parsed.themeIds)));
     if (filters.q) {
       const like = `%${filters.q.toLowerCase().replace(/[%_\\]/g, '')}%`;
       q = q.where('activities.id', 'in', db.selectFrom('activity_translations').select('activity_id').where((eb) => eb(eb.fn('lower', ['title']), 'like', like)));
@@ -161,7 +171,7 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     return renderAdmin(request, reply, {
       title: translator(lang).t('activityAdmin.list.title'),
       current: 'activities',
-      body: ({ tr }) => <AdminActivityList tr={tr} rows={list} total={Number(total)} filters={filters} canCreate={can.create} languages={languages} />,
+      body: async ({ tr }) => <AdminActivityList tr={tr} rows={list} total={Number(total)} filters={filters} canCreate={can.create} languages={languages} options={await formOptions(db, lang, null)} />,
     });
   });
 

@@ -23,7 +23,23 @@ export interface AdminActivityRow {
 }
 
 /** The back-office list of activities with workflow, type and title filters. */
-export function AdminActivityList({ tr, rows, total, filters, canCreate, languages }: { tr: Translator; rows: AdminActivityRow[]; total: number; filters: { workflow: string; type: string; q: string }; canCreate: boolean; languages: string[] }): JSX.Element {
+export function AdminActivityList({
+  tr,
+  rows,
+  total,
+  filters,
+  canCreate,
+  languages,
+  options,
+}: {
+  tr: Translator;
+  rows: AdminActivityRow[];
+  total: number;
+  filters: { workflow: string; type: string; q: string; theme: string; year: string; country: string; format: string };
+  canCreate: boolean;
+  languages: string[];
+  options: FormOptions;
+}): JSX.Element {
   const t = tr.t;
   return (
     <>
@@ -64,6 +80,16 @@ export function AdminActivityList({ tr, rows, total, filters, canCreate, languag
             ))}
           </select>
         </div>
+        <SelectField
+          id="theme"
+          label={t('list.filter.theme')}
+          value={filters.theme}
+          blank="—"
+          options={options.frameworks.flatMap((fw) => fw.themes.map((th) => ({ value: th.code, label: `${fw.shortName} · ${th.number ? `${th.number}. ` : ''}${th.name}` })))}
+        />
+        <TextField id="year" label={t('list.filter.year')} value={filters.year} width="short" />
+        <SelectField id="country" label={t('list.filter.country')} value={filters.country} blank="—" options={options.countries} />
+        <SelectField id="format" label={t('list.filter.format')} value={filters.format} blank="—" options={ACTIVITY_FORMATS.map((v) => ({ value: v, label: t(`format.${v}`) }))} />
         <div class="form-group">
           <label for="q" safe>
             {t('activityAdmin.list.search')}

@@ -66,7 +66,8 @@ function isPublished(eb: ActivityEb, now: string) {
   return eb.and([eb('activities.workflow', '=', 'published'), eb('activities.published_at', 'is not', null), eb('activities.published_at', '<=', now)]);
 }
 
-function matchesFilters(eb: ActivityEb, filters: ActivityFilters, themeIds: number[] | null) {
+/** The public list filters as a condition on activities (the back-office list uses them too). */
+export function matchesFilters(eb: ActivityEb, filters: ActivityFilters, themeIds: number[] | null) {
   const conditions = [];
   if (filters.type) conditions.push(eb('activities.type', '=', filters.type));
   if (filters.format) conditions.push(eb('activities.format', '=', filters.format));
