@@ -1,3 +1,4 @@
+import type { PropsWithChildren } from '@kitajs/html';
 import type { Translator } from '../i18n/i18n.js';
 
 /** A field error: the field's id (for the summary link) and the message already translated. */
@@ -39,71 +40,65 @@ export interface FieldProps {
   width?: 'short' | 'full' | undefined;
 }
 
+function describedBy(p: FieldProps): string | undefined {
+  return [p.hint ? `${p.id}-hint` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+/** The frame every field shares: a label, then the hint and the error tied to the control by id. */
+function FieldFrame({ field, labelId, children }: PropsWithChildren<{ field: FieldProps; labelId?: string }>): JSX.Element {
+  return (
+    <div class={`form-group${field.error ? ' has-error' : ''}`}>
+      <label for={field.id} id={labelId} safe>
+        {field.label}
+      </label>
+      {field.hint ? (
+        <span class="hint" id={`${field.id}-hint`} safe>
+          {field.hint}
+        </span>
+      ) : (
+        ''
+      )}
+      {field.error ? (
+        <span class="field-error" id={`${field.id}-error`} safe>
+          {field.error}
+        </span>
+      ) : (
+        ''
+      )}
+      {children}
+    </div>
+  );
+}
+
 /** A labelled input with its hint and error, keeping what was typed. */
 export function TextField(p: FieldProps): JSX.Element {
-  const described = [p.hint ? `${p.id}-hint` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`form-group${p.error ? ' has-error' : ''}`}>
-      <label for={p.id} safe>
-        {p.label}
-      </label>
-      {p.hint ? (
-        <span class="hint" id={`${p.id}-hint`} safe>
-          {p.hint}
-        </span>
-      ) : (
-        ''
-      )}
-      {p.error ? (
-        <span class="field-error" id={`${p.id}-error`} safe>
-          {p.error}
-        </span>
-      ) : (
-        ''
-      )}
+    <FieldFrame field={p}>
       <input
         id={p.id}
         name={p.name ?? p.id}
         type={p.type ?? 'text'}
         value={p.value ?? ''}
         autocomplete={p.autocomplete}
-        aria-describedby={described}
+        aria-describedby={describedBy(p)}
         aria-invalid={p.error ? 'true' : undefined}
         required={p.required}
         lang={p.lang}
         class={p.width === 'short' ? 'input-short' : undefined}
       />
-    </div>
+    </FieldFrame>
   );
 }
 
 /** A labelled multi-line text area; `richText` lets the editor script enhance it. */
 export function TextArea(p: FieldProps & { rows?: number; richText?: boolean }): JSX.Element {
-  const described = [p.hint ? `${p.id}-hint` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`form-group${p.error ? ' has-error' : ''}`}>
-      <label for={p.id} id={`${p.id}-label`} safe>
-        {p.label}
-      </label>
-      {p.hint ? (
-        <span class="hint" id={`${p.id}-hint`} safe>
-          {p.hint}
-        </span>
-      ) : (
-        ''
-      )}
-      {p.error ? (
-        <span class="field-error" id={`${p.id}-error`} safe>
-          {p.error}
-        </span>
-      ) : (
-        ''
-      )}
+    <FieldFrame field={p} labelId={`${p.id}-label`}>
       <textarea
         id={p.id}
         name={p.name ?? p.id}
         rows={String(p.rows ?? 4)}
-        aria-describedby={described}
+        aria-describedby={describedBy(p)}
         aria-invalid={p.error ? 'true' : undefined}
         lang={p.lang}
         data-rich-text={p.richText ? '' : undefined}
@@ -112,33 +107,15 @@ export function TextArea(p: FieldProps & { rows?: number; richText?: boolean }):
       >
         {p.value ?? ''}
       </textarea>
-    </div>
+    </FieldFrame>
   );
 }
 
 /** A labelled select with a blank choice. */
 export function SelectField(p: FieldProps & { options: { value: string; label: string }[]; blank?: string }): JSX.Element {
-  const described = [p.hint ? `${p.id}-hint` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`form-group${p.error ? ' has-error' : ''}`}>
-      <label for={p.id} safe>
-        {p.label}
-      </label>
-      {p.hint ? (
-        <span class="hint" id={`${p.id}-hint`} safe>
-          {p.hint}
-        </span>
-      ) : (
-        ''
-      )}
-      {p.error ? (
-        <span class="field-error" id={`${p.id}-error`} safe>
-          {p.error}
-        </span>
-      ) : (
-        ''
-      )}
-      <select id={p.id} name={p.name ?? p.id} aria-describedby={described} aria-invalid={p.error ? 'true' : undefined}>
+    <FieldFrame field={p}>
+      <select id={p.id} name={p.name ?? p.id} aria-describedby={describedBy(p)} aria-invalid={p.error ? 'true' : undefined}>
         {p.blank !== undefined ? (
           <option value="" safe>
             {p.blank}
@@ -152,7 +129,7 @@ export function SelectField(p: FieldProps & { options: { value: string; label: s
           </option>
         ))}
       </select>
-    </div>
+    </FieldFrame>
   );
 }
 
