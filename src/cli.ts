@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { createUser, UserCommandError } from './modules/auth/users.commands.js';
 import { seedDemoPages } from './modules/pages/pages.commands.js';
+import { IMPORT_LEGACY_USAGE, runImportLegacy } from './modules/legacy/legacy.cli.js';
 import { translator, type MessageKey } from './platform/i18n/i18n.js';
 
 const HELP = `Diwan command line
@@ -22,6 +23,10 @@ Commands:
                create an active account; roles: admin, editor, organiser, focal_point, participant.
                The password is read from standard input with --password-stdin, asked for on a
                terminal, or else generated and printed once.
+  import-legacy [--dry-run] [--json] [--source-url URL] FILE...
+               import pages saved from the old websites (text or HTML; en, fr, es, pt, it):
+               creates activities or merges them into existing ones, keeps their old addresses
+               for redirects; --dry-run prints the plan only (see import-legacy --help)
   help         show this help
 
 The database is the one configured by DATABASE_URL (default: a SQLite file under DATA_DIR).`;
@@ -33,7 +38,11 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
     out(HELP);
     return 0;
   }
-  if (command !== 'migrate' && command !== 'seed-demo' && command !== 'user') {
+  if (command === 'import-legacy' && (argv.includes('--help') || argv.includes('-h'))) {
+    out(IMPORT_LEGACY_USAGE);
+    return 0;
+  }
+  if (command !== 'migrate' && command !== 'seed-demo' && command !== 'user' && command !== 'import-legacy') {
     err(`Unknown command: ${command}\n\n${HELP}`);
     return 64;
   }
@@ -50,7 +59,9 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
   const db = openDatabase(config);
   try {
     if (command === 'user') return await userCommand(argv.slice(1), db, out, err);
-    await migrateAndLoadReferenceData(db, { info: out });
+    // import-legacy keeps standard output for its report (one JSON document with --json).
+    await migrateAndLoadReferenceData(db, { info: command === 'import-legacy' ? () => undefined : out });
+    if (command === 'import-legacy') return await runImportLegacy(argv.slice(1), { db, out, err });
     if (command === 'seed-demo') {
       const r = await seedDemoActivities(db);
       out(`demo activities: ${r.created} created, ${r.refreshed} refreshed, ${r.kept} kept (edited since seeding)`);

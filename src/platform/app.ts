@@ -16,6 +16,7 @@ import { registerActivityRoutes } from '../modules/activities/activities.routes.
 import { adminPlugin } from '../modules/admin/admin.plugin.js';
 import { navigationPages } from '../modules/pages/pages.repository.js';
 import { registerPageRoutes } from '../modules/pages/pages.routes.js';
+import { registerLegacyRoutes } from '../modules/legacy/legacy.routes.js';
 
 /** Longest request target we accept; longer ones get a clear 414 page instead of reaching a handler. */
 export const MAX_URL_LENGTH = 2048;
@@ -132,6 +133,9 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
     }
     return undefined;
   });
+
+  // Old sites' addresses answer 301 to the imported activities (one indexed lookup, only for LEGACY_HOSTS).
+  registerLegacyRoutes(app, config.legacyHosts);
 
   app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 'notFound', 404));
   app.setErrorHandler(async (error: { statusCode?: number; code?: string }, request, reply) => {

@@ -27,6 +27,17 @@ const EnvSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LEGACY_HOSTS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/, 'LEGACY_HOSTS is a comma-separated list of host names such as www.rabat-process.org,rabat-process.org'),
+      ),
+    ),
 });
 
 export type Config = {
@@ -47,6 +58,8 @@ export type Config = {
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   loginMaxFailures: number;
+  /** Hosts of the old websites whose addresses redirect to the imported activities (LEGACY_HOSTS). */
+  legacyHosts: string[];
   /** Cookies get the Secure flag when the public URL is https. */
   secureCookies: boolean;
 };
@@ -92,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    legacyHosts: e.LEGACY_HOSTS,
     secureCookies: (e.PUBLIC_URL ?? '').startsWith('https://'),
     ...overrides,
   };
