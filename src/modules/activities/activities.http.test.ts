@@ -119,6 +119,16 @@ for (const dialect of await dialectsUnderTest()) {
       assert.doesNotMatch(virtual.body, new RegExp(EN_SLUG));
       assert.ok(n(virtual.body) >= 3);
 
+      // Each choice says how many activities it gives with the other filters; empty choices are left out.
+      const y2015 = await get('/en/activities?year=2015');
+      assert.match(y2015.body, /<option value="thematic_meeting">Thematic meeting \(2\)<\/option>/);
+      assert.doesNotMatch(y2015.body, /<option value="training"/);
+      assert.match(y2015.body, /<option value="2015" selected>2015 \(2\)<\/option>/);
+      assert.match(y2015.body, /<option value="2019">2019 \(6\)<\/option>/, 'the year facet ignores the year filter itself');
+      assert.match(y2015.body, /Promoting international protection \(1\)/);
+      const fr = await get('/fr/activities?type=thematic_meeting');
+      assert.match(fr.body, /<option value="MA">Maroc \(\d+\)<\/option>/);
+
       const combined = await get('/en/activities?type=thematic_meeting&country=MA&year=2015&format=in_person&theme=rome-2014.p4');
       assert.match(text(combined.body), /1 activity found/);
       assert.match(combined.body, /<option value="thematic_meeting" selected>/);

@@ -247,32 +247,6 @@ export async function relatedOf(db: Db, activityId: number, now: string): Promis
     .execute();
 }
 
-/** Years in which published activities started, newest first. */
-export async function publishedYears(db: Db, now: string): Promise<number[]> {
-  const rows = await db
-    .selectFrom('activities')
-    .where((eb) => isPublished(eb, now))
-    .select((eb) => eb.fn<string>('substr', ['activities.start_date', eb.val(1), eb.val(4)]).as('year'))
-    .distinct()
-    .execute();
-  return rows.map((r) => Number(r.year)).sort((a, b) => b - a);
-}
-
-/** Countries that published activities took place in, were hosted by or co-chaired by. */
-export async function involvedCountries(db: Db, now: string): Promise<string[]> {
-  const place = await db.selectFrom('activities').where((eb) => isPublished(eb, now)).select('country_code as code').where('country_code', 'is not', null).distinct().execute();
-  const host = await db.selectFrom('activities').where((eb) => isPublished(eb, now)).select('host_country_code as code').where('host_country_code', 'is not', null).distinct().execute();
-  const chairs = await db
-    .selectFrom('activity_co_chairs')
-    .innerJoin('activities', 'activities.id', 'activity_co_chairs.activity_id')
-    .where((eb) => isPublished(eb, now))
-    .select('activity_co_chairs.country_code as code')
-    .where('activity_co_chairs.country_code', 'is not', null)
-    .distinct()
-    .execute();
-  return [...new Set([...place, ...host, ...chairs].map((r) => r.code).filter((c): c is string => !!c))];
-}
-
 /** Every country code known to the directory. */
 export async function countryExists(db: Db, code: string): Promise<boolean> {
   return !!(await db.selectFrom('countries').select('code').where('code', '=', code).executeTakeFirst());
@@ -287,4 +261,64 @@ export async function findActivityRow(db: Db, id: number): Promise<ActivityRow |
 export async function findSlugRedirect(db: Db, lang: string, slug: string): Promise<number | undefined> {
   const row = await db.selectFrom('slug_redirects').select('entity_id').where('entity_type', '=', 'activity').where('lang', '=', lang).where('old_slug', '=', slug).executeTakeFirst();
   return row?.entity_id;
+}
+
+export interface FacetCounts {
+  type: Map<string, number>;
+  format: Map<string, number>;
+  year: Map<string, number>;
+  country: Map<string, number>;
+  theme: Map<number, number>;
+}
+
+/**
+ * How many published activities each filter value would give, the other filters staying as they
+ * are (as faceted search shows it). Themes count their sub-themes' activities too.
+ */
+export async function facetCounts(db: Db, filters: ActivityFilters, themeIds: number[] | null, now: string): Promise<FacetCounts> {
+  const base = (without: keyof ActivityFilters) =>
+    db.selectFrom('activities').where((eb) => eb.and([isPublished(eb, now), matchesFilters(eb, { ...filters, [without]: undefined }, without === 'theme' ? null : themeIds)]));
+  const grouped = async (without: 'type' | 'format') => {
+    const rows = await base(without)
+      .select((eb) => [`activities.${without}` as const, eb.fn.countAll<number>().as('n')])
+      .groupBy(`activities.${without}`)
+      .execute();
+    return new Map(rows.map((r) => [String((r as Record<string, unknown>)[without]), Number(r.n)]));
+  };
+  const yearRows = await base('year')
+    // Literals, not parameters: PostgreSQL only matches a GROUP BY expression written the same way.
+    .select((eb) => [eb.fn<string>('substr', ['activities.start_date', eb.lit(1), eb.lit(4)]).as('y'), eb.fn.countAll<number>().as('n')])
+    .groupBy((eb) => eb.fn('substr', ['activities.start_date', eb.lit(1), eb.lit(4)]))
+    .execute();
+
+  const countryRows = await base('country').select(['activities.id', 'activities.country_code', 'activities.host_country_code']).execute();
+  const chairRows = countryRows.length
+    ? await db.selectFrom('activity_co_chairs').select(['activity_id', 'country_code']).where('country_code', 'is not', null).where('activity_id', 'in', countryRows.map((r) => r.id)).execute()
+    : [];
+  const byCountry = new Map<string, Set<number>>();
+  const addTo = <K>(map: Map<K, Set<number>>, key: K, id: number) => {
+    let set = map.get(key);
+    if (!set) map.set(key, (set = new Set()));
+    set.add(id);
+  };
+  for (const r of countryRows) for (const c of [r.country_code, r.host_country_code]) if (c) addTo(byCountry, c, r.id);
+  for (const r of chairRows) if (r.country_code) addTo(byCountry, r.country_code, r.activity_id);
+
+  const themeActivities = await base('theme').select('activities.id').execute();
+  const links = themeActivities.length
+    ? await db.selectFrom('activity_themes').select(['activity_id', 'theme_id']).where('activity_id', 'in', themeActivities.map((r) => r.id)).execute()
+    : [];
+  const parents = new Map((await db.selectFrom('themes').select(['id', 'parent_id']).execute()).map((t) => [t.id, t.parent_id]));
+  const byTheme = new Map<number, Set<number>>();
+  for (const l of links) {
+    for (let t: number | null | undefined = l.theme_id; t != null; t = parents.get(t)) addTo(byTheme, t, l.activity_id);
+  }
+  const size = <K>(m: Map<K, Set<number>>) => new Map([...m].map(([k, v]) => [k, v.size]));
+  return {
+    type: await grouped('type'),
+    format: await grouped('format'),
+    year: new Map(yearRows.map((r) => [String(r.y), Number(r.n)])),
+    country: size(byCountry),
+    theme: size(byTheme),
+  };
 }

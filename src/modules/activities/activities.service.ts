@@ -10,10 +10,9 @@ import {
   documentsOf,
   findPublishedBySlug,
   findSlugRedirect,
-  involvedCountries,
+  facetCounts,
   listPublishedActivities,
   organisationNames,
-  publishedYears,
   relatedOf,
   themeWithDescendants,
   themesOf,
@@ -119,7 +118,7 @@ export async function cardsFor(ctx: AppContext, rows: ActivityRow[], tr: Transla
 export interface FilterOptions {
   types: { value: string; label: string }[];
   formats: { value: string; label: string }[];
-  years: number[];
+  years: { value: string; label: string }[];
   countries: { value: string; label: string }[];
   frameworks: FrameworkNode[];
 }
@@ -147,15 +146,28 @@ export async function activityList(ctx: AppContext, lang: string, raw: Record<st
   const backQuery: Query = { ...parsed.query, ...(parsed.page > 1 ? { page: parsed.page } : {}) };
   const cards = await cardsFor(ctx, rows, tr, backQuery);
   const collator = new Intl.Collator(tr.locale);
-  const involved = await involvedCountries(ctx.db, nowIso);
-  if (parsed.filters.country && !involved.includes(parsed.filters.country)) involved.push(parsed.filters.country);
-  const names = await countryNames(ctx.db, involved, lang);
+  const facets = await facetCounts(ctx.db, parsed.filters, parsed.themeIds, nowIso);
+  // Each choice shows how many activities it would give; choices that would give none are left
+  // out, except the one in use.
+  const counted = <T extends string>(values: readonly T[], counts: Map<string, number>, label: (v: T) => string, selected: string | undefined) =>
+    values.filter((v) => (counts.get(v) ?? 0) > 0 || v === selected).map((v) => ({ value: v, label: `${label(v)} (${tr.number(counts.get(v) ?? 0)})` }));
+  const years = [...facets.year.keys()].sort((a, b) => b.localeCompare(a));
+  if (parsed.filters.year && !years.includes(String(parsed.filters.year))) years.unshift(String(parsed.filters.year));
+  const countryCodes = [...facets.country.keys()];
+  if (parsed.filters.country && !countryCodes.includes(parsed.filters.country)) countryCodes.push(parsed.filters.country);
+  const names = await countryNames(ctx.db, countryCodes, lang);
+  const frameworks = (await frameworkTree(ctx.db, lang)).map((fw) => ({
+    ...fw,
+    themes: fw.themes
+      .filter((th) => (facets.theme.get(th.id) ?? 0) > 0 || th.code === parsed.filters.theme)
+      .map((th) => ({ ...th, name: `${th.name} (${tr.number(facets.theme.get(th.id) ?? 0)})` })),
+  }));
   const options: FilterOptions = {
-    types: ACTIVITY_TYPES.map((v) => ({ value: v, label: tr.t(`type.${v}`) })),
-    formats: ACTIVITY_FORMATS.map((v) => ({ value: v, label: tr.t(`format.${v}`) })),
-    years: await publishedYears(ctx.db, nowIso),
-    countries: involved.map((c) => ({ value: c, label: names.get(c) ?? c })).sort((a, b) => collator.compare(a.label, b.label)),
-    frameworks: await frameworkTree(ctx.db, lang),
+    types: counted(ACTIVITY_TYPES, facets.type, (v) => tr.t(`type.${v}`), parsed.filters.type),
+    formats: counted(ACTIVITY_FORMATS, facets.format, (v) => tr.t(`format.${v}`), parsed.filters.format),
+    years: counted(years, facets.year, (v) => v, parsed.filters.year ? String(parsed.filters.year) : undefined),
+    countries: counted(countryCodes, facets.country, (c) => names.get(c) ?? c, parsed.filters.country).sort((a, b) => collator.compare(a.label, b.label)),
+    frameworks: frameworks.filter((fw) => fw.themes.length),
   };
   return { parsed, cards, total, pages: Math.max(1, Math.ceil(total / LIST_PAGE_SIZE)), options };
 }

@@ -169,7 +169,7 @@ export function ActivityListPage({ tr, view }: { tr: Translator; view: ActivityL
           </h2>
           <Select id="type" label={t('list.filter.type')} value={f.type} options={options.types} anyLabel={t('list.filter.any')} />
           <Select id="theme" label={t('list.filter.theme')} value={f.theme} options={themeOptions} anyLabel={t('list.filter.any')} />
-          <Select id="year" label={t('list.filter.year')} value={f.year ? String(f.year) : undefined} options={options.years.map((y) => ({ value: String(y), label: String(y) }))} anyLabel={t('list.filter.any')} />
+          <Select id="year" label={t('list.filter.year')} value={f.year ? String(f.year) : undefined} options={options.years} anyLabel={t('list.filter.any')} />
           <Select id="country" label={t('list.filter.country')} hint={t('list.filter.countryHint')} value={f.country} options={options.countries} anyLabel={t('list.filter.any')} />
           <Select id="format" label={t('list.filter.format')} value={f.format} options={options.formats} anyLabel={t('list.filter.any')} />
           <button class="button" type="submit" safe>
