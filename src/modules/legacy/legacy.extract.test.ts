@@ -23,7 +23,8 @@ function only(name: string): ExtractedActivity {
 const warned = (a: ExtractedActivity, re: RegExp) => assert.ok(a.warnings.some((w) => re.test(w)), `no warning ${re} in ${JSON.stringify(a.warnings, null, 1)}`);
 
 describe('the founding page (shared seed)', () => {
-  const present = existsSync(SEED);
+  // Outside CI the shared folder may be missing; under CI the founding page must be read, never skipped.
+  const present = existsSync(SEED) || process.env.CI === 'true';
   test('imports with its date, place, pillar, co-chairs, figures and six documents in order', { skip: present ? false : 'the shared seed folder is absent here' }, () => {
     const r = extractActivities({ text: readFileSync(SEED, 'utf8') });
     assert.equal(r.activities.length, 1);
