@@ -5,6 +5,7 @@
  * English and French.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -697,6 +698,26 @@ describe('accessibility of the back-office (axe-core, WCAG 2.1 A and AA)', { con
           assert.equal((await audit.gotoPath('/admin/audit')).status(), 200);
           assert.ok(await page.getByTestId('audit-table').isVisible());
           await check(page, 'audit log', t);
+        }));
+
+      test('imports: list, new-import form and review page', (t) =>
+        asUser(admin, async (page) => {
+          const p = new AdminPage(page);
+          assert.equal((await p.gotoPath('/admin/imports')).status(), 200);
+          await check(page, 'imports list', t);
+          assert.equal((await p.gotoPath('/admin/imports/new')).status(), 200);
+          await check(page, 'new import form', t);
+          const saved = readFileSync(new URL('../src/modules/legacy/fixtures/en-list-activities.txt', import.meta.url), 'utf8');
+          await page.locator('#page').fill(saved);
+          const review = await p.submitWith(page.getByTestId('read-page'));
+          assert.equal(review.status(), 200);
+          assert.ok(await page.getByTestId('review-form').isVisible());
+          await check(page, 'import review', t);
+          const empty = await p.gotoPath('/admin/imports/new');
+          assert.equal(empty.status(), 200);
+          const refused = await p.submitWith(page.getByTestId('read-page'));
+          assert.equal(refused.status(), 400);
+          await check(page, 'new import form with errors', t);
         }));
 
       test('outbox', (t) =>

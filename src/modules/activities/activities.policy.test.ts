@@ -38,9 +38,9 @@ test('nobody signed out can do anything', () => {
 });
 
 test('back-office reach for each role', () => {
-  assert.deepEqual(adminAbilities(actor('admin')), { access: true, activities: true, pages: true, reference: true, audit: true, outbox: true, users: true });
-  assert.deepEqual(adminAbilities(actor('editor')), { access: true, activities: true, pages: true, reference: true, audit: false, outbox: false, users: false });
-  assert.deepEqual(adminAbilities(actor('organiser')), { access: true, activities: true, pages: true, reference: false, audit: false, outbox: false, users: false });
-  assert.deepEqual(adminAbilities(actor('focal_point')), { access: true, activities: false, pages: false, reference: false, audit: false, outbox: false, users: false });
-  assert.deepEqual(adminAbilities(actor('participant')), { access: false, activities: false, pages: false, reference: false, audit: false, outbox: false, users: false });
+  assert.deepEqual(adminAbilities(actor('admin')), { access: true, activities: true, pages: true, reference: true, audit: true, outbox: true, users: true, imports: true });
+  assert.deepEqual(adminAbilities(actor('editor')), { access: true, activities: true, pages: true, reference: true, audit: false, outbox: false, users: false, imports: false });
+  assert.deepEqual(adminAbilities(actor('organiser')), { access: true, activities: true, pages: true, reference: false, audit: false, outbox: false, users: false, imports: false });
+  assert.deepEqual(adminAbilities(actor('focal_point')), { access: true, activities: false, pages: false, reference: false, audit: false, outbox: false, users: false, imports: false });
+  assert.deepEqual(adminAbilities(actor('participant')), { access: false, activities: false, pages: false, reference: false, audit: false, outbox: false, users: false, imports: false });
 });

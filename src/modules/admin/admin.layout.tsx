@@ -24,6 +24,7 @@ export function AdminLayout({ tr, title, stylesheet, actor, csrf, current, scrip
     { href: '/admin/activities', key: 'activities', label: t('admin.nav.activities'), show: can.activities },
     { href: '/admin/pages', key: 'pages', label: t('admin.nav.pages'), show: can.pages },
     { href: '/admin/reference', key: 'reference', label: t('admin.nav.reference'), show: can.reference },
+    { href: '/admin/imports', key: 'imports', label: t('admin.nav.imports'), show: can.imports },
     { href: '/admin/users', key: 'users', label: t('admin.nav.users'), show: can.users },
     { href: '/admin/audit', key: 'audit', label: t('admin.nav.audit'), show: can.audit },
     { href: '/admin/outbox', key: 'outbox', label: t('admin.nav.outbox'), show: can.outbox },

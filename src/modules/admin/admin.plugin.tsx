@@ -14,6 +14,7 @@ import { registerActivityAdminRoutes } from '../activities/activities.admin.rout
 import { registerUserAdminRoutes } from '../auth/users.admin.routes.js';
 import { registerPageAdminRoutes } from '../pages/pages.admin.routes.js';
 import { registerReferenceAdminRoutes } from '../directory/reference.admin.routes.js';
+import { registerImportAdminRoutes } from '../legacy/legacy.admin.routes.js';
 import { AdminLayout } from './admin.layout.js';
 
 declare module 'fastify' {
@@ -99,4 +100,5 @@ export async function adminPlugin(admin: FastifyInstance): Promise<void> {
   registerUserAdminRoutes(admin);
   registerPageAdminRoutes(admin);
   registerReferenceAdminRoutes(admin);
+  registerImportAdminRoutes(admin);
 }

@@ -10,6 +10,7 @@ export function adminAbilities(actor: Actor | null) {
     audit: has(actor, 'audit.view'),
     outbox: has(actor, 'outbox.view'),
     users: has(actor, 'user.manage'),
+    imports: has(actor, 'admin.access') && has(actor, 'import.run'),
   };
 }
 export type AdminAbilities = ReturnType<typeof adminAbilities>;

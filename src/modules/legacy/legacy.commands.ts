@@ -170,7 +170,7 @@ function creationProvenance(item: PlanItem): Record<string, number> {
   };
 }
 
-async function merge(trx: Trx, activityId: number, item: PlanItem, refs: References, runId: number, now: Date): Promise<string[]> {
+async function merge(trx: Trx, activityId: number, item: PlanItem, refs: References, runId: number, now: Date, actorUserId: number | null = null): Promise<string[]> {
   const existing = await loadExisting(trx as unknown as Kysely<LegacyDatabase>, activityId);
   if (!existing) throw new Error(`activity #${activityId} no longer exists`);
   const m = mergeChanges(existing, item.activity, { sourceUrl: item.sourceUrl, file: item.file ? path.basename(item.file) : null, now, refs });
@@ -215,7 +215,7 @@ async function merge(trx: Trx, activityId: number, item: PlanItem, refs: Referen
   await recordSource(trx, activityId, item, runId, stamp);
   await saveProvenance(trx, activityId, m.provenance, stamp);
   if (version !== null) await saveImportRevision(trx, activityId, version, stamp);
-  await audit(trx as unknown as ActivitiesTrx, { actorUserId: null, action: 'activity.import_merge', entityType: 'activity', entityId: activityId, summary: importSummary(item, runId), after: { changes: m.changes } });
+  await audit(trx as unknown as ActivitiesTrx, { actorUserId, action: 'activity.import_merge', entityType: 'activity', entityId: activityId, summary: importSummary(item, runId), after: { changes: m.changes } });
   return m.changes;
 }
 
@@ -223,7 +223,7 @@ async function merge(trx: Trx, activityId: number, item: PlanItem, refs: Referen
  * Writes an import plan (see planImport): creates and merges activities one transaction each,
  * records their old addresses, and stores the run's report. Skipped items are reported, not written.
  */
-export async function applyImportPlan(db: Db, plan: PlanItem[], options: { files: string[]; now?: Date }): Promise<ImportReport> {
+export async function applyImportPlan(db: Db, plan: PlanItem[], options: { files: string[]; now?: Date; /** The back-office user who accepted the import (the audit names them); none for the command line. */ actorUserId?: number | null }): Promise<ImportReport> {
   const now = options.now ?? new Date();
   const ldb = legacyDb(db);
   const refs = await loadReferences(db);
@@ -261,7 +261,7 @@ export async function applyImportPlan(db: Db, plan: PlanItem[], options: { files
           await saveImportRevision(trx, newId, 1, stamp);
           await recordSource(trx, newId, item, runId, stamp);
           await saveProvenance(trx, newId, creationProvenance(item), stamp);
-          await audit(trx as unknown as ActivitiesTrx, { actorUserId: null, action: 'activity.import', entityType: 'activity', entityId: newId, summary: importSummary(item, runId), after: input });
+          await audit(trx as unknown as ActivitiesTrx, { actorUserId: options.actorUserId ?? null, action: 'activity.import', entityType: 'activity', entityId: newId, summary: importSummary(item, runId), after: input });
           await writeItem(trx, runId, item, 'created', newId, []);
           return newId;
         });
@@ -270,7 +270,7 @@ export async function applyImportPlan(db: Db, plan: PlanItem[], options: { files
       } else if (action === 'merge' && targetId !== null) {
         const id = targetId;
         const changes = await ldb.transaction().execute(async (trx) => {
-          const c = await merge(trx, id, item, refs, runId, now);
+          const c = await merge(trx, id, item, refs, runId, now, options.actorUserId ?? null);
           await writeItem(trx, runId, item, 'merged', id, c);
           return c;
         });

@@ -7,9 +7,11 @@ import { adminEn } from './messages.admin.en.js';
 import { adminFr } from './messages.admin.fr.js';
 import { en as publicEn } from './messages.en.js';
 import { fr as publicFr } from './messages.fr.js';
+import { legacyEn } from './messages.legacy.en.js';
+import { legacyFr } from './messages.legacy.fr.js';
 
-const en = { ...publicEn, ...adminEn };
-const fr: Record<string, string> = { ...publicFr, ...adminFr };
+const en = { ...publicEn, ...adminEn, ...legacyEn };
+const fr: Record<string, string> = { ...publicFr, ...adminFr, ...legacyFr };
 
 function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()): Set<string> {
   for (const el of elements) {

@@ -3,12 +3,14 @@ import { adminEn } from './messages.admin.en.js';
 import { adminFr } from './messages.admin.fr.js';
 import { en } from './messages.en.js';
 import { fr } from './messages.fr.js';
+import { legacyEn } from './messages.legacy.en.js';
+import { legacyFr } from './messages.legacy.fr.js';
 
 /** Every message key of the interface: public site, back-office and e-mails. */
-export type MessageKey = keyof typeof en | keyof typeof adminEn;
+export type MessageKey = keyof typeof en | keyof typeof adminEn | keyof typeof legacyEn;
 type Catalogue = Record<MessageKey, string>;
 
-const catalogues: Record<string, Catalogue> = { en: { ...en, ...adminEn }, fr: { ...fr, ...adminFr } };
+const catalogues: Record<string, Catalogue> = { en: { ...en, ...adminEn, ...legacyEn }, fr: { ...fr, ...adminFr, ...legacyFr } };
 
 /** The BCP 47 locale used for dates and numbers in each interface language. */
 const LOCALES: Record<string, string> = { en: 'en-GB', fr: 'fr-FR' };
