@@ -31,6 +31,46 @@ function RetiredBox({ tr, checked }: { tr: Translator; checked: boolean }): JSX.
   );
 }
 
+/** A reference list: its title, an "add" link and a table whose first column links to each record. */
+function ReferenceTable({ tr, title, done, addHref, testId, headers, rows }: { tr: Translator; title: string; done: string | undefined; addHref: string; testId: string; headers: string[]; rows: { href: string; code: string; cells: string[] }[] }): JSX.Element {
+  return (
+    <>
+      <h1 safe>{title}</h1>
+      <Notice tr={tr} done={done} />
+      <p>
+        <a class="button" href={addHref} safe>
+          {tr.t('ref.add')}
+        </a>
+      </p>
+      <table class="data" data-testid={testId}>
+        <thead>
+          <tr>
+            {headers.map((h) => (
+              <th scope="col" safe>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr>
+              <td>
+                <a href={r.href} safe>
+                  {r.code}
+                </a>
+              </td>
+              {r.cells.map((c) => (
+                <td safe>{c}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
 /** Back-office pages for countries, organisations and framework themes: add, rename, retire; never delete. */
 export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
   const { db, config } = admin.diwan;
@@ -84,39 +124,19 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
       title: translator(lang).t('ref.countries'),
       current: 'reference',
       body: ({ tr }) => (
-        <>
-          <h1 safe>{tr.t('ref.countries')}</h1>
-          <Notice tr={tr} done={request.query.done} />
-          <p>
-            <a class="button" href="/admin/reference/countries/new" safe>
-              {tr.t('ref.add')}
-            </a>
-          </p>
-          <table class="data" data-testid="countries">
-            <thead>
-              <tr>
-                <th scope="col" safe>{tr.t('ref.col.code')}</th>
-                <th scope="col" safe>{tr.t('ref.col.name')}</th>
-                <th scope="col" safe>{tr.t('ref.field.region')}</th>
-                <th scope="col" safe>{tr.t('ref.field.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr>
-                  <td>
-                    <a href={`/admin/reference/countries/${r.code}`} safe>
-                      {r.code}
-                    </a>
-                  </td>
-                  <td safe>{r.name ?? ''}</td>
-                  <td safe>{tr.t(`region.${r.region}` as MessageKey)}</td>
-                  <td safe>{tr.t(`countryStatus.${r.status}` as MessageKey)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
+        <ReferenceTable
+          tr={tr}
+          title={tr.t('ref.countries')}
+          done={request.query.done}
+          addHref="/admin/reference/countries/new"
+          testId="countries"
+          headers={[tr.t('ref.col.code'), tr.t('ref.col.name'), tr.t('ref.field.region'), tr.t('ref.field.status')]}
+          rows={rows.map((r) => ({
+            href: `/admin/reference/countries/${r.code}`,
+            code: r.code,
+            cells: [r.name ?? '', tr.t(`region.${r.region}` as MessageKey), tr.t(`countryStatus.${r.status}` as MessageKey)],
+          }))}
+        />
       ),
     });
   });
@@ -197,39 +217,19 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
       title: translator(lang).t('ref.organisations'),
       current: 'reference',
       body: ({ tr }) => (
-        <>
-          <h1 safe>{tr.t('ref.organisations')}</h1>
-          <Notice tr={tr} done={request.query.done} />
-          <p>
-            <a class="button" href="/admin/reference/organisations/new" safe>
-              {tr.t('ref.add')}
-            </a>
-          </p>
-          <table class="data" data-testid="organisations">
-            <thead>
-              <tr>
-                <th scope="col" safe>{tr.t('ref.col.code')}</th>
-                <th scope="col" safe>{tr.t('ref.col.name')}</th>
-                <th scope="col" safe>{tr.t('ref.field.kind')}</th>
-                <th scope="col" safe>{tr.t('ref.col.state')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr>
-                  <td>
-                    <a href={`/admin/reference/organisations/${r.id}`} safe>
-                      {r.code}
-                    </a>
-                  </td>
-                  <td safe>{r.abbr ? `${r.name ?? ''} (${r.abbr})` : (r.name ?? '')}</td>
-                  <td safe>{tr.t(`orgKind.${r.kind}` as MessageKey)}</td>
-                  <td>{r.retired ? <span safe>{tr.t('ref.retired')}</span> : '–'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
+        <ReferenceTable
+          tr={tr}
+          title={tr.t('ref.organisations')}
+          done={request.query.done}
+          addHref="/admin/reference/organisations/new"
+          testId="organisations"
+          headers={[tr.t('ref.col.code'), tr.t('ref.col.name'), tr.t('ref.field.kind'), tr.t('ref.col.state')]}
+          rows={rows.map((r) => ({
+            href: `/admin/reference/organisations/${r.id}`,
+            code: r.code,
+            cells: [r.abbr ? `${r.name ?? ''} (${r.abbr})` : (r.name ?? ''), tr.t(`orgKind.${r.kind}` as MessageKey), r.retired ? tr.t('ref.retired') : '–'],
+          }))}
+        />
       ),
     });
   });
