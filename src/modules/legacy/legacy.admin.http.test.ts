@@ -132,6 +132,16 @@ for (const dialect of await dialectsUnderTest()) {
       assert.ok(merged?.actor_user_id, 'the audit names the admin who accepted');
     });
 
+    test('the French review shows the importer’s warnings in French', async () => {
+      const fr = await admin.submit('/admin/imports/new?lang=fr', '/admin/imports/review?lang=fr', { page: fixture('en-missing-fields.txt') });
+      assert.equal(fr.statusCode, 200, fr.body.slice(0, 2000));
+      const warnings = fr.body.slice(fr.body.indexOf('data-testid="warnings"'));
+      assert.match(warnings.slice(0, warnings.indexOf('</div>')), /<li>Hôte\u00a0: la page ne nomme aucun hôte<\/li>/);
+      assert.doesNotMatch(warnings.slice(0, warnings.indexOf('</div>')), /the page names no host/);
+      const en = await review(fixture('en-missing-fields.txt'));
+      assert.match(en.body, /<li>host: the page names no host<\/li>/);
+    });
+
     test('bad input re-renders the form with a message in the reader’s language and writes nothing', async () => {
       const before = await counts();
       const cases: [string, Record<string, string>, RegExp][] = [

@@ -10,6 +10,7 @@ import type { PlanAction, PlanItem } from './legacy.match.js';
 import { importAbilities } from './legacy.policy.js';
 import { allowedActions, fieldName, planFingerprint, readPastedPage, readUploadedPage, reviewImport, type ItemValues, type Review, type ReviewError } from './legacy.review.js';
 import { legacyDb } from './legacy.tables.js';
+import { translateLegacyMessage } from './legacy.messages.js';
 
 /**
  * Back-office import of old pages (admins only): the list of runs, a form to paste a saved page,
@@ -93,16 +94,24 @@ function NewImportForm({ tr, csrf, page, sourceUrl, errors }: { tr: Translator; 
   );
 }
 
-function List({ items, label, testid, lang }: { items: string[]; label: string; testid: string; lang?: string }): JSX.Element {
+/** Importer messages in the reader's language; a line the catalogue does not know stays in English, marked as such. */
+function Messages({ tr, items }: { tr: Translator; items: string[] }): JSX.Element {
+  return (
+    <ul>
+      {items.map((line) => {
+        const m = translateLegacyMessage(tr, line);
+        return m.translated || tr.lang === 'en' ? <li safe>{m.text}</li> : <li lang="en" safe>{m.text}</li>;
+      })}
+    </ul>
+  );
+}
+
+function List({ tr, items, label, testid }: { tr: Translator; items: string[]; label: string; testid: string }): JSX.Element {
   if (!items.length) return <></>;
   return (
     <div data-testid={testid}>
       <h4 safe>{label}</h4>
-      <ul lang={lang}>
-        {items.map((w) => (
-          <li safe>{w}</li>
-        ))}
-      </ul>
+      <Messages tr={tr} items={items} />
     </div>
   );
 }
@@ -158,9 +167,9 @@ function ReviewItem({ tr, review, index, errors }: { tr: Translator; review: Rev
           <TextArea id={id('documents')} label={t('imports.field.documents')} hint={conf('documents')} value={v.documents} error={err('documents')} rows={4} />
         </fieldset>
       </div>
-      <List items={proposed.warnings} label={t('imports.review.warnings')} testid="warnings" lang="en" />
-      <List items={proposed.reasons} label={t('imports.review.reasons')} testid="reasons" lang="en" />
-      {proposed.action === 'merge' ? <List items={proposed.changes} label={t('imports.review.changes')} testid="changes" lang="en" /> : ''}
+      <List items={proposed.warnings} label={t('imports.review.warnings')} testid="warnings" tr={tr} />
+      <List items={proposed.reasons} label={t('imports.review.reasons')} testid="reasons" tr={tr} />
+      {proposed.action === 'merge' ? <List items={proposed.changes} label={t('imports.review.changes')} testid="changes" tr={tr} /> : ''}
       <fieldset class="group" data-testid="action">
         <legend safe>{t('imports.review.action')}</legend>
         {err('action') ? (
@@ -462,19 +471,11 @@ export function registerImportAdminRoutes(admin: FastifyInstance): void {
                         <span safe>{title}</span>
                       )}
                     </td>
-                    <td lang="en">
-                      <ul>
-                        {jsonList(item.changes).map((c) => (
-                          <li safe>{c}</li>
-                        ))}
-                      </ul>
+                    <td>
+                      <Messages tr={t} items={jsonList(item.changes)} />
                     </td>
-                    <td lang="en">
-                      <ul>
-                        {jsonList(item.warnings).map((w) => (
-                          <li safe>{w}</li>
-                        ))}
-                      </ul>
+                    <td>
+                      <Messages tr={t} items={jsonList(item.warnings)} />
                     </td>
                   </tr>
                 );
