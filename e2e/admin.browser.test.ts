@@ -14,7 +14,7 @@ import { SMTPServer } from 'smtp-server';
 import { createUser } from '../src/modules/auth/users.commands.js';
 import { createActivityDraft, loadEditableActivity, updateActivity } from '../src/modules/activities/activities.editor.js';
 import type { ActivityInput } from '../src/modules/activities/activities.schemas.js';
-import { assertNoAxeViolations, freePort, launchBrowser, startApp, withContext, type RunningApp } from './browser.js';
+import { assertNoAxeViolations, freePort, launchBrowser, inOwnOriginPage, startApp, withContext, type RunningApp } from './browser.js';
 import type { Lang } from './pages/base.page.js';
 import { AdminPage } from './pages/admin.page.js';
 import { AdminLoginPage } from './pages/admin-login.page.js';
@@ -180,26 +180,9 @@ after(async () => {
   await mail?.close();
 });
 
-/** Requests that left the app's own origin (data: URLs, like the empty favicon, aside). */
-function thirdParty(urls: string[]): string[] {
-  return urls.filter((u) => !u.startsWith('data:') && new URL(u).origin !== running.origin);
-}
-
-/** A fresh context and page for one test; whatever the test does, no request may leave the app's origin. */
-function inPage<T>(fn: (page: Page, context: BrowserContext) => Promise<T>, options: Parameters<typeof withContext>[3] = {}): Promise<T> {
-  return withContext(
-    browser,
-    running.origin,
-    async (context) => {
-      const requests: string[] = [];
-      context.on('request', (r) => requests.push(r.url()));
-      const result = await fn(await context.newPage(), context);
-      assert.deepEqual(thirdParty(requests), [], 'no third-party request');
-      return result;
-    },
-    options,
-  );
-}
+/** A fresh context and page for one test, with no request leaving the app's origin. */
+const inPage = <T,>(fn: (page: Page, context: BrowserContext) => Promise<T>, options: Parameters<typeof withContext>[3] = {}): Promise<T> =>
+  inOwnOriginPage(browser, running.origin, fn, options);
 
 /** Signs in through the form and checks the browser landed on the dashboard. */
 async function signIn(page: Page, user: User): Promise<DashboardPage> {

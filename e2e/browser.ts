@@ -85,6 +85,27 @@ export async function withContext<T>(browser: Browser, origin: string, fn: (cont
   }
 }
 
+/** Requests that left an origin (data: URLs, like the empty favicon, aside). */
+export function thirdPartyRequests(urls: string[], origin: string): string[] {
+  return urls.filter((u) => !u.startsWith('data:') && new URL(u).origin !== origin);
+}
+
+/** A fresh context and page for one test; whatever the test does, no request may leave the app's origin. */
+export function inOwnOriginPage<T>(browser: Browser, origin: string, fn: (page: Page, context: BrowserContext) => Promise<T>, options: BrowserContextOptions = {}): Promise<T> {
+  return withContext(
+    browser,
+    origin,
+    async (context) => {
+      const requests: string[] = [];
+      context.on('request', (r) => requests.push(r.url()));
+      const result = await fn(await context.newPage(), context);
+      assert.deepEqual(thirdPartyRequests(requests, origin), [], 'no third-party request');
+      return result;
+    },
+    options,
+  );
+}
+
 type AxeResults = Awaited<ReturnType<AxeBuilder['analyze']>>;
 
 /** A readable list of axe violations: rule, impact, help, and each failing node's target and summary. */

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { assertNoAxeViolations, launchBrowser, startApp, withContext, type RunningApp } from './browser.js';
+import { assertNoAxeViolations, launchBrowser, inOwnOriginPage, startApp, thirdPartyRequests, withContext, type RunningApp } from './browser.js';
 import type { Lang } from './pages/base.page.js';
 import { HomePage } from './pages/home.page.js';
 import { ActivityListPage, type Filters } from './pages/activity-list.page.js';
@@ -70,26 +70,12 @@ after(async () => {
   await running?.close();
 });
 
-/** Requests that left the app's own origin (data: URLs, like the empty favicon, aside). */
-function thirdParty(urls: string[]): string[] {
-  return urls.filter((u) => !u.startsWith('data:') && new URL(u).origin !== running.origin);
-}
+/** Requests that left the app's own origin. */
+const thirdParty = (urls: string[]): string[] => thirdPartyRequests(urls, running.origin);
 
-/** A fresh context and page for one test; whatever the test does, no request may leave the app's origin. */
-function inPage<T>(fn: (page: Page, context: BrowserContext) => Promise<T>, options: Parameters<typeof withContext>[3] = {}): Promise<T> {
-  return withContext(
-    browser,
-    running.origin,
-    async (context) => {
-      const requests: string[] = [];
-      context.on('request', (r) => requests.push(r.url()));
-      const result = await fn(await context.newPage(), context);
-      assert.deepEqual(thirdParty(requests), [], 'no third-party request');
-      return result;
-    },
-    options,
-  );
-}
+/** A fresh context and page for one test, with no request leaving the app's origin. */
+const inPage = <T,>(fn: (page: Page, context: BrowserContext) => Promise<T>, options: Parameters<typeof withContext>[3] = {}): Promise<T> =>
+  inOwnOriginPage(browser, running.origin, fn, options);
 
 describe('accessibility (axe-core, WCAG 2.1 A and AA)', { concurrency: CONCURRENCY }, () => {
   for (const lang of LANGS) {

@@ -1,4 +1,4 @@
-import type { ExistingActivity, References } from './legacy.repository.js';
+import type { ActivityColumns, ExistingActivity, References } from './legacy.repository.js';
 import type { ExtractedActivity, ExtractedDocument } from './legacy.schemas.js';
 import { fold } from './legacy.text.js';
 import { oldAddress } from './legacy.addresses.js';
@@ -15,24 +15,7 @@ export interface MergeResult {
   changes: string[];
   /** Differences the merge leaves alone, reported as warnings. */
   conflicts: string[];
-  activity: Partial<{
-    type: string;
-    status: string;
-    start_date: string;
-    end_date: string | null;
-    date_precision: string;
-    format: string;
-    country_code: string | null;
-    host_country_code: string | null;
-    host_organisation_id: number | null;
-    participants: number | null;
-    participants_qualifier: string | null;
-    countries_count: number | null;
-    countries_qualifier: string | null;
-    organisations_count: number | null;
-    organisations_qualifier: string | null;
-    gallery_url: string | null;
-  }>;
+  activity: Partial<Omit<ActivityColumns, 'id' | 'key' | 'edited_at'>>;
   /** A new translation in the page's language (its slug is chosen when written). */
   newTranslation: { lang: string; title: string; summary: string; narrative_html: string; city: string | null; venue: string | null } | null;
   /** Changes to the existing translation in the page's language. */

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
+import type { ActivityTable, ActivityTranslationTable } from '../../platform/db/schema.js';
 import { legacyDb, type LegacyDatabase } from './legacy.tables.js';
 
 /** Reads for the legacy import: candidates to merge into, one activity in full, references, redirects. */
@@ -45,30 +46,13 @@ export async function activitiesFromSource(db: Db | AnyDb, sourceUrl: string | n
   return (db as AnyDb).selectFrom('legacy_sources').select(['activity_id', 'position']).where('source_url', '=', sourceUrl).execute();
 }
 
+/** An activity's own columns, as a merge reads and writes them (the workflow and bookkeeping columns aside). */
+export type ActivityColumns = Omit<Selectable<ActivityTable>, 'published_at' | 'created_at' | 'updated_at' | 'workflow' | 'version' | 'updated_by'>;
+
 export interface ExistingActivity {
-  row: {
-    id: number;
-    key: string | null;
-    type: string;
-    status: string;
-    start_date: string;
-    end_date: string | null;
-    date_precision: string;
-    format: string;
-    country_code: string | null;
-    host_country_code: string | null;
-    host_organisation_id: number | null;
-    participants: number | null;
-    participants_qualifier: string | null;
-    countries_count: number | null;
-    countries_qualifier: string | null;
-    organisations_count: number | null;
-    organisations_qualifier: string | null;
-    gallery_url: string | null;
-    edited_at: string | null;
-  };
+  row: ActivityColumns;
   hostOrganisation: string | null;
-  translations: { lang: string; title: string; slug: string; summary: string; narrative_html: string; city: string | null; venue: string | null }[];
+  translations: Omit<Selectable<ActivityTranslationTable>, 'activity_id' | 'updated_at'>[];
   coChairs: string[];
   themes: string[];
   documents: { type: string; url: string | null; titles: string[] }[];
