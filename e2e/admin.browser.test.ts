@@ -157,7 +157,7 @@ async function editInDatabase(id: number, change: (t: Record<string, { title: st
   const { db } = running.test;
   const current = await loadEditableActivity(db, id);
   assert.ok(current, `activity ${id} exists`);
-  const result = await updateActivity(db, id, current.version, { ...current.input, t: change(current.input.t) }, userIds.admin);
+  const result = await updateActivity(db, id, current.version, { ...current.input, t: change(current.input.t) }, { id: userIds.admin, canPublish: true });
   assert.ok(result.ok, `activity ${id} saved`);
 }
 
@@ -343,13 +343,13 @@ describe('editorial flows', { concurrency: CONCURRENCY }, () => {
       assert.equal(await list.total(), 0);
     }));
 
-  test('two editors collide: the second sees both versions, keeps what was typed, merges and saves', async () => {
+  test('two editors at once: changes to different fields merge; the same field asks which to keep, and nothing typed is lost', async () => {
     const id = await seedActivity('collision');
     const original = await loadEditableActivity(running.test.db, id);
     assert.ok(original);
     const originalTitle = original.input.t.en!.title;
-    const originalSummary = original.input.t.en!.summary;
     const summaryA = 'Summary rewritten by editor A while B was editing.';
+    const titleA = 'Workshop on migration data: title chosen by editor A';
     const titleB = 'Workshop on migration data: title chosen by editor B';
 
     await asUser(USERS.editor, async (pageA) => {
@@ -358,42 +358,40 @@ describe('editorial flows', { concurrency: CONCURRENCY }, () => {
         const b = new ActivityFormPage(pageB);
         await Promise.all([a.gotoEdit(id), b.gotoEdit(id)]);
 
+        // Different fields: B's save keeps A's summary (B never touched it) and takes B's title.
         await a.fill({ texts: { en: { summary: summaryA } } });
         assert.equal((await a.save()).status(), 200);
         assert.equal(await a.text(a.notice), TEXT.en.saved);
-
         await b.fill({ texts: { en: { title: titleB } } });
-        const refused = await b.save();
-        assert.equal(refused.status(), 409, 'the second save is refused');
-        assert.ok(await b.conflict.isVisible(), 'the conflict section is shown');
-        assert.equal(await b.conflict.getAttribute('role'), 'alert');
-        const rows = await b.conflictRows();
-        const row = (field: string) => rows.find((r) => r.field === field);
-        assert.deepEqual(row('Title (EN)'), { field: 'Title (EN)', theirs: originalTitle, yours: titleB }, `the title row shows both versions: ${JSON.stringify(rows)}`);
-        assert.deepEqual(row('Summary (EN)'), { field: 'Summary (EN)', theirs: summaryA, yours: originalSummary }, 'the summary row shows both versions');
-        assert.equal(await b.title('en').inputValue(), titleB, 'what B typed is still in the form');
-        assert.equal(await b.summary('en').inputValue(), originalSummary);
-
-        // B merges: takes A's summary from the table, keeps the new title, saves again.
-        await b.fill({ texts: { en: { summary: row('Summary (EN)')!.theirs } } });
-        const saved = await b.save();
-        assert.equal(saved.status(), 200);
-        assert.equal(b.url().searchParams.get('done'), 'saved');
-        assert.equal(await b.text(b.notice), TEXT.en.saved);
-        assert.equal(await b.conflict.count(), 0);
+        assert.equal((await b.save()).status(), 200, 'no conflict: the changes are merged');
+        assert.match(await b.text(b.notice), /their changes to Summary \(EN\) were kept/);
         assert.equal(await b.title('en').inputValue(), titleB);
         assert.equal(await b.summary('en').inputValue(), summaryA);
 
-        // Both changes are in the record, and each save is a revision.
-        await a.gotoEdit(id);
-        assert.equal(await a.title('en').inputValue(), titleB);
-        assert.equal(await a.summary('en').inputValue(), summaryA);
+        // The same field: the second save shows only that field, with both versions.
+        await Promise.all([a.gotoEdit(id), b.gotoEdit(id)]);
+        await a.fill({ texts: { en: { title: titleA } } });
+        assert.equal((await a.save()).status(), 200);
+        await b.fill({ texts: { en: { title: `${titleB} (again)`, summary: 'B also rewrote the summary.' } } });
+        assert.equal((await b.save()).status(), 409, 'the second save asks first');
+        assert.ok(await b.conflict.isVisible(), 'the resolve step is shown');
+        assert.deepEqual(await b.conflictKeys(), ['t.en.title'], 'only the field both changed');
+        const [row] = await b.conflictRows();
+        assert.deepEqual(row, { field: 'Title (EN)', theirs: titleA, yours: `${titleB} (again)` });
+        const saved = await b.resolve({ 't.en.title': 'theirs' });
+        assert.equal(saved.status(), 200);
+        assert.equal(await b.conflict.count(), 0);
+        assert.equal(await b.title('en').inputValue(), titleA, 'B kept A’s title');
+        assert.equal(await b.summary('en').inputValue(), 'B also rewrote the summary.', 'and B’s own summary');
+
+        // Every save is a revision.
         const revisions = new RevisionsPage(pageA);
         await revisions.goto(id);
-        assert.equal(await revisions.versions.count(), 3, 'created, saved by A, merged by B');
+        assert.equal(await revisions.versions.count(), 5, 'created, A, B merged, A, B resolved');
         const versions = await revisions.versions.allTextContents();
-        assert.match(versions[0] ?? '', /Version 3.*Bruno Editor/s);
-        assert.match(versions[1] ?? '', /Version 2.*Edith Editor/s);
+        assert.match(versions[0] ?? '', /Version 5.*Bruno Editor/s);
+        assert.match(versions[1] ?? '', /Version 4.*Edith Editor/s);
+        assert.notEqual(originalTitle, titleA);
       });
     });
   });
@@ -647,7 +645,7 @@ describe('accessibility of the back-office (axe-core, WCAG 2.1 A and AA)', { con
         await asUser(admin, async (page) => {
           const form = new ActivityFormPage(page);
           await form.gotoEdit(id);
-          await editInDatabase(id, (tx) => ({ ...tx, en: { ...tx.en!, summary: 'Changed by someone else meanwhile.' } }));
+          await editInDatabase(id, (tx) => ({ ...tx, [lang]: { ...tx[lang]!, title: `Changed by someone else meanwhile (${lang})` } }));
           await form.fill({ texts: { [lang]: { title: `Changed in the form (${lang})` } } });
           assert.equal((await form.save()).status(), 409);
           assert.ok(await form.conflict.isVisible());

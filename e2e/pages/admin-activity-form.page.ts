@@ -20,7 +20,7 @@ export interface ActivityFields {
 
 export type WorkflowAction = 'submit' | 'publish' | 'unpublish' | 'return' | 'schedule';
 
-/** One row of the conflict table: the field, the version saved meanwhile, and the editor's own. */
+/** One field to resolve: its label, the version saved meanwhile, and the editor's own. */
 export interface ConflictRow {
   field: string;
   theirs: string;
@@ -85,8 +85,25 @@ export class ActivityFormPage extends AdminPage {
     return this.page.getByTestId(`translation-state-${lang}`);
   }
 
+  /** The button for a workflow step: sending for review and publishing are the form's own "Save and …" buttons, so unsaved edits go with them. */
   workflowButton(action: WorkflowAction): Locator {
-    return this.page.getByTestId(`workflow-${action}`);
+    return this.page.getByTestId(action === 'submit' || action === 'publish' ? `save-${action}` : `workflow-${action}`);
+  }
+
+  /** The step that resolves a conflict: one fieldset per field both people changed. */
+  get resolveForm(): Locator {
+    return this.page.getByTestId('resolve-form');
+  }
+
+  /** Keys of the fields shown to resolve (`t.en.title`...). */
+  async conflictKeys(): Promise<string[]> {
+    return this.resolveForm.locator('fieldset[data-testid^="conflict-"]').evaluateAll((sets) => sets.map((f) => (f.getAttribute('data-testid') ?? '').slice('conflict-'.length)));
+  }
+
+  /** Chooses a side for one conflicting field and saves the resolution. */
+  async resolve(choices: Record<string, 'mine' | 'theirs'>): Promise<Response> {
+    for (const [key, side] of Object.entries(choices)) await this.page.locator(`#choice_${key.replace(/[^a-zA-Z0-9_]/g, '_')}-${side}`).check();
+    return this.submitWith(this.page.getByTestId('resolve-save'));
   }
 
   previewLink(lang: Lang): Locator {
@@ -130,11 +147,11 @@ export class ActivityFormPage extends AdminPage {
     return this.submitWith(this.workflowButton(action));
   }
 
-  /** The conflict table as data. */
+  /** The fields to resolve as data: label, the version saved meanwhile, and this person's. */
   async conflictRows(): Promise<ConflictRow[]> {
-    return this.conflict.locator('tbody tr').evaluateAll((rows) =>
+    return this.resolveForm.locator('fieldset[data-testid^="conflict-"]').evaluateAll((rows) =>
       rows.map((r) => ({
-        field: (r.querySelector('th')?.textContent ?? '').trim(),
+        field: (r.querySelector('legend')?.textContent ?? '').trim(),
         theirs: (r.querySelector('[data-testid="conflict-theirs"]')?.textContent ?? '').trim(),
         yours: (r.querySelector('[data-testid="conflict-yours"]')?.textContent ?? '').trim(),
       })),

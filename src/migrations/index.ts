@@ -2,10 +2,16 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_accounts_workflow_audit.js';
 import * as m0003 from './0003_legacy_sources.js';
+import * as m0004 from './0004_editorial_core.js';
+import * as m0005 from './0005_revisions_data.js';
+import * as m0006 from './0006_workflow_default_draft.js';
 
 /** Every migration in order. Append only: never edit one that has landed on main. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_accounts_workflow_audit': m0002,
   '0003_legacy_sources': m0003,
+  '0004_editorial_core': m0004,
+  '0005_revisions_data': m0005,
+  '0006_workflow_default_draft': m0006,
 };

@@ -3,7 +3,11 @@ import { loadAssets } from './assets.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import type { Db } from './db/database.js';
-import { contentEvents, readContentVersion } from './db/site-state.js';
+import { readContentVersion } from './db/site-state.js';
+import { nextScheduledPublication } from './editorial/editorial.js';
+import { onChange } from './events/changes.js';
+import { listenForChanges, type ChangeListener } from './events/listen.js';
+import { nextDayBoundary } from './i18n/dates.js';
 import { cacheKey, PageCache, preparePage } from './http/page-cache.js';
 import { sendOnce, sendPrepared } from './http/negotiate.js';
 import { NO_STORE, PUBLIC_CACHE_CONTROL, SECURITY_HEADERS } from './http/security.js';
@@ -24,6 +28,10 @@ export const MAX_URL_LENGTH = 2048;
 declare module 'fastify' {
   interface FastifyInstance {
     diwan: AppContext;
+  }
+  interface FastifyRequest {
+    /** The page cache's generation when the request began (see PageCache.set). */
+    cacheGeneration: number;
   }
 }
 
@@ -52,15 +60,32 @@ export function requestLanguage(request: FastifyRequest): string {
   return accept ?? config.defaultLanguage;
 }
 
-/** Sends a rendered HTML page; public 200 pages are compressed once and kept in the page cache. */
-export function sendHtml(request: FastifyRequest, reply: FastifyReply, html: string, options: { status?: number; lang: string; cacheable?: boolean; headers?: Record<string, string> }): FastifyReply {
+/** True when a request carries credentials, so its page must never be shared with others. */
+function hasCredentials(request: FastifyRequest): boolean {
+  return request.headers.authorization !== undefined || /(?:^|;\s*)diwan_session=/.test(String(request.headers.cookie ?? ''));
+}
+
+export interface SendHtmlOptions {
+  status?: number;
+  lang: string;
+  /**
+   * Opt-in public caching: the canonical address the handler rendered (built from the parameters
+   * it actually used, never from the raw request). Only anonymous 200 answers to GET are stored;
+   * without it the page is `private, no-store`.
+   */
+  cacheKey?: string | undefined;
+  headers?: Record<string, string>;
+}
+
+/** Sends a rendered HTML page; pages whose route opts in are compressed once and kept in the page cache. */
+export function sendHtml(request: FastifyRequest, reply: FastifyReply, html: string, options: SendHtmlOptions): FastifyReply {
   const { cache } = request.server.diwan;
   const status = options.status ?? 200;
-  const cacheable = options.cacheable !== false && status === 200;
   const headers = { 'content-type': 'text/html; charset=utf-8', 'content-language': options.lang };
-  if (!cacheable) return sendOnce(request, reply, html, status, { ...headers, 'cache-control': NO_STORE, ...options.headers });
+  const shareable = options.cacheKey !== undefined && status === 200 && !hasCredentials(request);
+  if (!shareable) return sendOnce(request, reply, html, status, { ...headers, 'cache-control': NO_STORE, ...options.headers });
   const page = preparePage(html, { ...headers, 'cache-control': PUBLIC_CACHE_CONTROL }, SECURITY_HEADERS);
-  if (request.method === 'GET') cache.set(cacheKey(request.url), page);
+  if (request.method === 'GET') cache.set(cacheKey(options.cacheKey!), page, request.cacheGeneration);
   sendPrepared(request, reply, page);
   return reply;
 }
@@ -72,7 +97,7 @@ export async function sendError(request: FastifyRequest, reply: FastifyReply, ki
   // The navigation needs the database; an error page must still render when it is down.
   const nav = kind === 'server' ? [] : await navigationPages(request.server.diwan.db, lang, new Date().toISOString()).catch(() => []);
   const html = await ErrorPage({ tr: translator(lang), kind, stylesheet: assets.stylesheet, baseUrl, path: request.url.split('?')[0] ?? '/', languages: config.languages, nav });
-  return sendHtml(request, reply, html, { status, lang, cacheable: false });
+  return sendHtml(request, reply, html, { status, lang });
 }
 
 export interface BuildAppOptions {
@@ -103,14 +128,18 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
   const mailer = createMailer(config, db, app.log);
   app.decorate('diwan', { config, db, cache, assets: loadAssets(), baseUrl, mailer } satisfies AppContext);
 
-  const onChange = (version: string) => cache.observeVersion(version);
-  contentEvents.on('changed', onChange);
-  app.addHook('onClose', async () => {
-    contentEvents.off('changed', onChange);
+  // Public content changed here or on another instance: drop every page and find the next horizon.
+  const unsubscribe = onChange((event) => {
+    if (event.public) cache.clear();
   });
-  // Other instances (or the command line) may change content: follow the shared content version.
+  app.addHook('onClose', async () => unsubscribe());
+  const listener: ChangeListener | null = config.dialect === 'postgres' ? listenForChanges(config.databaseUrl, app.log) : null;
+  if (listener) app.addHook('onClose', async () => listener.close());
+  // Fallback for what events cannot reach (the command line on the same SQLite file, a lost LISTEN):
+  // follow the shared content version.
   if (config.contentPollMs > 0) {
     const timer = setInterval(() => {
+      if (listener?.connected()) return;
       readContentVersion(db).then(
         (v) => cache.observeVersion(v),
         (err: unknown) => app.log.warn({ err }, 'content version poll failed'),
@@ -119,17 +148,43 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   }
+  /** The next moment public pages change by themselves: a scheduled publication or the next day in the site's time zone. */
+  let horizonQuery: Promise<void> | null = null;
+  const refreshHorizon = () => {
+    horizonQuery ??= (async () => {
+      const now = new Date();
+      const generation = cache.generation;
+      const day = nextDayBoundary(now, config.timeZone);
+      const scheduled = await nextScheduledPublication(db, now);
+      // Content changed while we asked: the answer may be stale, the next miss asks again.
+      if (generation === cache.generation) cache.setHorizon(scheduled && scheduled < day ? scheduled : day);
+    })()
+      .catch((err: unknown) => app.log.warn({ err }, 'could not compute the page cache horizon'))
+      .finally(() => {
+        horizonQuery = null;
+      });
+    return horizonQuery;
+  };
 
+  app.decorateRequest('cacheGeneration', -1);
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(SECURITY_HEADERS);
     if (request.url.length > MAX_URL_LENGTH) return sendError(request, reply, 'tooLong', 414);
     if (request.method === 'GET' || request.method === 'HEAD') {
       const asset = app.diwan.assets.files.get(request.url);
-      const hit = asset ?? cache.get(cacheKey(request.url));
+      if (asset) {
+        sendPrepared(request, reply, asset);
+        return reply;
+      }
+      if (request.url.startsWith('/admin') || hasCredentials(request)) return undefined;
+      const hit = cache.get(cacheKey(request.url));
       if (hit) {
         sendPrepared(request, reply, hit);
         return reply;
       }
+      // A miss: make sure the cache knows until when what is about to be rendered stays valid.
+      if (cache.needsHorizon() && config.pageCacheEntries > 0) await refreshHorizon();
+      request.cacheGeneration = cache.generation;
     }
     return undefined;
   });

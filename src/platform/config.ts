@@ -27,6 +27,17 @@ const EnvSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'TIME_ZONE must be an IANA time zone such as Europe/Brussels or Africa/Dakar'),
   LEGACY_HOSTS: z
     .string()
     .default('')
@@ -58,6 +69,8 @@ export type Config = {
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   loginMaxFailures: number;
+  /** The site's time zone: when "today" starts for upcoming and past activities. */
+  timeZone: string;
   /** Hosts of the old websites whose addresses redirect to the imported activities (LEGACY_HOSTS). */
   legacyHosts: string[];
   /** Cookies get the Secure flag when the public URL is https. */
@@ -105,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    timeZone: e.TIME_ZONE,
     legacyHosts: e.LEGACY_HOSTS,
     secureCookies: (e.PUBLIC_URL ?? '').startsWith('https://'),
     ...overrides,

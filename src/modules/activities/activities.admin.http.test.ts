@@ -97,7 +97,7 @@ for (const dialect of await dialectsUnderTest()) {
       const dash = await admin.get('/admin/');
       assert.match(dash.body, /data-testid="review-queue"[\s\S]*Workshop on labour mobility/);
       const page = await admin.get(`/admin/activities/${id}`);
-      assert.match(page.body, /workflow-publish/);
+      assert.match(page.body, /data-testid="save-publish"/, 'publishing from the form saves its edits first');
       const pub = await admin.post(`/admin/activities/${id}/workflow`, { _csrf: csrfToken(page.body), action: 'publish' });
       assert.equal(pub.statusCode, 303);
       const list = await t.app.inject('/en/activities?type=technical_workshop');
@@ -128,37 +128,107 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal(await count(), n);
     });
 
-    test('two editors collide: the second save is refused with both versions shown and nothing typed is lost', async () => {
-      const other = new TestClient(t.app);
-      await other.login('editor2@example.org', PASSWORD);
-      const a = await editor.get(`/admin/activities/${id}`);
-      const b = await other.get(`/admin/activities/${id}`);
-      const version = inputValue(a.body, 'version') ?? String(a.body.match(/name="version" value="(\d+)"/)?.[1]);
-      const v = a.body.match(/name="version" value="(\d+)"/)?.[1] ?? version;
-      const first = await editor.post(`/admin/activities/${id}`, { _csrf: csrfToken(a.body), ...form({ version: v, t_en_slug: 'workshop-on-labour-mobility', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-doeuvre', t_en_summary: 'Summary by the first editor.' }) });
-      assert.equal(first.statusCode, 303);
-      const second = await other.post(`/admin/activities/${id}`, { _csrf: csrfToken(b.body), ...form({ version: v, t_en_slug: 'workshop-on-labour-mobility', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-doeuvre', t_en_title: 'Workshop on labour mobility schemes' }) });
-      assert.equal(second.statusCode, 409);
-      assert.match(second.body, /data-testid="conflict"/);
-      assert.match(second.body, /Summary by the first editor\./);
-      assert.equal(inputValue(second.body, 't_en_title'), 'Workshop on labour mobility schemes', 'the second editor keeps their typing');
-      const stored = await t.db.selectFrom('activity_translations').select(['title', 'summary']).where('activity_id', '=', id).where('lang', '=', 'en').executeTakeFirstOrThrow();
-      assert.deepEqual(stored, { title: 'Workshop on labour mobility', summary: 'Summary by the first editor.' });
-      const merged = await other.post(`/admin/activities/${id}`, {
-        _csrf: csrfToken(second.body),
-        ...form({ version: second.body.match(/name="version" value="(\d+)"/)?.[1] ?? '', t_en_slug: 'workshop-on-labour-mobility', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-doeuvre', t_en_title: 'Workshop on labour mobility schemes', t_en_summary: 'Summary by the first editor.' }),
-      });
-      assert.equal(merged.statusCode, 303);
-      const now = await t.db.selectFrom('activity_translations').select(['title', 'summary']).where('activity_id', '=', id).where('lang', '=', 'en').executeTakeFirstOrThrow();
-      assert.deepEqual(now, { title: 'Workshop on labour mobility schemes', summary: 'Summary by the first editor.' });
+    const versionOf = (html: string) => html.match(/name="version" value="(\d+)"/)?.[1] ?? '';
+    const slugs = { t_en_slug: 'workshop-on-labour-mobility', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-doeuvre' };
+    const liveEn = () => t.db.selectFrom('activity_translations').select(['title', 'summary']).where('activity_id', '=', id).where('lang', '=', 'en').executeTakeFirstOrThrow();
+
+    test('an editor’s save of a published activity waits for review: page, list and counts stay as published until an admin publishes', async () => {
+      const listBefore = (await t.app.inject('/en/activities?type=technical_workshop')).body;
+      const edit = await editor.get(`/admin/activities/${id}`);
+      const saved = await editor.post(`/admin/activities/${id}`, { _csrf: csrfToken(edit.body), ...form({ version: versionOf(edit.body), ...slugs, t_en_title: 'Workshop on labour mobility pathways', type: 'training' }) });
+      assert.equal(saved.statusCode, 303);
+      assert.match(String(saved.headers.location), /done=pending/);
+      const page = await editor.get(String(saved.headers.location));
+      assert.match(page.body, /data-testid="pending-changes"/);
+      assert.match(page.body, /wait for review/);
+      assert.equal(inputValue(page.body, 't_en_title'), 'Workshop on labour mobility pathways', 'the form shows the newest revision');
+      const pub = await t.app.inject('/en/activities/workshop-on-labour-mobility');
+      assert.equal(pub.statusCode, 200);
+      assert.match(pub.body, /<h1[^>]*>Workshop on labour mobility<\/h1>/);
+      assert.equal((await t.app.inject('/en/activities?type=technical_workshop')).body, listBefore, 'list and facet counts unchanged');
+      assert.doesNotMatch((await t.app.inject('/en/activities?type=training')).body, /labour mobility pathways/);
+      assert.deepEqual(await liveEn(), { title: 'Workshop on labour mobility', summary: 'Experts compare schemes for labour mobility.' });
+      // The editor cannot publish the pending changes; the admin can.
+      assert.equal((await editor.post(`/admin/activities/${id}/workflow`, { _csrf: csrfToken(page.body), action: 'publish_changes' })).statusCode, 403);
+      const ap = await admin.get(`/admin/activities/${id}`);
+      assert.match(ap.body, /data-testid="workflow-publish_changes"/);
+      const done = await admin.post(`/admin/activities/${id}/workflow`, { _csrf: csrfToken(ap.body), action: 'publish_changes' });
+      assert.equal(done.statusCode, 303);
+      const after = await t.app.inject('/en/activities/workshop-on-labour-mobility');
+      assert.match(after.body, /<h1[^>]*>Workshop on labour mobility pathways<\/h1>/);
+      assert.match((await t.app.inject('/en/activities?type=training')).body, /labour mobility pathways/);
+      assert.doesNotMatch((await t.app.inject('/en/activities?type=technical_workshop')).body, /labour mobility pathways/);
+      const states = await t.db.selectFrom('revisions').select(['version', 'state']).where('entity_type', '=', 'activity').where('entity_id', '=', id).orderBy('version').execute();
+      assert.deepEqual(states.at(-1), { version: states.at(-1)!.version, state: 'published' });
     });
 
-    test('French is flagged outdated when English changes after it; a new slug keeps the old address working', async () => {
-      const page = await editor.get(`/admin/activities/${id}`);
-      assert.match(page.body, /data-testid="translation-state-fr"[^>]*>outdated/);
-      assert.match(page.body, /data-testid="translation-state-en"[^>]*>done/);
-      const v = page.body.match(/name="version" value="(\d+)"/)?.[1] ?? '';
-      const res = await editor.post(`/admin/activities/${id}`, { _csrf: csrfToken(page.body), ...form({ version: v, t_en_slug: 'labour-mobility-workshop-2027', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-doeuvre', t_en_title: 'Workshop on labour mobility schemes', t_en_summary: 'Summary by the first editor.' }) });
+    test('an admin can set pending changes aside; the form shows the published version again', async () => {
+      const edit = await editor.get(`/admin/activities/${id}`);
+      await editor.post(`/admin/activities/${id}`, { _csrf: csrfToken(edit.body), ...form({ version: versionOf(edit.body), ...slugs, type: 'training', t_en_title: 'A title nobody approved' }) });
+      const ap = await admin.get(`/admin/activities/${id}`);
+      assert.equal((await admin.post(`/admin/activities/${id}/workflow`, { _csrf: csrfToken(ap.body), action: 'discard_changes' })).statusCode, 303);
+      const back = await editor.get(`/admin/activities/${id}`);
+      assert.doesNotMatch(back.body, /data-testid="pending-changes"/);
+      assert.equal(inputValue(back.body, 't_en_title'), 'Workshop on labour mobility pathways');
+      assert.doesNotMatch((await t.app.inject('/en/activities/workshop-on-labour-mobility')).body, /nobody approved/);
+    });
+
+    test('two people editing different fields both keep their change (three-way merge)', async () => {
+      const other = new TestClient(t.app);
+      await other.login('editor2@example.org', PASSWORD);
+      const a = await admin.get(`/admin/activities/${id}`);
+      const b = await other.get(`/admin/activities/${id}`);
+      const v = versionOf(a.body);
+      assert.equal(versionOf(b.body), v);
+      const base = { version: v, ...slugs, type: 'training', t_en_title: 'Workshop on labour mobility pathways' };
+      const first = await admin.post(`/admin/activities/${id}`, { _csrf: csrfToken(a.body), ...form({ ...base, t_en_summary: 'Summary by the first editor.' }) });
+      assert.equal(first.statusCode, 303);
+      // The second person never touched the summary: it must not be reverted by their save.
+      const second = await other.post(`/admin/activities/${id}`, { _csrf: csrfToken(b.body), ...form({ ...base, t_fr_city: 'Saint-Louis' }) });
+      assert.equal(second.statusCode, 303, 'no conflict: different fields');
+      assert.match(String(second.headers.location), /merged=t\.en\.summary/);
+      const notice = await other.get(String(second.headers.location));
+      assert.match(notice.body, /their changes to Summary \(EN\) were kept/);
+      // The record is published and the second person may not publish: their merged save waits for review.
+      const latest = await admin.get(`/admin/activities/${id}`);
+      assert.equal(inputValue(latest.body, 't_en_summary') ?? latest.body.match(/<textarea id="t_en_summary"[^>]*>([^<]*)</)?.[1], 'Summary by the first editor.');
+      assert.equal(inputValue(latest.body, 't_fr_city'), 'Saint-Louis');
+      await admin.post(`/admin/activities/${id}/workflow`, { _csrf: csrfToken(latest.body), action: 'publish_changes' });
+      assert.deepEqual(await liveEn(), { title: 'Workshop on labour mobility pathways', summary: 'Summary by the first editor.' });
+    });
+
+    test('the same field changed by both gives the resolve page with only that field; keep mine / keep theirs', async () => {
+      const a = await admin.get(`/admin/activities/${id}`);
+      const b = await editor.get(`/admin/activities/${id}`);
+      const v = versionOf(a.body);
+      const base = { version: v, ...slugs, type: 'training', t_en_summary: 'Summary by the first editor.', t_fr_city: 'Saint-Louis' };
+      assert.equal((await admin.post(`/admin/activities/${id}`, { _csrf: csrfToken(a.body), ...form({ ...base, t_en_title: 'Title by the admin', participants: '95' }) })).statusCode, 303);
+      const clash = await editor.post(`/admin/activities/${id}`, { _csrf: csrfToken(b.body), ...form({ ...base, t_en_title: 'Title by the editor', t_fr_summary: 'Résumé revu.' }) });
+      assert.equal(clash.statusCode, 409);
+      assert.match(clash.body, /data-testid="resolve-form"/);
+      assert.deepEqual([...clash.body.matchAll(/data-testid="conflict-([^"]+)"/g)].map((m) => m[1]).filter((k) => k !== 'theirs' && k !== 'yours'), ['t.en.title'], 'only the field both changed');
+      assert.match(clash.body, /Title by the admin/);
+      assert.match(clash.body, /Title by the editor/);
+      assert.deepEqual(await liveEn(), { title: 'Title by the admin', summary: 'Summary by the first editor.' }, 'nothing written yet');
+      const hidden = (name: string) => clash.body.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1]?.replace(/&#34;/g, '"').replace(/&amp;/g, '&').replace(/&#39;/g, "'") ?? '';
+      const fields = { _csrf: csrfToken(clash.body), base_version: hidden('base_version'), intent: hidden('intent'), mine: hidden('mine') };
+      const missing = await editor.post(`/admin/activities/${id}/resolve`, fields);
+      assert.equal(missing.statusCode, 400, 'a choice is required');
+      assert.match(missing.body, /Choose which version of Title \(EN\) to keep/);
+      const resolved = await editor.post(`/admin/activities/${id}/resolve`, { ...fields, choice_t_en_title: 'theirs' });
+      assert.equal(resolved.statusCode, 303);
+      const ap = await admin.get(`/admin/activities/${id}`);
+      assert.equal(inputValue(ap.body, 't_en_title'), 'Title by the admin', 'kept theirs');
+      assert.match(ap.body, /Résumé revu\./, 'the editor’s other change is in');
+      assert.equal(inputValue(ap.body, 'participants'), '95', 'the admin’s other change is kept');
+      await admin.post(`/admin/activities/${id}/workflow`, { _csrf: csrfToken(ap.body), action: 'publish_changes' });
+    });
+
+    test('English is flagged outdated when French changes after it; a new slug keeps the old address working', async () => {
+      const page = await admin.get(`/admin/activities/${id}`);
+      assert.match(page.body, /data-testid="translation-state-en"[^>]*>outdated/);
+      assert.match(page.body, /data-testid="translation-state-fr"[^>]*>done/);
+      const res = await admin.post(`/admin/activities/${id}`, { _csrf: csrfToken(page.body), ...form({ version: versionOf(page.body), ...slugs, t_en_slug: 'labour-mobility-workshop-2027', t_en_title: 'Workshop on labour mobility schemes', t_en_summary: 'Summary by the first editor.', type: 'training' }) });
       assert.equal(res.statusCode, 303);
       const old = await t.app.inject('/en/activities/workshop-on-labour-mobility');
       assert.equal(old.statusCode, 301);
@@ -166,20 +236,43 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal((await t.app.inject('/en/activities/labour-mobility-workshop-2027')).statusCode, 200);
     });
 
-    test('revisions: every save kept, a readable diff, and restoring an earlier one', async () => {
+    test('revisions: every save kept, a readable diff, and a restore by an editor waits for review', async () => {
       const page = await editor.get(`/admin/activities/${id}/revisions`);
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /data-testid="diff"/);
       assert.match(page.body, /<ins>/);
+      assert.match(page.body, /set aside/);
       const versions = [...page.body.matchAll(/data-testid="restore-(\d+)"/g)].map((m) => Number(m[1]));
       assert.ok(versions.includes(1));
-      const diff = await editor.get(`/admin/activities/${id}/revisions?from=1&to=2`);
-      assert.match(diff.body, /Summary by the first editor/);
-      const restore = await editor.post(`/admin/activities/${id}/revisions/1/restore`, { _csrf: csrfToken(page.body), version: page.body.match(/name="version" value="(\d+)"/)?.[1] ?? '' });
+      const diff = await editor.get(`/admin/activities/${id}/revisions?from=1`);
+      assert.match(diff.body, /labour mobility schemes/);
+      const restore = await editor.post(`/admin/activities/${id}/revisions/1/restore`, { _csrf: csrfToken(page.body) });
       assert.equal(restore.statusCode, 303);
-      const tr = await t.db.selectFrom('activity_translations').select(['title', 'summary']).where('activity_id', '=', id).where('lang', '=', 'en').executeTakeFirstOrThrow();
-      assert.deepEqual(tr, { title: 'Workshop on labour mobility', summary: 'Experts compare schemes for labour mobility.' });
-      assert.ok((await t.db.selectFrom('audit_log').select('id').where('action', '=', 'activity.restore').execute()).length === 1);
+      assert.match(String(restore.headers.location), /restored=1&done=pending/);
+      assert.deepEqual(await liveEn(), { title: 'Workshop on labour mobility schemes', summary: 'Summary by the first editor.' }, 'the public record is unchanged');
+      assert.equal((await t.db.selectFrom('audit_log').select('id').where('action', '=', 'activity.restore_pending').execute()).length, 1);
+      const ap = await admin.get(`/admin/activities/${id}`);
+      await admin.post(`/admin/activities/${id}/workflow`, { _csrf: csrfToken(ap.body), action: 'publish_changes' });
+      assert.deepEqual(await liveEn(), { title: 'Workshop on labour mobility', summary: 'Experts compare schemes for labour mobility.' });
+      // Version 1 had the old address: restoring it gives that address back, and the later one redirects.
+      assert.equal((await t.app.inject('/en/activities/workshop-on-labour-mobility')).statusCode, 200);
+      assert.equal((await t.app.inject('/en/activities/labour-mobility-workshop-2027')).statusCode, 301);
+    });
+
+    test('a restore whose address another activity took since is refused with a message, and writes nothing', async () => {
+      const other = await editor.submit('/admin/activities/new', '/admin/activities', form({ t_en_title: 'Another workshop', t_en_slug: 'labour-mobility-workshop-2027', t_fr_title: 'Un autre atelier' }));
+      assert.equal(other.statusCode, 303);
+      const page = await admin.get(`/admin/activities/${id}/revisions`);
+      const revs = await t.db.selectFrom('revisions').select(['version', 'snapshot']).where('entity_type', '=', 'activity').where('entity_id', '=', id).execute();
+      const withSlug = revs.find((r) => (JSON.parse(r.snapshot) as { t: { en?: { slug: string } } }).t.en?.slug === 'labour-mobility-workshop-2027');
+      assert.ok(withSlug);
+      const before = await t.db.selectFrom('activities').select('version').where('id', '=', id).executeTakeFirstOrThrow();
+      const res = await admin.post(`/admin/activities/${id}/revisions/${withSlug.version}/restore`, { _csrf: csrfToken(page.body) });
+      assert.equal(res.statusCode, 303);
+      const shown = await admin.get(String(res.headers.location));
+      assert.equal(shown.statusCode, 409);
+      assert.match(shown.body, /now used by another record/);
+      assert.deepEqual(await t.db.selectFrom('activities').select('version').where('id', '=', id).executeTakeFirstOrThrow(), before);
     });
 
     test('scheduled publication shows the activity only from its time; unpublishing removes it at once', async () => {

@@ -6,16 +6,19 @@ import { translator, type MessageKey, type Translator } from '../../platform/i18
 import { url } from '../../platform/http/urls.js';
 import { CsrfField, ErrorSummary, type FieldError } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
+import { ConflictResolution, PendingChanges, readChoices } from '../../platform/views/editorial.js';
+import { WorkflowStateError } from '../../platform/editorial/editorial.js';
+import type { FieldConflict } from '../../platform/editorial/merge.js';
 import { adminLanguage, guard, renderAdmin } from '../admin/admin.plugin.js';
 import { frameworkTree } from '../framework/framework.repository.js';
 import { ActivityForm, AdminActivityList, WorkflowPanel, type AdminActivityRow, type FormOptions } from './activities.admin.views.js';
 import {
-  changeWorkflow,
+  changeActivityWorkflow,
   createActivityDraft,
-  listRevisions,
+  listActivityRevisions,
+  loadActivityRevision,
   loadEditableActivity,
-  loadRevision,
-  restoreRevision,
+  restoreActivityRevision,
   translationStates,
   updateActivity,
   type EditableActivity,
@@ -25,6 +28,7 @@ import { blankFormValues, readForm, toFormValues, validateForm, type ActivityFor
 import { activityAbilities } from './activities.policy.js';
 import { findActivityRow, matchesFilters } from './activities.repository.js';
 import { ActivityInputSchema, type ActivityInputParsed } from './activities.schemas.js';
+import type { ZodError } from 'zod';
 import { activityDetail, parseListQuery } from './activities.service.js';
 import { ActivityPage } from './activities.views.js';
 
@@ -115,6 +119,39 @@ function Diff({ before, after }: { before: string; after: string }): JSX.Element
   );
 }
 
+const FIELD_LABELS: Record<string, MessageKey> = {
+  type: 'activityAdmin.field.type',
+  status: 'activityAdmin.field.status',
+  start_date: 'activityAdmin.field.start',
+  end_date: 'activityAdmin.field.end',
+  date_precision: 'activityAdmin.field.precision',
+  format: 'activityAdmin.field.format',
+  country: 'activityAdmin.field.country',
+  host: 'activityAdmin.field.host',
+  co_chairs: 'activity.coChairs',
+  themes: 'activityAdmin.section.themes',
+  participants: 'activityAdmin.field.participants',
+  countries_count: 'activityAdmin.field.countries',
+  organisations_count: 'activityAdmin.field.organisations',
+  gallery_url: 'activityAdmin.field.gallery',
+  related_ids: 'activityAdmin.field.related',
+  documents: 'activityAdmin.section.documents',
+};
+
+/** The label of a merge field of an activity (`type`, `t.fr.title`...) in the reader's language. */
+function fieldLabel(key: string, tr: Translator): string {
+  const m = /^t\.([^.]+)\.(.+)$/.exec(key);
+  if (m) {
+    const field = m[2] === 'narrative_html' ? 'narrative' : m[2];
+    return `${tr.t(`activityAdmin.field.${field}` as MessageKey)} (${m[1]!.toUpperCase()})`;
+  }
+  const k = FIELD_LABELS[key];
+  return k ? tr.t(k) : key;
+}
+
+const INTENTS = ['save', 'submit', 'publish'] as const;
+type Intent = (typeof INTENTS)[number];
+
 /** Back-office pages for activities: list, create, edit, workflow, preview, revisions. */
 export function registerActivityAdminRoutes(admin: FastifyInstance): void {
   const { db, config } = admin.diwan;
@@ -178,7 +215,16 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
   const renderForm = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    args: { activity: EditableActivity | null; values: ActivityFormValues; errors: FieldError[]; status?: number; notice?: string; conflict?: { label: string; before: string; after: string }[]; workflowError?: string },
+    args: {
+      activity: EditableActivity | null;
+      values: ActivityFormValues;
+      errors: FieldError[];
+      status?: number;
+      notice?: string | undefined;
+      workflowError?: string;
+      /** Fields both people changed: the resolve step replaces the form. */
+      resolve?: { conflicts: FieldConflict[]; mine: ActivityInputParsed; baseVersion: number; intent: Intent; missing?: string[] };
+    },
   ) => {
     const lang = adminLanguage(request);
     const tr = translator(lang);
@@ -208,37 +254,10 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
           ) : (
             ''
           )}
-          {args.conflict ? (
-            <section class="error-summary" role="alert" data-testid="conflict">
-              <h2 safe>{t.t('activityAdmin.conflict.title')}</h2>
-              <p safe>{t.t('activityAdmin.conflict.body')}</p>
-              <div class="table-wrap">
-                <table class="data">
-                  <thead>
-                    <tr>
-                      <th scope="col" safe>{t.t('activityAdmin.conflict.field')}</th>
-                      <th scope="col" safe>{t.t('activityAdmin.conflict.theirs')}</th>
-                      <th scope="col" safe>{t.t('activityAdmin.conflict.yours')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {args.conflict.map((c) => (
-                      <tr>
-                        <th scope="row" safe>{c.label}</th>
-                        <td data-testid="conflict-theirs" safe>{c.before}</td>
-                        <td data-testid="conflict-yours" safe>{c.after}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </section>
-          ) : (
-            ''
-          )}
           <ErrorSummary tr={t} errors={args.errors} />
           {a ? (
             <>
+              {a.pendingVersion !== null ? <PendingChanges tr={t} revisionsHref={`/admin/activities/${a.id}/revisions`} from={a.liveVersion} to={a.pendingVersion} /> : ''}
               <WorkflowPanel tr={t} csrf={csrf} id={a.id} workflow={a.workflow} publishedAt={a.publishedAt} can={can} error={args.workflowError} />
               <p class="actions">
                 {can.preview
@@ -267,8 +286,30 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
           ) : (
             ''
           )}
-          {can.edit || (!a && can.create) ? (
-            <ActivityForm tr={t} csrf={csrf} action={a ? `/admin/activities/${a.id}` : '/admin/activities'} values={args.values} errors={args.errors} options={options} languages={languages} states={states} />
+          {a && args.resolve ? (
+            <ConflictResolution
+              tr={t}
+              csrf={csrf}
+              action={`/admin/activities/${a.id}/resolve`}
+              conflicts={args.resolve.conflicts}
+              label={(k) => fieldLabel(k, t)}
+              mine={args.resolve.mine}
+              baseVersion={args.resolve.baseVersion}
+              intent={args.resolve.intent}
+              missing={args.resolve.missing}
+            />
+          ) : can.edit || (!a && can.create) ? (
+            <ActivityForm
+              tr={t}
+              csrf={csrf}
+              action={a ? `/admin/activities/${a.id}` : '/admin/activities'}
+              values={args.values}
+              errors={args.errors}
+              options={options}
+              languages={languages}
+              states={states}
+              intents={{ submit: !!a && can.submit, publish: !!a && (can.publish || can.publishChanges) }}
+            />
           ) : (
             ''
           )}
@@ -295,25 +336,93 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     return reply.redirect(`/admin/activities/${id}?done=created`, 303);
   });
 
-  admin.get<{ Params: { id: string }; Querystring: { done?: string } }>('/activities/:id', async (request, reply) => {
+  const NOTICES: Record<string, MessageKey> = {
+    created: 'activityAdmin.created',
+    saved: 'activityAdmin.saved',
+    pending: 'editorial.saved.pending',
+    submit: 'activityAdmin.workflow.done.submit',
+    publish: 'activityAdmin.workflow.done.publish',
+    unpublish: 'activityAdmin.workflow.done.unpublish',
+    return: 'activityAdmin.workflow.done.return',
+    publish_changes: 'editorial.done.publish_changes',
+    discard: 'editorial.done.discard',
+  };
+
+  admin.get<{ Params: { id: string }; Querystring: { done?: string; merged?: string; restored?: string } }>('/activities/:id', async (request, reply) => {
     const denied = guard(request, reply, activityAbilities(request.actor).list);
     if (denied) return denied;
     const a = await loadEditableActivity(db, idParam(request));
     if (!a) throw notFound();
     const tr = translator(adminLanguage(request));
-    const done = request.query.done;
-    const notice =
-      done === 'created'
-        ? tr.t('activityAdmin.created')
-        : done === 'saved'
-          ? tr.t('activityAdmin.saved')
-          : done && ['submit', 'publish', 'unpublish', 'return'].includes(done)
-            ? tr.t(`activityAdmin.workflow.done.${done}` as MessageKey)
-            : done?.startsWith('restored-')
-              ? tr.t('activityAdmin.revisions.restored', { version: done.slice(9) })
-              : undefined;
-    return renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [], notice });
+    const { done, merged, restored } = request.query;
+    // Only known codes become notices: nothing typed into the address is shown back.
+    const parts: string[] = [];
+    const restoredVersion = Number(restored);
+    if (Number.isInteger(restoredVersion) && restoredVersion > 0) parts.push(tr.t('activityAdmin.revisions.restored', { version: restoredVersion }));
+    // After a restore, "saved" goes without saying; "waiting for review" does not.
+    if (done && NOTICES[done] && !(parts.length && done === 'saved')) parts.push(tr.t(NOTICES[done]));
+    const mergedKeys = String(merged ?? '')
+      .split(',')
+      .filter((k) => /^[a-z_]+(\.[a-z]{2}\.[a-z_]+)?$/.test(k))
+      .slice(0, 40);
+    if (mergedKeys.length) parts.push(tr.t('editorial.saved.merged', { fields: mergedKeys.map((k) => fieldLabel(k, tr)).join(', ') }));
+    return renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [], notice: parts.join(' ') || undefined });
   });
+
+  /** After a successful save: the workflow step the person asked for, then back to the form. */
+  const afterSave = async (request: FastifyRequest, reply: FastifyReply, id: number, result: { pending: boolean; fromTheirs: string[] }, intent: Intent) => {
+    let done = result.pending ? 'pending' : 'saved';
+    if (intent !== 'save') {
+      const fresh = await loadEditableActivity(db, id);
+      const can = activityAbilities(request.actor, fresh ?? undefined);
+      if (fresh && intent === 'submit' && can.submit) {
+        await changeActivityWorkflow(db, id, 'submit', request.actor!.id);
+        done = 'submit';
+      } else if (fresh && intent === 'publish' && (can.publish || can.publishChanges)) {
+        await changeActivityWorkflow(db, id, 'publish', request.actor!.id);
+        done = can.publishChanges ? 'publish_changes' : 'publish';
+      }
+    }
+    request.log.info({ actor: request.actor!.id, activity: id, done }, 'activity saved');
+    const merged = result.fromTheirs.length ? `&merged=${encodeURIComponent(result.fromTheirs.join(','))}` : '';
+    return reply.redirect(`/admin/activities/${id}?done=${done}${merged}`, 303);
+  };
+
+  /** Refuses a save-and-act intent the person may not carry out before anything is written. */
+  const intentOf = (request: FastifyRequest, a: EditableActivity): Intent | null => {
+    const raw = String(((request.body ?? {}) as Record<string, unknown>).intent ?? 'save');
+    const intent = (INTENTS as readonly string[]).includes(raw) ? (raw as Intent) : 'save';
+    const can = activityAbilities(request.actor, a);
+    if (intent === 'submit' && !(can.submit || a.workflow === 'in_review')) return null;
+    if (intent === 'publish' && !can.publishDirectly) return null;
+    return intent;
+  };
+
+  const saveOutcome = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    a: EditableActivity,
+    values: ActivityFormValues,
+    result: Awaited<ReturnType<typeof updateActivity>>,
+    intent: Intent,
+    baseVersion: number,
+  ) => {
+    const tr = translator(adminLanguage(request));
+    if (result.ok) return afterSave(request, reply, a.id, result, intent);
+    if (result.reason === 'missing') throw notFound();
+    if (result.reason === 'slug_taken') {
+      const errors = result.langs.map((l) => ({ field: `t_${l}_slug`, message: tr.t('editorial.slugTaken', { language: tr.t(`lang.${l}` as MessageKey) }) }));
+      return renderForm(request, reply, { activity: a, values, errors, status: 409 });
+    }
+    // Both changed the same fields: show only those, with everything else already merged.
+    return renderForm(request, reply, {
+      activity: result.current as EditableActivity,
+      values,
+      errors: [],
+      status: 409,
+      resolve: { conflicts: result.conflicts, mine: result.mine, baseVersion, intent },
+    });
+  };
 
   admin.post<{ Params: { id: string } }>('/activities/:id', async (request, reply) => {
     const denied = guard(request, reply, activityAbilities(request.actor).edit);
@@ -321,24 +430,52 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     const id = idParam(request);
     const a = await loadEditableActivity(db, id);
     if (!a) throw notFound();
+    const intent = intentOf(request, a);
+    const intentDenied = guard(request, reply, intent !== null);
+    if (intentDenied) return intentDenied;
     const tr = translator(adminLanguage(request));
     const values = readForm((request.body ?? {}) as Record<string, unknown>, languages);
     const checked = await validateForm(db, values, tr, languages, id);
     if (!checked.input) return renderForm(request, reply, { activity: a, values: checked.values, errors: checked.errors, status: 400 });
-    const result = await updateActivity(db, id, Number(values.version), checked.input, request.actor!.id);
-    if (!result.ok) {
-      // Someone saved in between: show the differences and keep everything this editor typed.
-      const mine = ActivityInputSchema.parse(checked.input);
-      return renderForm(request, reply, {
-        activity: result.conflict,
-        values: { ...checked.values, version: String(result.conflict.version) },
-        errors: [],
-        status: 409,
-        conflict: changedRows(result.conflict.input, mine, tr),
-      });
+    const baseVersion = Number(values.version);
+    const can = activityAbilities(request.actor, a);
+    const result = await updateActivity(db, id, Number.isInteger(baseVersion) ? baseVersion : 0, checked.input, { id: request.actor!.id, canPublish: can.publishDirectly });
+    return saveOutcome(request, reply, a, checked.values, result, intent!, baseVersion);
+  });
+
+  admin.post<{ Params: { id: string } }>('/activities/:id/resolve', async (request, reply) => {
+    const denied = guard(request, reply, activityAbilities(request.actor).edit);
+    if (denied) return denied;
+    const id = idParam(request);
+    const a = await loadEditableActivity(db, id);
+    if (!a) throw notFound();
+    const intent = intentOf(request, a);
+    const intentDenied = guard(request, reply, intent !== null);
+    if (intentDenied) return intentDenied;
+    const tr = translator(adminLanguage(request));
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const baseVersion = Number(body.base_version);
+    let mine: ActivityInputParsed;
+    try {
+      mine = ActivityInputSchema.parse(JSON.parse(String(body.mine ?? '')));
+    } catch (e) {
+      request.log.info({ actor: request.actor!.id, activity: id, issues: (e as ZodError).issues?.length ?? 0 }, 'unreadable merge form');
+      return renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [{ field: `t_${languages[0]}_title`, message: tr.t('editorial.resolve.invalid') }], status: 400 });
     }
-    request.log.info({ actor: request.actor!.id, activity: id, version: result.version }, 'activity saved');
-    return reply.redirect(`/admin/activities/${id}?done=saved`, 303);
+    const values = toFormValues(mine, a.version, languages);
+    const can = activityAbilities(request.actor, a);
+    const actor = { id: request.actor!.id, canPublish: can.publishDirectly };
+    // First see which fields still conflict, to ask again for any choice left out.
+    const probe = await updateActivity(db, id, Number.isInteger(baseVersion) ? baseVersion : 0, mine, actor);
+    if (probe.ok || probe.reason !== 'conflict') return saveOutcome(request, reply, a, values, probe, intent!, baseVersion);
+    const keys = probe.conflicts.map((c) => c.key);
+    const choices = readChoices(body, keys);
+    const missing = keys.filter((k) => !choices[k]);
+    if (missing.length) {
+      return renderForm(request, reply, { activity: probe.current as EditableActivity, values, errors: [], status: 400, resolve: { conflicts: probe.conflicts, mine, baseVersion, intent: intent!, missing } });
+    }
+    const result = await updateActivity(db, id, baseVersion, mine, actor, choices);
+    return saveOutcome(request, reply, a, values, result, intent!, baseVersion);
   });
 
   admin.post<{ Params: { id: string } }>('/activities/:id/workflow', async (request, reply) => {
@@ -348,22 +485,36 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     const can = activityAbilities(request.actor, a);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const action = String(body.action ?? '');
-    const allowed: Record<string, boolean> = { submit: can.submit, publish: can.publish, schedule: can.publish, unpublish: can.unpublish, return: can.returnToDraft };
+    const allowed: Record<string, boolean> = {
+      submit: can.submit,
+      publish: can.publish,
+      schedule: can.publish,
+      unpublish: can.unpublish,
+      return: can.returnToDraft,
+      publish_changes: can.publishChanges,
+      discard_changes: can.discardChanges,
+    };
     const denied = guard(request, reply, allowed[action] === true);
     if (denied) return denied;
+    const tr = translator(adminLanguage(request));
     let publishAt: Date | undefined;
     if (action === 'schedule') {
       const raw = String(body.publish_at ?? '');
       publishAt = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(raw) ? new Date(`${raw}:00Z`) : undefined;
       if (!publishAt || Number.isNaN(publishAt.getTime()) || publishAt <= new Date()) {
-        const tr = translator(adminLanguage(request));
         return renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [], status: 400, workflowError: tr.t('activityAdmin.workflow.badDate') });
       }
     }
-    const wf: WorkflowAction = action === 'schedule' ? 'publish' : (action as WorkflowAction);
-    await changeWorkflow(db, id, wf, request.actor!.id, publishAt);
+    const wf: WorkflowAction = action === 'schedule' || action === 'publish_changes' ? 'publish' : action === 'discard_changes' ? 'return' : (action as WorkflowAction);
+    try {
+      await changeActivityWorkflow(db, id, wf, request.actor!.id, publishAt);
+    } catch (e) {
+      if (!(e instanceof WorkflowStateError)) throw e;
+      return renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [], status: 409, workflowError: tr.t('editorial.workflow.notAllowed') });
+    }
     request.log.info({ actor: request.actor!.id, activity: id, action }, 'activity workflow changed');
-    return reply.redirect(`/admin/activities/${id}?done=${wf}`, 303);
+    const done = action === 'schedule' ? 'publish' : action === 'discard_changes' ? 'discard' : action;
+    return reply.redirect(`/admin/activities/${id}?done=${done}`, 303);
   });
 
   admin.get<{ Params: { id: string }; Querystring: { lang?: string } }>('/activities/:id/preview', async (request, reply) => {
@@ -385,10 +536,10 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
         <ActivityPage d={d} backHref={`/admin/activities/${row.id}`} />
       </Layout>
     );
-    return sendHtml(request, reply, html, { lang, cacheable: false });
+    return sendHtml(request, reply, html, { lang });
   });
 
-  admin.get<{ Params: { id: string }; Querystring: { from?: string; to?: string } }>('/activities/:id/revisions', async (request, reply) => {
+  admin.get<{ Params: { id: string }; Querystring: { from?: string; to?: string; error?: string } }>('/activities/:id/revisions', async (request, reply) => {
     const denied = guard(request, reply, activityAbilities(request.actor).revisions);
     if (denied) return denied;
     const id = idParam(request);
@@ -396,18 +547,21 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     if (!a) throw notFound();
     const lang = adminLanguage(request);
     const tr = translator(lang);
-    const revisions = await listRevisions(db, id);
+    const revisions = await listActivityRevisions(db, id);
     const newest = revisions[0]?.version ?? a.version;
     const to = Number(request.query.to) || newest;
     const from = Number(request.query.from) || (revisions[1]?.version ?? to);
-    const [before, after] = [await loadRevision(db, id, from), await loadRevision(db, id, to)];
+    const [before, after] = [await loadActivityRevision(db, id, from), await loadActivityRevision(db, id, to)];
     const changes = before && after ? changedRows(before, after, tr) : [];
     const can = activityAbilities(request.actor, a);
     const fmt = new Intl.DateTimeFormat(tr.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
     const title = tr.t('activityAdmin.revisions.title', { title: titleOf(a.input, lang) });
+    // The only error this page shows comes from a restore whose address is now taken; the language code is checked.
+    const slugError = /^slug-[a-z]{2}$/.test(String(request.query.error ?? '')) ? String(request.query.error).slice(5) : null;
     return renderAdmin(request, reply, {
       title,
       current: 'activities',
+      status: slugError ? 409 : 200,
       body: ({ tr: t, csrf }) => (
         <>
           <p>
@@ -416,6 +570,13 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
             </a>
           </p>
           <h1 safe>{title}</h1>
+          {slugError ? (
+            <p class="error-summary" role="alert" data-testid="restore-error" safe>
+              {t.t('editorial.restore.slugTaken', { language: t.t(`lang.${slugError}` as MessageKey) })}
+            </p>
+          ) : (
+            ''
+          )}
           <form method="get" action={`/admin/activities/${id}/revisions`} class="actions">
             {(['from', 'to'] as const).map((k) => (
               <div class="form-group">
@@ -464,6 +625,13 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
               <li>
                 <strong safe>{t.t('activityAdmin.revisions.version', { version: r.version })}</strong>{' '}
                 <span safe>{t.t('activityAdmin.revisions.by', { date: fmt.format(new Date(r.saved_at)), name: r.display_name ?? t.t('audit.system') })}</span>
+                {r.state !== 'saved' ? (
+                  <span class={`state state-${r.state}`} data-testid={`revision-state-${r.version}`} safe>
+                    {t.t(`editorial.revision.state.${r.state}` as MessageKey)}
+                  </span>
+                ) : (
+                  ''
+                )}
                 {can.restore && can.edit && r.version !== a.version ? (
                   <form method="post" action={`/admin/activities/${id}/revisions/${r.version}/restore`} class="inline">
                     <CsrfField token={csrf} />
@@ -490,10 +658,14 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     const denied = guard(request, reply, can.restore && can.edit);
     if (denied) return denied;
     const version = Number(request.params.version);
-    const expected = Number(((request.body ?? {}) as Record<string, unknown>).version);
-    const result = await restoreRevision(db, a0.id, version, expected, request.actor!.id);
+    if (!Number.isInteger(version) || version <= 0) throw notFound();
+    const result = await restoreActivityRevision(db, a0.id, version, { id: request.actor!.id, canPublish: can.publishDirectly });
     if (!result) throw notFound();
-    if (!result.ok) return reply.redirect(`/admin/activities/${a0.id}/revisions`, 303);
-    return reply.redirect(`/admin/activities/${a0.id}?done=restored-${version}`, 303);
+    if (!result.ok) {
+      if (result.reason === 'slug_taken') return reply.redirect(`/admin/activities/${a0.id}/revisions?error=slug-${result.langs[0]}`, 303);
+      throw notFound();
+    }
+    request.log.info({ actor: request.actor!.id, activity: a0.id, version }, 'activity revision restored');
+    return reply.redirect(`/admin/activities/${a0.id}?restored=${version}&done=${result.pending ? 'pending' : 'saved'}`, 303);
   });
 }

@@ -1,4 +1,5 @@
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
+import { SaveButtons } from '../../platform/views/editorial.js';
 import { CsrfField, ErrorSummary, SelectField, TextArea, TextField, richTextLabels, type FieldError } from '../../platform/views/forms.js';
 import type { FrameworkNode } from '../framework/framework.repository.js';
 import type { ActivityAbilities } from './activities.policy.js';
@@ -164,6 +165,7 @@ export function ActivityForm({
   options,
   languages,
   states,
+  intents = { submit: false, publish: false },
 }: {
   tr: Translator;
   csrf: string;
@@ -173,13 +175,15 @@ export function ActivityForm({
   options: FormOptions;
   languages: string[];
   states: Record<string, 'missing' | 'outdated' | 'done'>;
+  /** Buttons that save and then move the record on (shown when the policy allows them). */
+  intents?: { submit: boolean; publish: boolean };
 }): JSX.Element {
   const t = tr.t;
   const err = (f: string) => errors.find((e) => e.field === f)?.message;
   const docRows = [...values.documents, ...Array.from({ length: EMPTY_DOCUMENT_ROWS }, () => ({ type: '', url: '', lang: 'en', titles: {} as Record<string, string> }))];
   const langOptions = [...languages, 'mul'].map((l) => ({ value: l, label: t(`lang.${l}` as MessageKey) }));
   return (
-    <form method="post" action={action} novalidate data-testid="activity-form" data-rte-labels={richTextLabels(tr)}>
+    <form method="post" action={action} novalidate data-testid="activity-form" data-rte-labels={richTextLabels(tr)} data-guard-unsaved>
       <CsrfField token={csrf} />
       <input type="hidden" name="version" value={values.version} />
       <input type="hidden" name="doc_count" value={String(docRows.length)} />
@@ -285,9 +289,7 @@ export function ActivityForm({
           </select>
         </div>
       </fieldset>
-      <button class="button" type="submit" data-testid="save" safe>
-        {t('activityAdmin.save')}
-      </button>
+      <SaveButtons tr={tr} intents={intents} />
     </form>
   );
 }
@@ -326,8 +328,11 @@ export function WorkflowPanel({ tr, csrf, id, workflow, publishedAt, can, error 
         ''
       )}
       <div class="actions">
-        {can.submit ? button('submit', t('activityAdmin.workflow.submit')) : ''}
-        {can.publish ? button('publish', t('activityAdmin.workflow.publish')) : ''}
+        {can.publishChanges ? button('publish_changes', t('editorial.publishChanges')) : ''}
+        {can.discardChanges ? button('discard_changes', t('editorial.discardChanges'), 'button button-secondary') : ''}
+        {/* With the edit form on the page, sending and publishing go through its buttons so unsaved edits are saved first. */}
+        {can.submit && !can.edit ? button('submit', t('activityAdmin.workflow.submit')) : ''}
+        {can.publish && !can.edit ? button('publish', t('activityAdmin.workflow.publish')) : ''}
         {can.returnToDraft ? button('return', t('activityAdmin.workflow.return'), 'button button-secondary') : ''}
         {can.unpublish ? button('unpublish', t('activityAdmin.workflow.unpublish'), 'button button-warning') : ''}
       </div>

@@ -1,12 +1,13 @@
-import type { Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { nowIso } from '../../platform/db/database.js';
 import type { Database } from '../../platform/db/schema.js';
-import { bumpContentVersion } from '../../platform/db/site-state.js';
+import { announceChange } from '../../platform/events/changes.js';
 import { sanitizeRichText } from '../../platform/html/sanitize.js';
 import { ActivityInputSchema, type ActivityInput, type ActivityInputParsed, type PartyRef } from './activities.schemas.js';
 
-export type Trx = Transaction<Database>;
+/** A database handle or an open transaction on it. */
+export type Trx = Kysely<Database>;
 
 /** Raised when an activity refers to a country, organisation or theme that does not exist. */
 export class UnknownReferenceError extends Error {}
@@ -138,7 +139,7 @@ export async function saveActivity(db: Db, raw: ActivityInput, options: { bumpVe
     await writeActivityDetails(trx, activityId, input, now);
     return activityId;
   });
-  if (options.bumpVersion !== false) await bumpContentVersion(db);
+  if (options.bumpVersion !== false) await announceChange(db, { entity: 'activity', id, action: 'saved', public: input.published, visibleFrom: null });
   return id;
 }
 

@@ -27,7 +27,8 @@ export function registerActivityRoutes(app: FastifyInstance): void {
         <ActivityListPage tr={tr} view={view} />
       </Layout>
     );
-    return sendHtml(request, reply, html, { lang, status: view.parsed.errors.length ? 400 : 200 });
+    // The key is the address of what was rendered, from the filters actually applied.
+    return sendHtml(request, reply, html, { lang, status: view.parsed.errors.length ? 400 : 200, cacheKey: path });
   });
 
   app.get<{ Params: { lang: string; slug: string }; Querystring: Record<string, unknown> }>(routePattern('activities.show'), async (request, reply) => {
@@ -62,6 +63,7 @@ export function registerActivityRoutes(app: FastifyInstance): void {
         <ActivityPage d={d} backHref={url('activities.list', lang, {}, back)} />
       </Layout>
     );
-    return sendHtml(request, reply, html, { lang });
+    const backQuery = Object.keys(back).length ? { back: new URLSearchParams(back as Record<string, string>).toString() } : undefined;
+    return sendHtml(request, reply, html, { lang, cacheKey: url('activities.show', lang, { slug: own?.slug ?? slug }, backQuery) });
   });
 }

@@ -1,5 +1,4 @@
 import type { AppContext } from '../../platform/context.js';
-import { todayIso } from '../../platform/i18n/dates.js';
 import { translator, type Translator } from '../../platform/i18n/i18n.js';
 import type { Query } from '../../platform/http/urls.js';
 import { frameworkTree, type FrameworkNode } from '../framework/framework.repository.js';
@@ -40,7 +39,8 @@ export interface ParsedListQuery {
 const MAX_PAGE = 100_000;
 
 function single(v: unknown): string | undefined {
-  if (Array.isArray(v)) return single(v[0]);
+  // A repeated parameter (`?year=&year=2015`) means its first non-empty value.
+  if (Array.isArray(v)) return v.map(single).find((x) => x !== undefined);
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
   return s === '' ? undefined : s.slice(0, 200);

@@ -50,7 +50,7 @@ export async function renderAdmin(request: FastifyRequest, reply: FastifyReply, 
       {safeBody}
     </AdminLayout>
   );
-  return sendHtml(request, reply, html, { lang: tr.lang, status: page.status ?? 200, cacheable: false, headers: { 'content-security-policy': adminCsp(nonce) } });
+  return sendHtml(request, reply, html, { lang: tr.lang, status: page.status ?? 200, headers: { 'content-security-policy': adminCsp(nonce) } });
 }
 
 /** Sends anonymous visitors to the sign-in page, and refuses (403) those without the ability. */

@@ -58,7 +58,7 @@ export function registerAdminRoutes(admin: FastifyInstance): void {
     const lang = adminLanguage(request);
     const review = can.activities ? ((await activityLines(lang).where('activities.workflow', '=', 'in_review').orderBy('activities.updated_at', 'desc').limit(20).execute()) as ActivityLine[]) : [];
     const recent = can.activities ? ((await activityLines(lang).orderBy('activities.updated_at', 'desc').orderBy('activities.id', 'desc').limit(10).execute()) as ActivityLine[]) : [];
-    const upcoming = (await activityLines(lang).where('activities.start_date', '>=', todayIso()).where('activities.workflow', '=', 'published').orderBy('activities.start_date').limit(10).execute()) as ActivityLine[];
+    const upcoming = (await activityLines(lang).where('activities.start_date', '>=', todayIso(new Date(), admin.diwan.config.timeZone)).where('activities.workflow', '=', 'published').orderBy('activities.start_date').limit(10).execute()) as ActivityLine[];
     return renderAdmin(request, reply, {
       title: translator(lang).t('dashboard.title'),
       current: 'dashboard',

@@ -1,7 +1,7 @@
 import { audit } from '../../platform/audit/audit.js';
 import type { Db } from '../../platform/db/database.js';
 import { nowIso } from '../../platform/db/database.js';
-import { bumpContentVersion } from '../../platform/db/site-state.js';
+import { announceChange } from '../../platform/events/changes.js';
 
 export interface CountryChange {
   code: string;
@@ -35,7 +35,7 @@ export async function saveCountry(db: Db, change: CountryChange, isNew: boolean,
       after: change,
     });
   });
-  await bumpContentVersion(db);
+  await announceChange(db, { entity: 'country', id: change.code, action: isNew ? 'created' : 'saved', public: true, visibleFrom: null });
 }
 
 export interface OrganisationChange {
@@ -64,7 +64,7 @@ export async function saveOrganisation(db: Db, id: number | null, change: Organi
     await audit(trx, { actorUserId: actorId, action: id === null ? 'organisation.create' : 'organisation.update', entityType: 'organisation', entityId: orgId, before, after: change });
     return orgId;
   });
-  await bumpContentVersion(db);
+  await announceChange(db, { entity: 'organisation', id: result, action: 'saved', public: true, visibleFrom: null });
   return result;
 }
 
@@ -108,6 +108,6 @@ export async function saveTheme(db: Db, id: number | null, change: ThemeChange, 
     await audit(trx, { actorUserId: actorId, action: id === null ? 'theme.create' : 'theme.update', entityType: 'theme', entityId: themeId, before, after: change });
     return themeId;
   });
-  await bumpContentVersion(db);
+  await announceChange(db, { entity: 'theme', id: result, action: 'saved', public: true, visibleFrom: null });
   return result;
 }

@@ -17,7 +17,7 @@ export function registerHomeRoutes(app: FastifyInstance): void {
     if (!config.languages.includes(lang)) return sendError(request, reply, 'notFound', 404);
     const tr = translator(lang);
     const now = new Date();
-    const args = { today: todayIso(now), now: now.toISOString() };
+    const args = { today: todayIso(now, config.timeZone), now: now.toISOString() };
     const upcoming = await cardsFor(app.diwan, await listUpcomingActivities(db, { ...args, limit: 5 }), tr);
     const latest = await cardsFor(app.diwan, await listLatestActivities(db, { ...args, limit: 6 }), tr);
     const figures = await countKeyFigures(db, args.now);
@@ -27,6 +27,6 @@ export function registerHomeRoutes(app: FastifyInstance): void {
         <HomePage tr={tr} upcoming={upcoming} latest={latest} figures={{ ...figures, years: figures.firstYear ? now.getUTCFullYear() - figures.firstYear : 0 }} />
       </Layout>
     );
-    return sendHtml(request, reply, html, { lang });
+    return sendHtml(request, reply, html, { lang, cacheKey: url('home', lang) });
   });
 }

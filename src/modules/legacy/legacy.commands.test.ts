@@ -91,7 +91,7 @@ for (const dialect of await dialectsUnderTest()) {
       );
       // The editorial history: version 1 as imported, version 2 as merged, each an audited revision without author.
       assert.equal(merged.a.version, 2);
-      const revisions = await db.selectFrom('activity_revisions').select(['version', 'saved_by']).where('activity_id', '=', created.a.id).orderBy('version').execute();
+      const revisions = await db.selectFrom('revisions').select(['version', 'saved_by']).where('entity_type', '=', 'activity').where('entity_id', '=', created.a.id).orderBy('version').execute();
       assert.deepEqual(revisions, [{ version: 1, saved_by: null }, { version: 2, saved_by: null }]);
       const audits = await db.selectFrom('audit_log').select(['action', 'actor_user_id']).where('entity_type', '=', 'activity').where('entity_id', '=', String(created.a.id)).orderBy('id').execute();
       assert.deepEqual(audits, [{ action: 'activity.import', actor_user_id: null }, { action: 'activity.import_merge', actor_user_id: null }]);

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import { activityColumns, writeActivityDetails, type Trx as ActivitiesTrx } from '../activities/activities.commands.js';
-import { loadEditableActivity } from '../activities/activities.editor.js';
+import { readActivityContent } from '../activities/activities.editor.js';
 import type { ActivityInputParsed } from '../activities/activities.schemas.js';
 import { audit } from '../../platform/audit/audit.js';
 import type { Db } from '../../platform/db/database.js';
-import { bumpContentVersion } from '../../platform/db/site-state.js';
+import { announceChanges } from '../../platform/events/changes.js';
 import { sanitizeRichText } from '../../platform/html/sanitize.js';
 import { oldAddress } from './legacy.addresses.js';
 import { buildActivityInput, checkReferences, type PlanItem } from './legacy.match.js';
@@ -61,8 +61,8 @@ async function insertActivity(trx: Trx, input: ActivityInputParsed, now: string)
 /** Keeps the editorial history whole: the record as the import left it becomes a revision, with no author. */
 async function saveImportRevision(trx: Trx, activityId: number, version: number, now: string): Promise<void> {
   const t = trx as unknown as ActivitiesTrx;
-  const snapshot = await loadEditableActivity(t, activityId);
-  await t.insertInto('activity_revisions').values({ activity_id: activityId, version, saved_at: now, saved_by: null, snapshot: JSON.stringify(snapshot?.input ?? null) }).execute();
+  const snapshot = await readActivityContent(t, activityId);
+  await t.insertInto('revisions').values({ entity_type: 'activity', entity_id: activityId, version, state: 'saved', action: 'import', saved_at: now, saved_by: null, snapshot: JSON.stringify(snapshot) }).execute();
 }
 
 async function insertCoChairs(trx: Trx, activityId: number, codes: string[], refs: References): Promise<void> {
@@ -290,7 +290,10 @@ export async function applyImportPlan(db: Db, plan: PlanItem[], options: { files
   const count = (a: ImportReportItem['action']) => items.filter((i) => i.action === a).length;
   const summary = { created: count('created'), merged: count('merged'), skipped: count('skipped'), failed: count('failed'), warnings: items.reduce((n, i) => n + i.warnings.length, 0) };
   await ldb.updateTable('legacy_import_runs').set({ ...summary, finished_at: new Date().toISOString() }).where('id', '=', runId).execute();
-  if (summary.created || summary.merged) await bumpContentVersion(db);
+  await announceChanges(
+    db,
+    items.filter((i) => i.activityId !== null && (i.action === 'created' || i.action === 'merged')).map((i) => ({ entity: 'activity', id: i.activityId!, action: i.action === 'created' ? 'imported' : 'import_merged', public: true, visibleFrom: null })),
+  );
   return { runId, ...summary, items };
 }
 

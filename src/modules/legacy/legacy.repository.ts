@@ -47,7 +47,7 @@ export async function activitiesFromSource(db: Db | AnyDb, sourceUrl: string | n
 }
 
 /** An activity's own columns, as a merge reads and writes them (the workflow and bookkeeping columns aside). */
-export type ActivityColumns = Omit<Selectable<ActivityTable>, 'published_at' | 'created_at' | 'updated_at' | 'workflow' | 'version' | 'updated_by'>;
+export type ActivityColumns = Omit<Selectable<ActivityTable>, 'published_at' | 'created_at' | 'updated_at' | 'workflow' | 'version' | 'updated_by' | 'pending_version'>;
 
 export interface ExistingActivity {
   row: ActivityColumns;

@@ -2,6 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { CsrfField, ErrorSummary, TextArea, TextField, richTextLabels, type FieldError } from '../../platform/views/forms.js';
 import { adminLanguage, guard, renderAdmin } from '../admin/admin.plugin.js';
+import { ConflictResolution, PendingChanges, readChoices, SaveButtons } from '../../platform/views/editorial.js';
+import type { FieldConflict } from '../../platform/editorial/merge.js';
+import { PageInputSchema, type PageInputParsed } from './pages.schemas.js';
 import { slugify } from '../activities/activities.form.js';
 import { changePageWorkflow, createPage, loadEditablePage, updatePage, type EditablePage } from './pages.commands.js';
 import { pageAbilities } from './pages.policy.js';
@@ -19,11 +22,11 @@ function readValues(body: unknown, languages: string[]): PageValues {
   return { version: s('version'), nav: s('nav_position').trim(), t: Object.fromEntries(languages.map((l) => [l, { title: s(`t_${l}_title`).trim(), slug: s(`t_${l}_slug`).trim(), body_html: s(`t_${l}_body_html`) }])) };
 }
 
-function PageForm({ tr, csrf, action, values, errors, languages }: { tr: Translator; csrf: string; action: string; values: PageValues; errors: FieldError[]; languages: string[] }): JSX.Element {
+function PageForm({ tr, csrf, action, values, errors, languages, intents }: { tr: Translator; csrf: string; action: string; values: PageValues; errors: FieldError[]; languages: string[]; intents: { submit: boolean; publish: boolean } }): JSX.Element {
   const t = tr.t;
   const err = (f: string) => errors.find((e) => e.field === f)?.message;
   return (
-    <form method="post" action={action} novalidate data-testid="page-form" data-rte-labels={richTextLabels(tr)}>
+    <form method="post" action={action} novalidate data-testid="page-form" data-rte-labels={richTextLabels(tr)} data-guard-unsaved>
       <CsrfField token={csrf} />
       <input type="hidden" name="version" value={values.version} />
       <TextField id="nav_position" label={t('pages.field.nav')} hint={t('pages.field.navHint')} value={values.nav} error={err('nav_position')} width="short" />
@@ -37,9 +40,7 @@ function PageForm({ tr, csrf, action, values, errors, languages }: { tr: Transla
           </fieldset>
         ))}
       </div>
-      <button class="button" type="submit" data-testid="save" safe>
-        {t('activityAdmin.save')}
-      </button>
+      <SaveButtons tr={tr} intents={intents} />
     </form>
   );
 }
@@ -76,7 +77,14 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
     return { errors, input: errors.length ? null : { nav_position: nav, t: texts } };
   };
 
-  const render = async (request: FastifyRequest, reply: FastifyReply, page: EditablePage | null, values: PageValues, errors: FieldError[], status = 200, notice?: string) => {
+  const fieldLabel = (key: string, tr: Translator) => {
+    const m = /^t\.([^.]+)\.(.+)$/.exec(key);
+    if (m) return `${tr.t(m[2] === 'body_html' ? 'pages.field.body' : m[2] === 'slug' ? 'pages.field.slug' : 'pages.field.title')} (${m[1]!.toUpperCase()})`;
+    return key === 'nav_position' ? tr.t('pages.field.nav') : key;
+  };
+
+  type Resolve = { conflicts: FieldConflict[]; mine: PageInputParsed; baseVersion: number; intent: string; missing?: string[] };
+  const render = async (request: FastifyRequest, reply: FastifyReply, page: EditablePage | null, values: PageValues, errors: FieldError[], status = 200, notice?: string, resolve?: Resolve) => {
     const lang = adminLanguage(request);
     const tr = translator(lang);
     const can = pageAbilities(request.actor, page ?? undefined);
@@ -102,6 +110,7 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
             ''
           )}
           <ErrorSummary tr={t} errors={errors} />
+          {page && page.pendingVersion !== null ? <PendingChanges tr={t} from={page.liveVersion} to={page.pendingVersion} /> : ''}
           {page ? (
             <section class="card" data-testid="workflow">
               <p>
@@ -112,8 +121,11 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
               <div class="actions">
                 {(
                   [
-                    ['submit', can.submit, 'activityAdmin.workflow.submit'],
-                    ['publish', can.publish, 'activityAdmin.workflow.publish'],
+                    ['publish_changes', can.publishChanges, 'editorial.publishChanges'],
+                    ['discard_changes', can.discardChanges, 'editorial.discardChanges'],
+                    // With the form on the page, sending and publishing go through its buttons (unsaved edits are saved first).
+                    ['submit', can.submit && !can.edit, 'activityAdmin.workflow.submit'],
+                    ['publish', can.publish && !can.edit, 'activityAdmin.workflow.publish'],
                     ['return', can.returnToDraft, 'activityAdmin.workflow.return'],
                     ['unpublish', can.unpublish, 'activityAdmin.workflow.unpublish'],
                   ] as const
@@ -133,7 +145,13 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
           ) : (
             ''
           )}
-          {can.edit || (!page && can.create) ? <PageForm tr={t} csrf={csrf} action={page ? `/admin/pages/${page.id}` : '/admin/pages'} values={values} errors={errors} languages={languages} /> : ''}
+          {page && resolve ? (
+            <ConflictResolution tr={t} csrf={csrf} action={`/admin/pages/${page.id}/resolve`} conflicts={resolve.conflicts} label={(k) => fieldLabel(k, t)} mine={resolve.mine} baseVersion={resolve.baseVersion} intent={resolve.intent} missing={resolve.missing} />
+          ) : can.edit || (!page && can.create) ? (
+            <PageForm tr={t} csrf={csrf} action={page ? `/admin/pages/${page.id}` : '/admin/pages'} values={values} errors={errors} languages={languages} intents={{ submit: !!page && can.submit, publish: !!page && (can.publish || can.publishChanges) }} />
+          ) : (
+            ''
+          )}
         </>
       ),
     });
@@ -224,41 +242,121 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
     return reply.redirect(`/admin/pages/${id}?done=created`, 303);
   });
 
-  admin.get<{ Params: { id: string }; Querystring: { done?: string } }>('/pages/:id', async (request, reply) => {
+  const NOTICES: Record<string, MessageKey> = {
+    created: 'pages.admin.created',
+    saved: 'activityAdmin.saved',
+    pending: 'editorial.saved.pending',
+    submit: 'activityAdmin.workflow.done.submit',
+    publish: 'activityAdmin.workflow.done.publish',
+    unpublish: 'activityAdmin.workflow.done.unpublish',
+    return: 'activityAdmin.workflow.done.return',
+    publish_changes: 'editorial.done.publish_changes',
+    discard: 'editorial.done.discard',
+  };
+
+  admin.get<{ Params: { id: string }; Querystring: { done?: string; merged?: string } }>('/pages/:id', async (request, reply) => {
     const denied = guard(request, reply, pageAbilities(request.actor).list);
     if (denied) return denied;
     const page = await loadEditablePage(db, pageId(request));
     if (!page) return reply.callNotFound();
     const tr = translator(adminLanguage(request));
-    const done = request.query.done;
-    const notice = done === 'created' ? tr.t('pages.admin.created') : done === 'saved' ? tr.t('activityAdmin.saved') : done && ['submit', 'publish', 'unpublish', 'return'].includes(done) ? tr.t(`activityAdmin.workflow.done.${done}` as MessageKey) : undefined;
-    return render(request, reply, page, toValues(page), [], 200, notice);
+    const { done, merged } = request.query;
+    const parts = done && NOTICES[done] ? [tr.t(NOTICES[done])] : [];
+    const mergedKeys = String(merged ?? '').split(',').filter((k) => /^[a-z_]+(\.[a-z]{2}\.[a-z_]+)?$/.test(k)).slice(0, 20);
+    if (mergedKeys.length) parts.push(tr.t('editorial.saved.merged', { fields: mergedKeys.map((k) => fieldLabel(k, tr)).join(', ') }));
+    return render(request, reply, page, toValues(page), [], 200, parts.join(' ') || undefined);
   });
+
+  const INTENTS = ['save', 'submit', 'publish'];
+  const intentOf = (request: FastifyRequest, page: EditablePage): string | null => {
+    const raw = String(((request.body ?? {}) as Record<string, unknown>).intent ?? 'save');
+    const intent = INTENTS.includes(raw) ? raw : 'save';
+    const can = pageAbilities(request.actor, page);
+    if (intent === 'submit' && !(can.submit || page.workflow === 'in_review')) return null;
+    if (intent === 'publish' && !can.publishDirectly) return null;
+    return intent;
+  };
+
+  const outcome = async (request: FastifyRequest, reply: FastifyReply, page: EditablePage, values: PageValues, result: Awaited<ReturnType<typeof updatePage>>, intent: string, baseVersion: number) => {
+    const tr = translator(adminLanguage(request));
+    if (result.ok) {
+      let done = result.pending ? 'pending' : 'saved';
+      const fresh = await loadEditablePage(db, page.id);
+      const can = pageAbilities(request.actor, fresh ?? undefined);
+      if (fresh && intent === 'submit' && can.submit) {
+        await changePageWorkflow(db, page.id, 'submit', request.actor!.id);
+        done = 'submit';
+      } else if (fresh && intent === 'publish' && (can.publish || can.publishChanges)) {
+        await changePageWorkflow(db, page.id, 'publish', request.actor!.id);
+        done = can.publishChanges ? 'publish_changes' : 'publish';
+      }
+      const merged = result.fromTheirs.length ? `&merged=${encodeURIComponent(result.fromTheirs.join(','))}` : '';
+      return reply.redirect(`/admin/pages/${page.id}?done=${done}${merged}`, 303);
+    }
+    if (result.reason === 'missing') return reply.callNotFound();
+    if (result.reason === 'slug_taken') {
+      return render(request, reply, page, values, result.langs.map((l) => ({ field: `t_${l}_slug`, message: tr.t('editorial.slugTaken', { language: tr.t(`lang.${l}` as MessageKey) }) })), 409);
+    }
+    return render(request, reply, result.current, values, [], 409, undefined, { conflicts: result.conflicts, mine: result.mine, baseVersion, intent });
+  };
 
   admin.post<{ Params: { id: string } }>('/pages/:id', async (request, reply) => {
     const denied = guard(request, reply, pageAbilities(request.actor).edit);
     if (denied) return denied;
     const page = await loadEditablePage(db, pageId(request));
     if (!page) return reply.callNotFound();
+    const intent = intentOf(request, page);
+    const intentDenied = guard(request, reply, intent !== null);
+    if (intentDenied) return intentDenied;
     const tr = translator(adminLanguage(request));
     const values = readValues(request.body, languages);
     const { errors, input } = await validate(values, tr, page.id);
     if (!input) return render(request, reply, page, values, errors, 400);
-    const result = await updatePage(db, page.id, Number(values.version), input, request.actor!.id);
-    if (!result.ok) {
-      return render(request, reply, result.conflict, { ...values, version: String(result.conflict.version) }, [{ field: `t_${languages[0]}_title`, message: tr.t('activityAdmin.conflict.title') }], 409);
+    const baseVersion = Number(values.version);
+    const can = pageAbilities(request.actor, page);
+    const result = await updatePage(db, page.id, Number.isInteger(baseVersion) ? baseVersion : 0, input, { id: request.actor!.id, canPublish: can.publishDirectly });
+    return outcome(request, reply, page, values, result, intent!, baseVersion);
+  });
+
+  admin.post<{ Params: { id: string } }>('/pages/:id/resolve', async (request, reply) => {
+    const denied = guard(request, reply, pageAbilities(request.actor).edit);
+    if (denied) return denied;
+    const page = await loadEditablePage(db, pageId(request));
+    if (!page) return reply.callNotFound();
+    const intent = intentOf(request, page);
+    const intentDenied = guard(request, reply, intent !== null);
+    if (intentDenied) return intentDenied;
+    const tr = translator(adminLanguage(request));
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const baseVersion = Number(body.base_version);
+    let mine: PageInputParsed;
+    try {
+      mine = PageInputSchema.parse(JSON.parse(String(body.mine ?? '')));
+    } catch {
+      return render(request, reply, page, toValues(page), [{ field: `t_${languages[0]}_title`, message: tr.t('editorial.resolve.invalid') }], 400);
     }
-    return reply.redirect(`/admin/pages/${page.id}?done=saved`, 303);
+    const values = toValues({ ...page, input: mine });
+    const can = pageAbilities(request.actor, page);
+    const actor = { id: request.actor!.id, canPublish: can.publishDirectly };
+    const base = Number.isInteger(baseVersion) ? baseVersion : 0;
+    const probe = await updatePage(db, page.id, base, mine, actor);
+    if (probe.ok || probe.reason !== 'conflict') return outcome(request, reply, page, values, probe, intent!, base);
+    const keys = probe.conflicts.map((c) => c.key);
+    const choices = readChoices(body, keys);
+    const missing = keys.filter((k) => !choices[k]);
+    if (missing.length) return render(request, reply, probe.current, values, [], 400, undefined, { conflicts: probe.conflicts, mine, baseVersion: base, intent: intent!, missing });
+    return outcome(request, reply, page, values, await updatePage(db, page.id, base, mine, actor, choices), intent!, base);
   });
 
   admin.post<{ Params: { id: string } }>('/pages/:id/workflow', async (request, reply) => {
     const page = await loadEditablePage(db, pageId(request));
     const can = pageAbilities(request.actor, page ?? undefined);
     const action = String(((request.body ?? {}) as Record<string, unknown>).action ?? '');
-    const allowed: Record<string, boolean> = { submit: can.submit, publish: can.publish, unpublish: can.unpublish, return: can.returnToDraft };
+    const allowed: Record<string, boolean> = { submit: can.submit, publish: can.publish, unpublish: can.unpublish, return: can.returnToDraft, publish_changes: can.publishChanges, discard_changes: can.discardChanges };
     const denied = guard(request, reply, !!page && allowed[action] === true);
     if (denied) return denied;
-    await changePageWorkflow(db, page!.id, action as 'submit', request.actor!.id);
-    return reply.redirect(`/admin/pages/${page!.id}?done=${action}`, 303);
+    const wf = action === 'publish_changes' ? 'publish' : action === 'discard_changes' ? 'return' : (action as 'submit');
+    await changePageWorkflow(db, page!.id, wf, request.actor!.id);
+    return reply.redirect(`/admin/pages/${page!.id}?done=${action === 'discard_changes' ? 'discard' : action}`, 303);
   });
 }

@@ -36,6 +36,6 @@ export function registerPageRoutes(app: FastifyInstance): void {
         <PageView title={page.title} safeBody={page.body_html} />
       </Layout>
     );
-    return sendHtml(request, reply, html, { lang });
+    return sendHtml(request, reply, html, { lang, cacheKey: `/${lang}/${slug}` });
   });
 }

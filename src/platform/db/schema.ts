@@ -98,9 +98,11 @@ export interface ActivityTable {
   created_at: string;
   updated_at: string;
   edited_at: string | null;
-  workflow: Generated<string>;
+  /** Set on every insert: a new record is a draft unless its writer says otherwise. */
+  workflow: string;
   version: Generated<number>;
   updated_by: number | null;
+  pending_version: Generated<number | null>;
 }
 
 export interface ActivityTranslationTable {
@@ -230,6 +232,19 @@ export interface RevisionTable {
   snapshot: string;
 }
 
+/** One saved state of an editable record (see platform/editorial). */
+export interface EditorialRevisionTable {
+  id: Generated<number>;
+  entity_type: string;
+  entity_id: number;
+  version: number;
+  state: string;
+  action: string;
+  saved_at: string;
+  saved_by: number | null;
+  snapshot: string;
+}
+
 export interface SlugRedirectTable {
   entity_type: string;
   lang: string;
@@ -248,6 +263,7 @@ export interface PageTable {
   updated_at: string;
   updated_by: number | null;
   edited_at: string | null;
+  pending_version: Generated<number | null>;
 }
 
 export interface PageTranslationTable {
@@ -289,4 +305,5 @@ export interface Database {
   pages: PageTable;
   page_translations: PageTranslationTable;
   page_revisions: RevisionTable & { page_id: number };
+  revisions: EditorialRevisionTable;
 }

@@ -18,6 +18,7 @@ test('a prepared page holds the same bytes in every encoding, with a strong ETag
 test('the cache evicts the least recently used page and empties when the content version moves', () => {
   const cache = new PageCache(2);
   const p = preparePage('x', {});
+  cache.setHorizon(Date.now() + 60_000);
   cache.set('/a', p);
   cache.set('/b', p);
   assert.ok(cache.get('/a'));
@@ -26,10 +27,43 @@ test('the cache evicts the least recently used page and empties when the content
   assert.ok(cache.get('/a'));
   cache.observeVersion('v1');
   assert.equal(cache.size, 0);
+  cache.setHorizon(Date.now() + 60_000);
   cache.set('/a', p);
   cache.observeVersion('v1');
   assert.equal(cache.size, 1, 'same version keeps pages');
   assert.equal(new PageCache(0).size, 0);
+});
+
+test('the cache stores nothing until it knows its horizon, and empties itself when the horizon passes', () => {
+  let now = 1_000;
+  const cache = new PageCache(10, () => now);
+  const p = preparePage('x', {});
+  cache.set('/a', p);
+  assert.equal(cache.size, 0, 'no horizon yet: nothing is kept');
+  assert.ok(cache.needsHorizon());
+  cache.setHorizon(2_000);
+  cache.set('/a', p);
+  assert.ok(cache.get('/a'));
+  cache.setHorizon(5_000);
+  now = 1_999;
+  assert.ok(cache.get('/a'), 'a later horizon never extends an earlier one');
+  now = 2_000;
+  assert.equal(cache.get('/a'), undefined, 'at the horizon (a scheduled publication) every page goes');
+  assert.equal(cache.size, 0);
+  assert.ok(cache.needsHorizon());
+});
+
+test('a page rendered before a change is not stored after it', () => {
+  const cache = new PageCache(10);
+  const p = preparePage('x', {});
+  cache.setHorizon(Date.now() + 60_000);
+  const generation = cache.generation;
+  cache.clear();
+  cache.setHorizon(Date.now() + 60_000);
+  cache.set('/stale', p, generation);
+  assert.equal(cache.get('/stale'), undefined);
+  cache.set('/fresh', p, cache.generation);
+  assert.ok(cache.get('/fresh'));
 });
 
 test('encoding negotiation prefers brotli, honours q=0 and falls back to identity', () => {

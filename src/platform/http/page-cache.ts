@@ -51,15 +51,26 @@ export function cacheKey(url: string): string {
 }
 
 /**
- * In-memory LRU of public pages keyed by URL. It is dropped whole whenever published content
- * changes: locally at once, and on other app instances when they see the content version move.
+ * In-memory LRU of anonymous public pages, keyed by the canonical address their handler rendered.
+ * It is dropped whole whenever public content changes (locally at once; from other instances by
+ * their change events or the content version), and when its horizon passes: the next moment
+ * content changes by itself (a scheduled publication, the next day for "upcoming" lists). Until the
+ * horizon is known again, nothing is stored.
  */
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
   private version = '';
-  constructor(private readonly maxEntries: number) {}
+  /** Epoch ms at which every entry goes stale; NaN while unknown. */
+  private horizon = Number.NaN;
+  /** Moves at every clear, so a page rendered before a change is never stored after it. */
+  generation = 0;
+  constructor(
+    private readonly maxEntries: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get(key: string): CachedPage | undefined {
+    if (!this.fresh()) return undefined;
     const hit = this.entries.get(key);
     if (hit) {
       // Refresh recency: Map keeps insertion order, so re-inserting marks it as most recent.
@@ -69,8 +80,9 @@ export class PageCache {
     return hit;
   }
 
-  set(key: string, page: CachedPage): void {
-    if (this.maxEntries <= 0) return;
+  /** Stores a page rendered from the content of `generation` (the value when its request began). */
+  set(key: string, page: CachedPage, generation = this.generation): void {
+    if (this.maxEntries <= 0 || generation !== this.generation || !this.fresh()) return;
     this.entries.delete(key);
     this.entries.set(key, page);
     while (this.entries.size > this.maxEntries) {
@@ -84,8 +96,33 @@ export class PageCache {
     return this.entries.size;
   }
 
+  /** True while the horizon is known and not yet reached; otherwise the cache empties itself. */
+  fresh(): boolean {
+    if (Number.isNaN(this.horizon)) return false;
+    if (this.now() >= this.horizon) {
+      this.clear();
+      return false;
+    }
+    return true;
+  }
+
+  /** True when the next moment content changes by itself must be computed before pages are stored. */
+  needsHorizon(): boolean {
+    return Number.isNaN(this.horizon) || this.now() >= this.horizon;
+  }
+
+  /** Sets the moment the cached pages stop being valid on their own. */
+  setHorizon(at: Date | number): void {
+    const ms = typeof at === 'number' ? at : at.getTime();
+    this.horizon = Number.isNaN(this.horizon) ? ms : Math.min(this.horizon, ms);
+    if (this.now() >= this.horizon) this.fresh();
+  }
+
+  /** Drops every page and forgets the horizon (content changed). */
   clear(): void {
     this.entries.clear();
+    this.horizon = Number.NaN;
+    this.generation++;
   }
 
   /** Clears the cache when the content version differs from the one the pages were rendered at. */

@@ -41,7 +41,36 @@ export function isoAtPrecision(date: string, precision: DatePrecision): string {
   return precision === 'day' ? date.slice(0, 10) : precision === 'month' ? date.slice(0, 7) : date.slice(0, 4);
 }
 
-/** Today's date in UTC as YYYY-MM-DD. */
-export function todayIso(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
+const dayParts = new Map<string, Intl.DateTimeFormat>();
+function partsIn(at: Date, timeZone: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
+  let f = dayParts.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    dayParts.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+  return { y: Number(p.year), m: Number(p.month), d: Number(p.day), h: Number(p.hour), mi: Number(p.minute), s: Number(p.second) };
+}
+
+/** Today's date in a time zone (the site's; UTC by default) as YYYY-MM-DD. */
+export function todayIso(now = new Date(), timeZone = 'UTC'): string {
+  if (timeZone === 'UTC') return now.toISOString().slice(0, 10);
+  const { y, m, d } = partsIn(now, timeZone);
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** How far a time zone is ahead of UTC at an instant, in milliseconds. */
+function offsetMs(at: Date, timeZone: string): number {
+  const p = partsIn(at, timeZone);
+  return Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** The next midnight after `now` in a time zone: when "today" changes for lists of upcoming meetings. */
+export function nextDayBoundary(now: Date, timeZone = 'UTC'): Date {
+  const p = partsIn(now, timeZone);
+  const localMidnight = Date.UTC(p.y, p.m - 1, p.d + 1);
+  // Two passes settle the offset when midnight falls on the other side of a clock change.
+  let guess = localMidnight - offsetMs(now, timeZone);
+  guess = localMidnight - offsetMs(new Date(guess), timeZone);
+  return new Date(guess <= now.getTime() ? now.getTime() + 60_000 : guess);
 }

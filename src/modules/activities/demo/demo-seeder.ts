@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Db } from '../../../platform/db/database.js';
-import { bumpContentVersion } from '../../../platform/db/site-state.js';
+import { announceChange } from '../../../platform/events/changes.js';
 import { relateActivities, saveActivity } from '../activities.commands.js';
 import { ActivityInputSchema } from '../activities.schemas.js';
 
@@ -32,6 +32,6 @@ export async function seedDemoActivities(db: Db): Promise<{ created: number; ref
     touched.push(activity);
   }
   for (const activity of touched) if (activity.key) await relateActivities(db, activity.key, activity.related);
-  await bumpContentVersion(db);
+  await announceChange(db, { entity: 'activity', id: 'demo', action: 'seeded', public: true, visibleFrom: null });
   return result;
 }

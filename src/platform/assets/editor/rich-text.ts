@@ -37,6 +37,7 @@ function enhance(textarea: HTMLTextAreaElement, labels: Labels): void {
     editorProps: { attributes: { class: 'rte-content', role: 'textbox', 'aria-multiline': 'true', 'aria-labelledby': labelId } },
     onUpdate: ({ editor: e }) => {
       textarea.value = e.isEmpty ? '' : e.getHTML();
+      textarea.dispatchEvent(new Event('input', { bubbles: true }));
     },
   });
 
@@ -82,4 +83,23 @@ const form = document.querySelector<HTMLElement>('[data-rte-labels]');
 if (form) {
   const labels = JSON.parse(form.dataset.rteLabels ?? '{}') as Labels;
   for (const textarea of document.querySelectorAll<HTMLTextAreaElement>('textarea[data-rich-text]')) enhance(textarea, labels);
+}
+
+// Leaving a form with unsaved edits asks first; submitting it (any of its buttons) does not.
+for (const guarded of document.querySelectorAll<HTMLFormElement>('form[data-guard-unsaved]')) {
+  let dirty = false;
+  const mark = () => {
+    dirty = true;
+  };
+  guarded.addEventListener('input', mark);
+  guarded.addEventListener('change', mark);
+  guarded.addEventListener('submit', () => {
+    dirty = false;
+  });
+  window.addEventListener('beforeunload', (event) => {
+    if (!dirty) return;
+    event.preventDefault();
+    // Older browsers show the dialog only when returnValue is set.
+    event.returnValue = '';
+  });
 }
