@@ -71,7 +71,7 @@ for (const dialect of await dialectsUnderTest()) {
       assert.match(page.body, /created as a draft/);
       assert.match(page.body, /data-testid="workflow-state"[^>]*>State: Draft/);
       assert.equal(inputValue(page.body, 't_en_slug'), 'workshop-on-labour-mobility');
-      assert.equal(inputValue(page.body, 't_fr_slug'), 'atelier-sur-la-mobilite-de-la-main-doeuvre');
+      assert.equal(inputValue(page.body, 't_fr_slug'), 'atelier-sur-la-mobilite-de-la-main-d-oeuvre');
       assert.doesNotMatch(page.body, /<script>alert/);
       const row = await t.db.selectFrom('activity_translations').select('narrative_html').where('activity_id', '=', id).where('lang', '=', 'en').executeTakeFirstOrThrow();
       assert.equal(row.narrative_html, '<p>Day one.</p>');
@@ -102,7 +102,7 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal(pub.statusCode, 303);
       const list = await t.app.inject('/en/activities?type=technical_workshop');
       assert.match(list.body, /Workshop on labour mobility/);
-      const fr = await t.app.inject('/fr/activities/atelier-sur-la-mobilite-de-la-main-doeuvre');
+      const fr = await t.app.inject('/fr/activities/atelier-sur-la-mobilite-de-la-main-d-oeuvre');
       assert.equal(fr.statusCode, 200);
       assert.match(fr.body, /Environ 80 participants/);
     });
@@ -135,9 +135,9 @@ for (const dialect of await dialectsUnderTest()) {
       const b = await other.get(`/admin/activities/${id}`);
       const version = inputValue(a.body, 'version') ?? String(a.body.match(/name="version" value="(\d+)"/)?.[1]);
       const v = a.body.match(/name="version" value="(\d+)"/)?.[1] ?? version;
-      const first = await editor.post(`/admin/activities/${id}`, { _csrf: csrfToken(a.body), ...form({ version: v, t_en_slug: 'workshop-on-labour-mobility', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-doeuvre', t_en_summary: 'Summary by the first editor.' }) });
+      const first = await editor.post(`/admin/activities/${id}`, { _csrf: csrfToken(a.body), ...form({ version: v, t_en_slug: 'workshop-on-labour-mobility', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-d-oeuvre', t_en_summary: 'Summary by the first editor.' }) });
       assert.equal(first.statusCode, 303);
-      const second = await other.post(`/admin/activities/${id}`, { _csrf: csrfToken(b.body), ...form({ version: v, t_en_slug: 'workshop-on-labour-mobility', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-doeuvre', t_en_title: 'Workshop on labour mobility schemes' }) });
+      const second = await other.post(`/admin/activities/${id}`, { _csrf: csrfToken(b.body), ...form({ version: v, t_en_slug: 'workshop-on-labour-mobility', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-d-oeuvre', t_en_title: 'Workshop on labour mobility schemes' }) });
       assert.equal(second.statusCode, 409);
       assert.match(second.body, /data-testid="conflict"/);
       assert.match(second.body, /Summary by the first editor\./);
@@ -146,7 +146,7 @@ for (const dialect of await dialectsUnderTest()) {
       assert.deepEqual(stored, { title: 'Workshop on labour mobility', summary: 'Summary by the first editor.' });
       const merged = await other.post(`/admin/activities/${id}`, {
         _csrf: csrfToken(second.body),
-        ...form({ version: second.body.match(/name="version" value="(\d+)"/)?.[1] ?? '', t_en_slug: 'workshop-on-labour-mobility', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-doeuvre', t_en_title: 'Workshop on labour mobility schemes', t_en_summary: 'Summary by the first editor.' }),
+        ...form({ version: second.body.match(/name="version" value="(\d+)"/)?.[1] ?? '', t_en_slug: 'workshop-on-labour-mobility', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-d-oeuvre', t_en_title: 'Workshop on labour mobility schemes', t_en_summary: 'Summary by the first editor.' }),
       });
       assert.equal(merged.statusCode, 303);
       const now = await t.db.selectFrom('activity_translations').select(['title', 'summary']).where('activity_id', '=', id).where('lang', '=', 'en').executeTakeFirstOrThrow();
@@ -158,7 +158,7 @@ for (const dialect of await dialectsUnderTest()) {
       assert.match(page.body, /data-testid="translation-state-fr"[^>]*>outdated/);
       assert.match(page.body, /data-testid="translation-state-en"[^>]*>done/);
       const v = page.body.match(/name="version" value="(\d+)"/)?.[1] ?? '';
-      const res = await editor.post(`/admin/activities/${id}`, { _csrf: csrfToken(page.body), ...form({ version: v, t_en_slug: 'labour-mobility-workshop-2027', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-doeuvre', t_en_title: 'Workshop on labour mobility schemes', t_en_summary: 'Summary by the first editor.' }) });
+      const res = await editor.post(`/admin/activities/${id}`, { _csrf: csrfToken(page.body), ...form({ version: v, t_en_slug: 'labour-mobility-workshop-2027', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-d-oeuvre', t_en_title: 'Workshop on labour mobility schemes', t_en_summary: 'Summary by the first editor.' }) });
       assert.equal(res.statusCode, 303);
       const old = await t.app.inject('/en/activities/workshop-on-labour-mobility');
       assert.equal(old.statusCode, 301);

@@ -20,7 +20,8 @@ import {
   type ActivityRow,
 } from './activities.repository.js';
 import { presentCard, type ActivityCard, type Lookups } from './activities.presenter.js';
-import { ACTIVITY_FORMATS, ACTIVITY_TYPES, FILTER_KEYS, LIST_PAGE_SIZE, type ActivityFilters, type FilterKey } from './activities.schemas.js';
+import { isValidSlug } from '../../platform/text/slug.js';
+import { ACTIVITY_FORMATS, ACTIVITY_SLUG_MAX_LENGTH, ACTIVITY_TYPES, FILTER_KEYS, LIST_PAGE_SIZE, type ActivityFilters, type FilterKey } from './activities.schemas.js';
 
 export interface FilterError {
   key: FilterKey | 'page';
@@ -192,7 +193,7 @@ export type ActivityLookup =
 
 /** Finds a published activity by slug in a language; a slug from another language redirects to this one's. */
 export async function lookupActivity(ctx: AppContext, lang: string, slug: string, now = new Date()): Promise<ActivityLookup> {
-  if (!/^[a-z0-9-]{1,120}$/.test(slug)) return { kind: 'missing' };
+  if (!isValidSlug(slug, ACTIVITY_SLUG_MAX_LENGTH)) return { kind: 'missing' };
   const matches = await findPublishedBySlug(ctx.db, slug, now.toISOString());
   const same = matches.find((m) => m.slugLang === lang);
   if (same) return { kind: 'found', row: same.row };

@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { CsrfField, ErrorSummary, TextArea, TextField, richTextLabels, type FieldError } from '../../platform/views/forms.js';
 import { adminLanguage, guard, renderAdmin } from '../admin/admin.plugin.js';
-import { slugify } from '../activities/activities.form.js';
+import { isValidSlug, slugify } from '../../platform/text/slug.js';
 import { changePageWorkflow, createPage, loadEditablePage, updatePage, type EditablePage } from './pages.commands.js';
 import { pageAbilities } from './pages.policy.js';
-import { RESERVED_SLUGS } from './pages.schemas.js';
+import { PAGE_SLUG_MAX_LENGTH, RESERVED_SLUGS } from './pages.schemas.js';
 
 interface PageValues {
   version: string;
@@ -63,7 +63,7 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
       }
       if (v.title.length > 200) errors.push({ field: `t_${l}_title`, message: tr.t('activityAdmin.error.tooLong', { field: tr.t('pages.field.title') }) });
       if (!v.slug) v.slug = slugify(v.title);
-      if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v.slug) || v.slug.length > 100) errors.push({ field: `t_${l}_slug`, message: tr.t('activityAdmin.error.slug') });
+      if (!isValidSlug(v.slug, PAGE_SLUG_MAX_LENGTH)) errors.push({ field: `t_${l}_slug`, message: tr.t('activityAdmin.error.slug') });
       else if (RESERVED_SLUGS.includes(v.slug)) errors.push({ field: `t_${l}_slug`, message: tr.t('pages.error.reserved') });
       else {
         let q = db.selectFrom('page_translations').select('page_id').where('lang', '=', l).where('slug', '=', v.slug);
