@@ -23,7 +23,7 @@ export function registerActivityRoutes(app: FastifyInstance): void {
     if (hasUnknownParams(request.query, [...FILTER_KEYS, 'page'])) return reply.redirect(path, 301);
     const alternates = Object.fromEntries(ctx().config.languages.map((l) => [l, url('activities.list', l, {}, { ...view.parsed.query, page: view.parsed.page > 1 ? view.parsed.page : undefined })]));
     const html = await (
-      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" nav={await navigationPages(ctx().db, lang, new Date().toISOString())} meta={{ title: tr.t('list.title'), description: tr.t('list.intro'), baseUrl: ctx().baseUrl, path, alternates, noindex: view.total === 0 }}>
+      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await navigationPages(ctx().db, lang, new Date().toISOString())} meta={{ title: tr.t('list.title'), description: tr.t('list.intro'), baseUrl: ctx().baseUrl, path, alternates, noindex: view.total === 0 }}>
         <ActivityListPage tr={tr} view={view} />
       </Layout>
     );
@@ -58,7 +58,7 @@ export function registerActivityRoutes(app: FastifyInstance): void {
     const text = pickTranslation(d.translations, lang, ctx().config.defaultLanguage);
     const jsonLd = jsonLdScript(activityJsonLd(d, ctx().baseUrl + path));
     const html = await (
-      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" nav={await navigationPages(ctx().db, lang, new Date().toISOString())} meta={{ title: text?.title ?? slug, description: text?.summary, baseUrl: ctx().baseUrl, path, alternates, ogType: 'article', jsonLd }}>
+      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await navigationPages(ctx().db, lang, new Date().toISOString())} meta={{ title: text?.title ?? slug, description: text?.summary, baseUrl: ctx().baseUrl, path, alternates, ogType: 'article', jsonLd }}>
         <ActivityPage d={d} backHref={url('activities.list', lang, {}, back)} />
       </Layout>
     );

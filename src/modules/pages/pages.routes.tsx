@@ -35,7 +35,7 @@ export function registerPageRoutes(app: FastifyInstance): void {
     const slugs = await pageSlugs(db, page.id);
     const alternates = Object.fromEntries(Object.entries(slugs).filter(([l]) => config.languages.includes(l)).map(([l, s]) => [l, url('pages.show', l, { slug: s })]));
     const html = await (
-      <Layout tr={tr} stylesheet={assets.stylesheet} nav={await navigationPages(db, lang, now)} meta={{ title: page.title, baseUrl, path: url('pages.show', lang, { slug }), alternates }}>
+      <Layout tr={tr} stylesheet={assets.stylesheet} languages={config.languages} nav={await navigationPages(db, lang, now)} meta={{ title: page.title, baseUrl, path: url('pages.show', lang, { slug }), alternates }}>
         <PageView title={page.title} safeBody={page.body_html} />
       </Layout>
     );

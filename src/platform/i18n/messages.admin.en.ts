@@ -11,8 +11,6 @@ export const adminEn = {
   'admin.nav.site': 'Public site',
   'admin.signedInAs': 'Signed in as {name}',
   'admin.logout': 'Sign out',
-  'admin.language': 'Français',
-  'admin.languageCode': 'fr',
   'form.errorSummary': 'There is a problem',
   'form.required': '(required)',
   'form.optional': '(optional)',

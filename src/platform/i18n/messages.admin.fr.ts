@@ -13,8 +13,6 @@ export const adminFr: Record<keyof typeof adminEn, string> = {
   'admin.nav.site': 'Site public',
   'admin.signedInAs': 'Connecté·e : {name}',
   'admin.logout': 'Se déconnecter',
-  'admin.language': 'English',
-  'admin.languageCode': 'en',
   'form.errorSummary': 'Il y a un problème',
   'form.required': '(obligatoire)',
   'form.optional': '(facultatif)',

@@ -8,8 +8,6 @@ export const en = {
   'nav.home': 'Home',
   'nav.activities': 'Activities',
   'nav.language': 'Language',
-  'nav.switchTo': 'Français',
-  'nav.switchToLang': 'fr',
   'home.title': 'The Euro-African Dialogue on Migration and Development',
   'home.intro':
     'Since 2006, African and European countries have met in the Rabat Process to work together on migration and development. This site keeps the record of their meetings.',

@@ -10,8 +10,6 @@ export const fr: Catalogue = {
   'nav.home': 'Accueil',
   'nav.activities': 'Activités',
   'nav.language': 'Langue',
-  'nav.switchTo': 'English',
-  'nav.switchToLang': 'en',
   'home.title': 'Le dialogue euro-africain sur la migration et le développement',
   'home.intro':
     'Depuis 2006, des pays d’Afrique et d’Europe se réunissent au sein du Processus de Rabat pour travailler ensemble sur la migration et le développement. Ce site garde la trace de leurs réunions.',

@@ -11,7 +11,7 @@ export function ErrorPage({ tr, kind, stylesheet, baseUrl, path, languages, nav 
   const title = t(`error.${kind}.title` as MessageKey);
   const alternates = Object.fromEntries(languages.map((l) => [l, url('home', l)]));
   return (
-    <Layout tr={tr} stylesheet={stylesheet} nav={nav} meta={{ title, baseUrl, path, alternates, noindex: true }}>
+    <Layout tr={tr} stylesheet={stylesheet} nav={nav} languages={languages} meta={{ title, baseUrl, path, alternates, noindex: true }}>
       <h1 data-testid="error-title" safe>{title}</h1>
       <p safe>{t(`error.${kind}.body` as MessageKey)}</p>
       <ul>
