@@ -83,15 +83,16 @@ export function figureText(tr: Translator, key: 'figure.participants' | 'figure.
   return tr.t(key, { count: value, qualifier: qualifier ?? 'exact' });
 }
 
-/** Size of a file in the reader's language: "1.2 MB", "1,2 Mo". */
-export function fileSize(bytes: number, lang: string): string {
-  const units = lang === 'fr' ? ['o', 'ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];
+const SIZE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+
+/** Size of a file in the reader's language: "1.2 MB", "1,2 Mo" (each catalogue names the units). */
+export function fileSize(bytes: number, tr: Translator): string {
   let n = bytes;
   let i = 0;
-  while (n >= 1000 && i < units.length - 1) {
+  while (n >= 1000 && i < SIZE_UNITS.length - 1) {
     n /= 1000;
     i++;
   }
-  const nf = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: i === 0 ? 0 : 1 });
-  return `${nf.format(n)} ${units[i]}`;
+  const size = new Intl.NumberFormat(tr.locale, { maximumFractionDigits: i === 0 ? 0 : 1 }).format(n);
+  return tr.t('document.size', { size, unit: SIZE_UNITS[i] ?? 'gigabyte' });
 }

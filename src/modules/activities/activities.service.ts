@@ -157,7 +157,7 @@ export async function activityList(ctx: AppContext, lang: string, raw: Record<st
   const countryCodes = [...facets.country.keys()];
   if (parsed.filters.country && !countryCodes.includes(parsed.filters.country)) countryCodes.push(parsed.filters.country);
   const names = await countryNames(ctx.db, countryCodes, lang);
-  const frameworks = (await frameworkTree(ctx.db, lang)).map((fw) => ({
+  const frameworks = (await frameworkTree(ctx.db, lang, { fallbackLang: ctx.config.defaultLanguage })).map((fw) => ({
     ...fw,
     themes: fw.themes
       .filter((th) => (facets.theme.get(th.id) ?? 0) > 0 || th.code === parsed.filters.theme)
@@ -222,7 +222,7 @@ export async function activityDetail(ctx: AppContext, row: ActivityRow, lang: st
     coChairs.map((c) => c.organisation_id).filter((o): o is number => o !== null),
   );
   const themeRows = await themesOf(ctx.db, row.id);
-  const tree = themeRows.length ? await frameworkTree(ctx.db, lang, { includeRetired: true }) : [];
+  const tree = themeRows.length ? await frameworkTree(ctx.db, lang, { includeRetired: true, fallbackLang: ctx.config.defaultLanguage }) : [];
   const themes = themeRows.map((t) => {
     const framework = tree.find((f) => f.id === t.framework_id);
     const node = framework?.themes.find((n) => n.id === t.id);

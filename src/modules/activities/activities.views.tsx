@@ -375,7 +375,7 @@ export function ActivityPage({ d, backHref }: { d: ActivityDetail; backHref: str
           <ol class="documents" data-testid="documents">
             {d.documents.map((doc) => {
               const title = doc.titles[tr.lang] ?? Object.values(doc.titles)[0] ?? t(`doctype.${doc.type}` as MessageKey);
-              const details = [t(`doctype.${doc.type}` as MessageKey), t(`lang.${doc.lang}` as MessageKey), doc.size_bytes ? fileSize(doc.size_bytes, tr.lang) : null].filter(Boolean).join(' · ');
+              const details = [t(`doctype.${doc.type}` as MessageKey), t(`lang.${doc.lang}` as MessageKey), doc.size_bytes ? fileSize(doc.size_bytes, tr) : null].filter(Boolean).join(' · ');
               return (
                 <li data-testid="document">
                   {doc.url ? (

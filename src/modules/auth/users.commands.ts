@@ -59,7 +59,9 @@ export async function createUser(
         country_code: input.countryCode ?? null,
         organisation_id: input.organisationId ?? null,
         status: 'active',
-        preferred_lang: input.lang ?? 'en',
+        // Without a language the column's default (migration 0002) applies; callers that know the
+        // site's default language pass it.
+        ...(input.lang ? { preferred_lang: input.lang } : {}),
         created_at: now,
         updated_at: now,
         password_changed_at: now,

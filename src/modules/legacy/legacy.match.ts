@@ -282,7 +282,7 @@ export async function planImport(db: Db, pages: PlanPage[], options: { now?: Dat
       }
       // Candidates: activities already in Diwan around that date, and those this run is about to create from other pages.
       const fromDb: Candidate[] = (await candidatesAround(db, x.start_date)).map((c: CandidateActivity) => ({
-        target: { kind: 'existing', id: c.id, key: c.key, title: c.titles[0]?.title ?? '', slug: c.titles.find((t) => t.lang === 'en')?.slug ?? c.titles[0]?.slug ?? null },
+        target: { kind: 'existing', id: c.id, key: c.key, title: c.titles[0]?.title ?? '', slug: c.titles.find((t) => t.lang === x.language)?.slug ?? c.titles[0]?.slug ?? null },
         type: c.type,
         start: c.start_date,
         end: c.end_date,

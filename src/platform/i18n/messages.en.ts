@@ -73,7 +73,6 @@ export const en = {
     '{qualifier, select, over {over} nearly {nearly} around {about} other {}} {count, number} {count, plural, one {country} other {countries}}',
   'figure.organisations':
     '{qualifier, select, over {over} nearly {nearly} around {about} other {}} {count, number} {count, plural, one {organisation} other {organisations}}',
-  'document.size': '{size}',
   'type.ministerial_conference': 'Ministerial conference',
   'type.senior_officials_meeting': 'Senior officials’ meeting',
   'type.steering_committee': 'Steering Committee',
@@ -113,6 +112,7 @@ export const en = {
   'lang.pt': 'Portuguese',
   'lang.ar': 'Arabic',
   'lang.mul': 'several languages',
+  'document.size': '{size} {unit, select, byte {B} kilobyte {KB} megabyte {MB} other {GB}}',
   'error.notFound.title': 'Page not found',
   'error.notFound.body': 'We could not find this page. If you typed the address, check it; if you followed a link, it may be out of date.',
   'error.notFound.home': 'Go to the home page',

@@ -76,7 +76,6 @@ export const fr: Catalogue = {
     '{qualifier, select, over {plus de} nearly {près de} around {environ} other {}} {count, number} {count, plural, one {pays} many {de pays} other {pays}}',
   'figure.organisations':
     '{qualifier, select, over {plus de} nearly {près de} around {environ} other {}} {count, number} {count, plural, one {organisation} many {d’organisations} other {organisations}}',
-  'document.size': '{size}',
   'type.ministerial_conference': 'Conférence ministérielle',
   'type.senior_officials_meeting': 'Réunion des hauts fonctionnaires',
   'type.steering_committee': 'Comité de pilotage',
@@ -116,6 +115,7 @@ export const fr: Catalogue = {
   'lang.pt': 'portugais',
   'lang.ar': 'arabe',
   'lang.mul': 'plusieurs langues',
+  'document.size': '{size} {unit, select, byte {o} kilobyte {ko} megabyte {Mo} other {Go}}',
   'error.notFound.title': 'Page introuvable',
   'error.notFound.body':
     'Nous n’avons pas trouvé cette page. Si vous avez saisi l’adresse, vérifiez-la ; si vous avez suivi un lien, il est peut-être périmé.',
