@@ -12,6 +12,9 @@ import { newSecret, hashToken } from './tokens.js';
 export const RESET_TOKEN_MINUTES = 60;
 export const INVITATION_DAYS = 7;
 
+/** The states of an account (users.status), each shown with a `users.status.*` message. */
+export const USER_STATUSES = ['active', 'invited', 'disabled'] as const;
+
 /** Raised with a message key when a user command cannot proceed. */
 export class UserCommandError extends Error {
   constructor(public readonly key: string) {

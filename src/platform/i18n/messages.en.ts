@@ -110,6 +110,7 @@ export const en = {
   'lang.fr': 'French',
   'lang.es': 'Spanish',
   'lang.pt': 'Portuguese',
+  'lang.it': 'Italian',
   'lang.ar': 'Arabic',
   'lang.mul': 'several languages',
   'document.size': '{size} {unit, select, byte {B} kilobyte {KB} megabyte {MB} other {GB}}',

@@ -113,6 +113,7 @@ export const fr: Catalogue = {
   'lang.fr': 'français',
   'lang.es': 'espagnol',
   'lang.pt': 'portugais',
+  'lang.it': 'italien',
   'lang.ar': 'arabe',
   'lang.mul': 'plusieurs langues',
   'document.size': '{size} {unit, select, byte {o} kilobyte {ko} megabyte {Mo} other {Go}}',
