@@ -5,7 +5,6 @@ import { hasUnknownParams, routePattern, url } from '../../platform/http/urls.js
 import { FILTER_KEYS } from './activities.schemas.js';
 import { Layout, jsonLdScript } from '../../platform/views/layout.js';
 import { navigationPages } from '../pages/pages.repository.js';
-import { pickTranslation } from './activities.presenter.js';
 import { activityDetail, activityList, lookupActivity, parseBackQuery } from './activities.service.js';
 import { ActivityListPage, ActivityPage, activityJsonLd } from './activities.views.js';
 
@@ -45,20 +44,13 @@ export function registerActivityRoutes(app: FastifyInstance): void {
       return reply.redirect(url('activities.show', lang, { slug: found.slug }, query), 301);
     }
     const d = await activityDetail(ctx(), found.row, lang);
-    const tr = d.tr;
-    const own = d.translations.find((t) => t.lang === lang);
-    const path = url('activities.show', lang, { slug: own?.slug ?? slug });
-    const alternates = Object.fromEntries(
-      ctx()
-        .config.languages.map((l) => [l, d.translations.find((t) => t.lang === l)?.slug] as const)
-        .filter((e): e is readonly [string, string] => !!e[1])
-        .map(([l, s]) => [l, url('activities.show', l, { slug: s })]),
-    );
-    if (!alternates[lang]) alternates[lang] = path;
-    const text = pickTranslation(d.translations, lang, ctx().config.defaultLanguage);
-    const jsonLd = jsonLdScript(activityJsonLd(d, ctx().baseUrl + path));
+    const { tr, view } = d;
+    // Shown in a language it has no translation in, the page lives at the slug it was asked by.
+    const path = view.alternates[lang] ?? url('activities.show', lang, { slug });
+    const alternates = { ...view.alternates, [lang]: path };
+    const jsonLd = jsonLdScript(activityJsonLd(view, ctx().baseUrl + path, tr.t('site.name')));
     const html = await (
-      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await navigationPages(ctx().db, lang, new Date().toISOString())} meta={{ title: text?.title ?? slug, description: text?.summary, baseUrl: ctx().baseUrl, path, alternates, ogType: 'article', jsonLd }}>
+      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await navigationPages(ctx().db, lang, new Date().toISOString())} meta={{ title: view.title || slug, description: view.summary || undefined, baseUrl: ctx().baseUrl, path, alternates, ogType: 'article', jsonLd }}>
         <ActivityPage d={d} backHref={url('activities.list', lang, {}, back)} />
       </Layout>
     );
