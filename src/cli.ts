@@ -11,6 +11,9 @@ import { seedDemoPages } from './modules/pages/pages.commands.js';
 import { IMPORT_LEGACY_USAGE, runImportLegacy } from './modules/legacy/legacy.cli.js';
 import { translator, type MessageKey } from './platform/i18n/i18n.js';
 
+/** The command line speaks English (its help and messages are written in it), whatever LANGUAGES says. */
+const CLI_LANGUAGE = 'en';
+
 const HELP = `Diwan command line
 
 Usage: npm run diwan -- <command>
@@ -58,7 +61,7 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
   }
   const db = openDatabase(config);
   try {
-    if (command === 'user') return await userCommand(argv.slice(1), db, out, err);
+    if (command === 'user') return await userCommand(argv.slice(1), db, config.defaultLanguage, out, err);
     // import-legacy keeps standard output for its report (one JSON document with --json).
     await migrateAndLoadReferenceData(db, { info: command === 'import-legacy' ? () => undefined : out });
     if (command === 'import-legacy') return await runImportLegacy(argv.slice(1), { db, out, err });
@@ -103,7 +106,7 @@ async function readStdin(): Promise<string> {
 }
 
 /** `user create`: an account from the command line (the first admin of an installation). */
-async function userCommand(args: string[], db: ReturnType<typeof openDatabase>, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+async function userCommand(args: string[], db: ReturnType<typeof openDatabase>, defaultLanguage: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'create') {
     err('Usage: npm run diwan -- user create --email ADDRESS --role ROLE [--name NAME] [--password-stdin]');
@@ -130,13 +133,13 @@ async function userCommand(args: string[], db: ReturnType<typeof openDatabase>, 
     generated = true;
   }
   try {
-    const id = await createUser(db, { email: values.email, password, role: values.role, displayName: values.name });
+    const id = await createUser(db, { email: values.email, password, role: values.role, displayName: values.name, lang: defaultLanguage });
     out(`user ${id} created: ${values.email.trim().toLowerCase()} (${values.role})`);
     if (generated) out(`password (shown once): ${password}`);
     return 0;
   } catch (e) {
     if (e instanceof UserCommandError) {
-      err(translator('en').t(e.key as MessageKey));
+      err(translator(CLI_LANGUAGE).t(e.key as MessageKey));
       return 65;
     }
     throw e;

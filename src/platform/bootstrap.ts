@@ -35,7 +35,7 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<Db> 
     const r = await seedDemoActivities(db);
     const pages = await seedDemoPages(db);
     log.info(`empty database: demo data loaded (${r.created} activities, ${pages} pages)`);
-    for (const u of await seedDemoUsers(db)) log.info(`demo ${u.role}: ${u.email} / password ${u.password} (demo only: change or remove before going live)`);
+    for (const u of await seedDemoUsers(db, config.defaultLanguage)) log.info(`demo ${u.role}: ${u.email} / password ${u.password} (demo only: change or remove before going live)`);
   }
   return db;
 }

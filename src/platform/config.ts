@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { catalogueLanguages } from './i18n/i18n.js';
 
-/** Languages the interface is translated into; content may exist in any configured subset. */
-export const SUPPORTED_UI_LANGUAGES = ['en', 'fr'] as const;
+/** Languages the interface is translated into (one per registered catalogue); LANGUAGES picks among them. */
+export const SUPPORTED_UI_LANGUAGES: readonly string[] = catalogueLanguages();
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -88,7 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const unsupported = e.LANGUAGES.filter((l) => !(SUPPORTED_UI_LANGUAGES as readonly string[]).includes(l));
+  const unsupported = e.LANGUAGES.filter((l) => !SUPPORTED_UI_LANGUAGES.includes(l));
   if (unsupported.length) {
     throw new ConfigError(
       `Invalid configuration:\n  LANGUAGES: no interface catalogue for ${unsupported.join(', ')} (available: ${SUPPORTED_UI_LANGUAGES.join(', ')})`,

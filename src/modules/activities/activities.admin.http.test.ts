@@ -71,7 +71,7 @@ for (const dialect of await dialectsUnderTest()) {
       assert.match(page.body, /created as a draft/);
       assert.match(page.body, /data-testid="workflow-state"[^>]*>State: Draft/);
       assert.equal(inputValue(page.body, 't_en_slug'), 'workshop-on-labour-mobility');
-      assert.equal(inputValue(page.body, 't_fr_slug'), 'atelier-sur-la-mobilite-de-la-main-doeuvre');
+      assert.equal(inputValue(page.body, 't_fr_slug'), 'atelier-sur-la-mobilite-de-la-main-d-oeuvre');
       assert.doesNotMatch(page.body, /<script>alert/);
       const row = await t.db.selectFrom('activity_translations').select('narrative_html').where('activity_id', '=', id).where('lang', '=', 'en').executeTakeFirstOrThrow();
       assert.equal(row.narrative_html, '<p>Day one.</p>');
@@ -102,7 +102,7 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal(pub.statusCode, 303);
       const list = await t.app.inject('/en/activities?type=technical_workshop');
       assert.match(list.body, /Workshop on labour mobility/);
-      const fr = await t.app.inject('/fr/activities/atelier-sur-la-mobilite-de-la-main-doeuvre');
+      const fr = await t.app.inject('/fr/activities/atelier-sur-la-mobilite-de-la-main-d-oeuvre');
       assert.equal(fr.statusCode, 200);
       assert.match(fr.body, /Environ 80 participants/);
     });
@@ -129,7 +129,7 @@ for (const dialect of await dialectsUnderTest()) {
     });
 
     const versionOf = (html: string) => html.match(/name="version" value="(\d+)"/)?.[1] ?? '';
-    const slugs = { t_en_slug: 'workshop-on-labour-mobility', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-doeuvre' };
+    const slugs = { t_en_slug: 'workshop-on-labour-mobility', t_fr_slug: 'atelier-sur-la-mobilite-de-la-main-d-oeuvre' };
     const liveEn = () => t.db.selectFrom('activity_translations').select(['title', 'summary']).where('activity_id', '=', id).where('lang', '=', 'en').executeTakeFirstOrThrow();
 
     test('an editor’s save of a published activity waits for review: page, list and counts stay as published until an admin publishes', async () => {

@@ -34,7 +34,7 @@ import { ActivityPage } from './activities.views.js';
 
 const PAGE_SIZE = 50;
 
-async function formOptions(db: Db, lang: string, exclude: number | null): Promise<FormOptions> {
+async function formOptions(db: Db, lang: string, exclude: number | null, defaultLanguage: string): Promise<FormOptions> {
   const collator = new Intl.Collator(lang);
   const countries = await db
     .selectFrom('countries')
@@ -55,7 +55,7 @@ async function formOptions(db: Db, lang: string, exclude: number | null): Promis
   const activities = await db
     .selectFrom('activities')
     .leftJoin('activity_translations as t', (j) => j.onRef('t.activity_id', '=', 'activities.id').on('t.lang', '=', lang))
-    .leftJoin('activity_translations as en', (j) => j.onRef('en.activity_id', '=', 'activities.id').on('en.lang', '=', 'en'))
+    .leftJoin('activity_translations as en', (j) => j.onRef('en.activity_id', '=', 'activities.id').on('en.lang', '=', defaultLanguage))
     .select((eb) => ['activities.id', 'activities.start_date', eb.fn.coalesce('t.title', 'en.title', eb.val('')).as('title')])
     .orderBy('activities.start_date', 'desc')
     .execute();
@@ -186,7 +186,7 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     let q = db
       .selectFrom('activities')
       .leftJoin('activity_translations as t', (j) => j.onRef('t.activity_id', '=', 'activities.id').on('t.lang', '=', lang))
-      .leftJoin('activity_translations as en', (j) => j.onRef('en.activity_id', '=', 'activities.id').on('en.lang', '=', 'en'));
+      .leftJoin('activity_translations as en', (j) => j.onRef('en.activity_id', '=', 'activities.id').on('en.lang', '=', config.defaultLanguage));
     if (filters.workflow) q = q.where('activities.workflow', '=', filters.workflow);
     // The same filters as the public list (type, theme with its sub-themes, year, country, format).
     q = q.where('activities.id', 'in', db.selectFrom('activities').select('activities.id').where((eb) => matchesFilters(eb, parsed.filters, parsed.themeIds)));
@@ -208,7 +208,7 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     return renderAdmin(request, reply, {
       title: translator(lang).t('activityAdmin.list.title'),
       current: 'activities',
-      body: async ({ tr }) => <AdminActivityList tr={tr} rows={list} total={Number(total)} filters={filters} canCreate={can.create} languages={languages} options={await formOptions(db, lang, null)} />,
+      body: async ({ tr }) => <AdminActivityList tr={tr} rows={list} total={Number(total)} filters={filters} canCreate={can.create} languages={languages} options={await formOptions(db, lang, null, config.defaultLanguage)} />,
     });
   });
 
@@ -230,7 +230,7 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     const tr = translator(lang);
     const a = args.activity;
     const can = activityAbilities(request.actor, a ?? undefined);
-    const options = await formOptions(db, lang, a?.id ?? null);
+    const options = await formOptions(db, lang, a?.id ?? null, config.defaultLanguage);
     const title = a ? tr.t('activityAdmin.edit.title', { title: titleOf(a.input, lang) }) : tr.t('activityAdmin.new.title');
     const states = translationStates(languages, a?.translationUpdatedAt ?? {});
     const publicSlug = a?.input.t[lang]?.slug;

@@ -180,7 +180,7 @@ export function ActivityForm({
 }): JSX.Element {
   const t = tr.t;
   const err = (f: string) => errors.find((e) => e.field === f)?.message;
-  const docRows = [...values.documents, ...Array.from({ length: EMPTY_DOCUMENT_ROWS }, () => ({ type: '', url: '', lang: 'en', titles: {} as Record<string, string> }))];
+  const docRows = [...values.documents, ...Array.from({ length: EMPTY_DOCUMENT_ROWS }, () => ({ type: '', url: '', lang: languages[0] ?? 'mul', titles: {} as Record<string, string> }))];
   const langOptions = [...languages, 'mul'].map((l) => ({ value: l, label: t(`lang.${l}` as MessageKey) }));
   return (
     <form method="post" action={action} novalidate data-testid="activity-form" data-rte-labels={richTextLabels(tr)} data-guard-unsaved>

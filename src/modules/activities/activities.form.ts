@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db/database.js';
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
 import type { FieldError } from '../../platform/views/forms.js';
+import { isValidSlug, slugify } from '../../platform/text/slug.js';
 import { ACTIVITY_FORMATS, ACTIVITY_STATUSES, ACTIVITY_TYPES, DATE_PRECISIONS, DOCUMENT_TYPES, FIGURE_QUALIFIERS, type ActivityInputParsed } from './activities.schemas.js';
 
 export const CO_CHAIR_SLOTS = 4;
@@ -152,24 +153,6 @@ export function readForm(body: Record<string, unknown>, languages: string[]): Ac
   };
 }
 
-/** A URL-safe slug from a title: lower case, no accents, hyphens. */
-export function slugify(title: string): string {
-  return title
-    .replace(/œ/g, 'oe')
-    .replace(/Œ/g, 'OE')
-    .replace(/æ/g, 'ae')
-    .replace(/Æ/g, 'AE')
-    .replace(/ß/g, 'ss')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/['’]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 100)
-    .replace(/-+$/, '');
-}
-
 function validDate(s: string, precision: string): boolean {
   const re = precision === 'day' ? /^\d{4}-\d{2}-\d{2}$/ : precision === 'month' ? /^\d{4}-\d{2}$/ : /^\d{4}$/;
   if (!re.test(s)) return false;
@@ -244,7 +227,7 @@ export async function validateForm(
     for (const f of TEXT_FIELDS) {
       if (v[f].length > LIMITS[f]) add(`t_${lang}_${f}`, t('activityAdmin.error.tooLong', { field: t(`activityAdmin.field.${f === 'narrative_html' ? 'narrative' : f}` as MessageKey) }));
     }
-    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v.slug)) add(`t_${lang}_slug`, t('activityAdmin.error.slug'));
+    if (!isValidSlug(v.slug, Infinity)) add(`t_${lang}_slug`, t('activityAdmin.error.slug'));
     else {
       let q = db.selectFrom('activity_translations').select('activity_id').where('lang', '=', lang).where('slug', '=', v.slug);
       if (activityId !== null) q = q.where('activity_id', '!=', activityId);

@@ -188,13 +188,19 @@ export async function countryNames(db: Db, codes: string[], lang: string): Promi
   return out;
 }
 
-/** Names (and abbreviations) of organisations in a language, by id. */
-export async function organisationNames(db: Db, ids: number[], lang: string): Promise<Map<number, { name: string; abbr: string | null }>> {
-  const out = new Map<number, { name: string; abbr: string | null }>();
+/** Names (and abbreviations) of organisations in a language, with their directory code, by id. */
+export async function organisationNames(db: Db, ids: number[], lang: string): Promise<Map<number, { code: string; name: string; abbr: string | null }>> {
+  const out = new Map<number, { code: string; name: string; abbr: string | null }>();
   if (!ids.length) return out;
-  const rows = await db.selectFrom('organisation_names').select(['organisation_id', 'lang', 'name', 'abbr']).where('organisation_id', 'in', [...new Set(ids)]).execute();
-  for (const r of rows) if (!out.has(r.organisation_id)) out.set(r.organisation_id, r);
-  for (const r of rows) if (r.lang === lang) out.set(r.organisation_id, r);
+  const rows = await db
+    .selectFrom('organisation_names')
+    .innerJoin('organisations', 'organisations.id', 'organisation_names.organisation_id')
+    .select(['organisation_names.organisation_id', 'organisations.code', 'organisation_names.lang', 'organisation_names.name', 'organisation_names.abbr'])
+    .where('organisation_names.organisation_id', 'in', [...new Set(ids)])
+    .execute();
+  const named = (r: (typeof rows)[number]) => ({ code: r.code, name: r.name, abbr: r.abbr });
+  for (const r of rows) if (!out.has(r.organisation_id)) out.set(r.organisation_id, named(r));
+  for (const r of rows) if (r.lang === lang) out.set(r.organisation_id, named(r));
   return out;
 }
 

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { sendError, sendHtml } from '../../platform/app.js';
 import { translator } from '../../platform/i18n/i18n.js';
-import { hasUnknownParams, routePattern, url } from '../../platform/http/urls.js';
+import { hasUnknownParams, queryString, routePattern, url } from '../../platform/http/urls.js';
 import { FILTER_KEYS } from './activities.schemas.js';
 import { Layout, jsonLdScript } from '../../platform/views/layout.js';
 import { navigationPages } from '../pages/pages.repository.js';
-import { pickTranslation } from './activities.presenter.js';
 import { activityDetail, activityList, lookupActivity, parseBackQuery } from './activities.service.js';
 import { ActivityListPage, ActivityPage, activityJsonLd } from './activities.views.js';
 
@@ -23,7 +22,7 @@ export function registerActivityRoutes(app: FastifyInstance): void {
     if (hasUnknownParams(request.query, [...FILTER_KEYS, 'page'])) return reply.redirect(path, 301);
     const alternates = Object.fromEntries(ctx().config.languages.map((l) => [l, url('activities.list', l, {}, { ...view.parsed.query, page: view.parsed.page > 1 ? view.parsed.page : undefined })]));
     const html = await (
-      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" nav={await navigationPages(ctx().db, lang, new Date().toISOString())} meta={{ title: tr.t('list.title'), description: tr.t('list.intro'), baseUrl: ctx().baseUrl, path, alternates, noindex: view.total === 0 }}>
+      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await navigationPages(ctx().db, lang, new Date().toISOString())} meta={{ title: tr.t('list.title'), description: tr.t('list.intro'), baseUrl: ctx().baseUrl, path, alternates, noindex: view.total === 0 }}>
         <ActivityListPage tr={tr} view={view} />
       </Layout>
     );
@@ -46,24 +45,17 @@ export function registerActivityRoutes(app: FastifyInstance): void {
       return reply.redirect(url('activities.show', lang, { slug: found.slug }, query), 301);
     }
     const d = await activityDetail(ctx(), found.row, lang);
-    const tr = d.tr;
-    const own = d.translations.find((t) => t.lang === lang);
-    const path = url('activities.show', lang, { slug: own?.slug ?? slug });
-    const alternates = Object.fromEntries(
-      ctx()
-        .config.languages.map((l) => [l, d.translations.find((t) => t.lang === l)?.slug] as const)
-        .filter((e): e is readonly [string, string] => !!e[1])
-        .map(([l, s]) => [l, url('activities.show', l, { slug: s })]),
-    );
-    if (!alternates[lang]) alternates[lang] = path;
-    const text = pickTranslation(d.translations, lang, ctx().config.defaultLanguage);
-    const jsonLd = jsonLdScript(activityJsonLd(d, ctx().baseUrl + path));
+    const { tr, view } = d;
+    // Shown in a language it has no translation in, the page lives at the slug it was asked by.
+    const path = view.alternates[lang] ?? url('activities.show', lang, { slug });
+    const alternates = { ...view.alternates, [lang]: path };
+    const jsonLd = jsonLdScript(activityJsonLd(view, ctx().baseUrl + path, tr.t('site.name')));
     const html = await (
-      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" nav={await navigationPages(ctx().db, lang, new Date().toISOString())} meta={{ title: text?.title ?? slug, description: text?.summary, baseUrl: ctx().baseUrl, path, alternates, ogType: 'article', jsonLd }}>
+      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await navigationPages(ctx().db, lang, new Date().toISOString())} meta={{ title: view.title || slug, description: view.summary || undefined, baseUrl: ctx().baseUrl, path, alternates, ogType: 'article', jsonLd }}>
         <ActivityPage d={d} backHref={url('activities.list', lang, {}, back)} />
       </Layout>
     );
     const backQuery = Object.keys(back).length ? { back: new URLSearchParams(back as Record<string, string>).toString() } : undefined;
-    return sendHtml(request, reply, html, { lang, cacheKey: url('activities.show', lang, { slug: own?.slug ?? slug }, backQuery) });
+    return sendHtml(request, reply, html, { lang, cacheKey: path + queryString(backQuery) });
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidSlug } from '../../platform/text/slug.js';
 
 export const ACTIVITY_TYPES = [
   'ministerial_conference',
@@ -36,6 +37,9 @@ export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
 const isoDate = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
+/** Longest slug an activity translation may have, in characters. */
+export const ACTIVITY_SLUG_MAX_LENGTH = 120;
+
 export const FigureSchema = z.object({ value: z.number().int().min(0).max(1_000_000), qualifier: z.enum(FIGURE_QUALIFIERS) });
 export type Figure = z.infer<typeof FigureSchema>;
 
@@ -44,7 +48,7 @@ export type PartyRef = z.infer<typeof PartyRefSchema>;
 
 export const ActivityTranslationSchema = z.object({
   title: z.string().trim().min(1).max(300),
-  slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a slug is lower-case letters, digits and hyphens').max(120),
+  slug: z.string().refine((s) => isValidSlug(s, ACTIVITY_SLUG_MAX_LENGTH), `a slug is words of lower-case letters or digits joined by hyphens, at most ${ACTIVITY_SLUG_MAX_LENGTH} characters`),
   summary: z.string().trim().max(1000).default(''),
   narrative_html: z.string().max(200_000).nullish(),
   city: z.string().trim().max(120).nullish(),

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../platform/context.js';
 import { translator, type Translator } from '../../platform/i18n/i18n.js';
 import type { Query } from '../../platform/http/urls.js';
+import { isValidSlug } from '../../platform/text/slug.js';
 import { frameworkTree, type FrameworkNode } from '../framework/framework.repository.js';
 import {
   coChairsOf,
@@ -17,9 +18,10 @@ import {
   themesOf,
   translationsFor,
   type ActivityRow,
+  type TranslationRow,
 } from './activities.repository.js';
-import { presentCard, type ActivityCard, type Lookups } from './activities.presenter.js';
-import { ACTIVITY_FORMATS, ACTIVITY_TYPES, FILTER_KEYS, LIST_PAGE_SIZE, type ActivityFilters, type FilterKey } from './activities.schemas.js';
+import { presentActivityDetail, presentCard, type ActivityCard, type ActivityDetailView, type Lookups } from './activities.presenter.js';
+import { ACTIVITY_FORMATS, ACTIVITY_SLUG_MAX_LENGTH, ACTIVITY_TYPES, FILTER_KEYS, LIST_PAGE_SIZE, type ActivityFilters, type FilterKey } from './activities.schemas.js';
 
 export interface FilterError {
   key: FilterKey | 'page';
@@ -156,7 +158,7 @@ export async function activityList(ctx: AppContext, lang: string, raw: Record<st
   const countryCodes = [...facets.country.keys()];
   if (parsed.filters.country && !countryCodes.includes(parsed.filters.country)) countryCodes.push(parsed.filters.country);
   const names = await countryNames(ctx.db, countryCodes, lang);
-  const frameworks = (await frameworkTree(ctx.db, lang)).map((fw) => ({
+  const frameworks = (await frameworkTree(ctx.db, lang, { fallbackLang: ctx.config.defaultLanguage })).map((fw) => ({
     ...fw,
     themes: fw.themes
       .filter((th) => (facets.theme.get(th.id) ?? 0) > 0 || th.code === parsed.filters.theme)
@@ -192,7 +194,7 @@ export type ActivityLookup =
 
 /** Finds a published activity by slug in a language; a slug from another language redirects to this one's. */
 export async function lookupActivity(ctx: AppContext, lang: string, slug: string, now = new Date()): Promise<ActivityLookup> {
-  if (!/^[a-z0-9-]{1,120}$/.test(slug)) return { kind: 'missing' };
+  if (!isValidSlug(slug, ACTIVITY_SLUG_MAX_LENGTH)) return { kind: 'missing' };
   const matches = await findPublishedBySlug(ctx.db, slug, now.toISOString());
   const same = matches.find((m) => m.slugLang === lang);
   if (same) return { kind: 'found', row: same.row };
@@ -208,36 +210,43 @@ export async function lookupActivity(ctx: AppContext, lang: string, slug: string
   return own ? { kind: 'redirect', slug: own.slug } : { kind: 'found', row: other.row };
 }
 
-/** Everything the activity page shows. */
-export async function activityDetail(ctx: AppContext, row: ActivityRow, lang: string, now = new Date()) {
+/** An activity page: the presented content, with the translator and rows the back-office preview still reads. */
+export interface ActivityDetail {
+  tr: Translator;
+  translations: TranslationRow[];
+  view: ActivityDetailView;
+}
+
+/** Loads everything the activity page shows and presents it in a language. */
+export async function activityDetail(ctx: AppContext, row: ActivityRow, lang: string, now = new Date()): Promise<ActivityDetail> {
   const tr = translator(lang);
   const translations = await translationsFor(ctx.db, [row.id]);
   const coChairs = await coChairsOf(ctx.db, row.id);
+  const themes = await themesOf(ctx.db, row.id);
+  const frameworks = themes.length ? await frameworkTree(ctx.db, lang, { includeRetired: true, fallbackLang: ctx.config.defaultLanguage }) : [];
+  const documents = await documentsOf(ctx.db, row.id);
+  const relatedRows = await relatedOf(ctx.db, row.id, now.toISOString());
+  const relatedTranslations = await translationsFor(ctx.db, relatedRows.map((r) => r.id));
   const lookups = await lookupsFor(
     ctx,
-    [row],
+    [row, ...relatedRows],
     lang,
     coChairs.map((c) => c.country_code).filter((c): c is string => !!c),
     coChairs.map((c) => c.organisation_id).filter((o): o is number => o !== null),
   );
-  const themeRows = await themesOf(ctx.db, row.id);
-  const tree = themeRows.length ? await frameworkTree(ctx.db, lang, { includeRetired: true }) : [];
-  const themes = themeRows.map((t) => {
-    const framework = tree.find((f) => f.id === t.framework_id);
-    const node = framework?.themes.find((n) => n.id === t.id);
-    const ancestors: string[] = [];
-    let parent = node?.parentId ?? null;
-    while (parent !== null) {
-      const p = framework?.themes.find((n) => n.id === parent);
-      if (!p) break;
-      ancestors.unshift(p.name);
-      parent = p.parentId;
-    }
-    return { code: t.code, level: t.level, number: t.number, name: node?.name ?? t.code, framework: framework?.shortName ?? '', ancestors };
-  });
-  const documents = await documentsOf(ctx.db, row.id);
-  const relatedRows = await relatedOf(ctx.db, row.id, now.toISOString());
-  const related = await cardsFor(ctx, relatedRows, tr);
-  return { tr, row, translations, coChairs, lookups, themes, documents, related };
+  const view = presentActivityDetail(
+    {
+      row,
+      translations,
+      coChairs,
+      themes,
+      frameworks,
+      documents,
+      related: relatedRows.map((r) => ({ row: r, translations: relatedTranslations.filter((x) => x.activity_id === r.id) })),
+      lookups,
+    },
+    tr,
+    { defaultLanguage: ctx.config.defaultLanguage, languages: ctx.config.languages },
+  );
+  return { tr, translations, view };
 }
-export type ActivityDetail = Awaited<ReturnType<typeof activityDetail>>;

@@ -1,10 +1,7 @@
 import type { Translator, MessageKey } from '../../platform/i18n/i18n.js';
-import { isoAtPrecision, type DatePrecision } from '../../platform/i18n/dates.js';
 import { url, type Query } from '../../platform/http/urls.js';
-import type { ActivityCard } from './activities.presenter.js';
-import { dateText, figureText, fileSize, partyName, pickTranslation, placeText } from './activities.presenter.js';
-import type { ActivityListView } from './activities.service.js';
-import type { ActivityDetail } from './activities.service.js';
+import type { ActivityCard, ActivityDetailView } from './activities.presenter.js';
+import type { ActivityDetail, ActivityListView } from './activities.service.js';
 import { FILTER_KEYS } from './activities.schemas.js';
 
 /** One activity in a list: title link, date, place, type and status. */
@@ -223,67 +220,59 @@ export function ActivityListPage({ tr, view }: { tr: Translator; view: ActivityL
 }
 
 /** schema.org Event for an activity, for search engines and citation tools. */
-export function activityJsonLd(d: ActivityDetail, pageUrl: string): Record<string, unknown> {
-  const { row, tr, lookups } = d;
-  const text = pickTranslation(d.translations, tr.lang, 'en');
-  const precision = row.date_precision as DatePrecision;
-  const country = row.country_code ? lookups.countries.get(row.country_code) : undefined;
+export function activityJsonLd(v: ActivityDetailView, pageUrl: string, organiser: string): Record<string, unknown> {
   const physical = {
     '@type': 'Place',
-    name: [text?.venue, text?.city].filter(Boolean).join(', ') || country || undefined,
-    address: { '@type': 'PostalAddress', addressLocality: text?.city ?? undefined, addressCountry: row.country_code ?? undefined },
+    name: [v.place.venue, v.place.city].filter(Boolean).join(', ') || v.place.country?.name || undefined,
+    address: { '@type': 'PostalAddress', addressLocality: v.place.city ?? undefined, addressCountry: v.place.country?.code ?? undefined },
   };
   const virtual = { '@type': 'VirtualLocation', url: pageUrl };
+  const format = v.format.code;
   return {
     '@context': 'https://schema.org',
     '@type': 'Event',
-    name: text?.title,
-    description: text?.summary || undefined,
+    name: v.title,
+    description: v.summary || undefined,
     url: pageUrl,
-    inLanguage: text?.lang,
-    startDate: isoAtPrecision(row.start_date, precision),
-    endDate: row.end_date ? isoAtPrecision(row.end_date, precision) : undefined,
-    eventStatus: `https://schema.org/${row.status === 'cancelled' ? 'EventCancelled' : row.status === 'postponed' ? 'EventPostponed' : 'EventScheduled'}`,
-    eventAttendanceMode: `https://schema.org/${row.format === 'virtual' ? 'OnlineEventAttendanceMode' : row.format === 'hybrid' ? 'MixedEventAttendanceMode' : 'OfflineEventAttendanceMode'}`,
-    location: row.format === 'virtual' ? virtual : row.format === 'hybrid' ? [physical, virtual] : physical,
-    organizer: { '@type': 'Organization', name: tr.t('site.name') },
+    inLanguage: v.textLang,
+    startDate: v.dates.startIso,
+    endDate: v.dates.endIso ?? undefined,
+    eventStatus: `https://schema.org/${v.status.code === 'cancelled' ? 'EventCancelled' : v.status.code === 'postponed' ? 'EventPostponed' : 'EventScheduled'}`,
+    eventAttendanceMode: `https://schema.org/${format === 'virtual' ? 'OnlineEventAttendanceMode' : format === 'hybrid' ? 'MixedEventAttendanceMode' : 'OfflineEventAttendanceMode'}`,
+    location: format === 'virtual' ? virtual : format === 'hybrid' ? [physical, virtual] : physical,
+    organizer: { '@type': 'Organization', name: organiser },
   };
 }
 
 /** The public page of one activity: every part of the founding page, in the reader's language. */
-export function ActivityPage({ d, backHref }: { d: ActivityDetail; backHref: string }): JSX.Element {
-  const { tr, row, lookups } = d;
+export function ActivityPage({ d, backHref }: { d: Pick<ActivityDetail, 'tr' | 'view'>; backHref: string }): JSX.Element {
+  const { tr, view: v } = d;
   const t = tr.t;
-  const text = pickTranslation(d.translations, tr.lang, 'en');
-  const textLang = text?.lang ?? tr.lang;
-  const foreign = textLang !== tr.lang;
-  const place = placeText(row, text, lookups, t);
-  const host = row.host_country_code || row.host_organisation_id !== null ? partyName({ country_code: row.host_country_code, organisation_id: row.host_organisation_id }, lookups) : '';
-  const coChairs = d.coChairs.map((c) => partyName(c, lookups)).filter(Boolean);
-  const figures = [
-    figureText(tr, 'figure.participants', row.participants, row.participants_qualifier),
-    figureText(tr, 'figure.countries', row.countries_count, row.countries_qualifier),
-    figureText(tr, 'figure.organisations', row.organisations_count, row.organisations_qualifier),
-  ].filter((f): f is string => !!f);
-  const safeNarrative = text?.narrative_html ?? '';
+  const textLang = v.textLang;
+  const foreign = !v.translated;
+  const place = v.place.text;
+  const host = v.host?.label ?? '';
+  const coChairs = v.coChairs.map((c) => c.label);
+  const figures = v.figures.map((f) => f.text);
+  const safeNarrative = v.narrativeHtml;
   return (
     <article data-testid="activity">
       <a class="back" href={backHref} data-testid="back-link" safe>
         {t('activity.back')}
       </a>
       <h1 lang={foreign ? textLang : undefined} safe>
-        {text?.title ?? ''}
+        {v.title}
       </h1>
       {foreign ? (
         <p class="notice" safe>
-          {t('activity.notTranslated', { language: t(`lang.${textLang}` as MessageKey) })}
+          {t('activity.notTranslated', { language: v.textLangLabel })}
         </p>
       ) : (
         ''
       )}
-      {text?.summary ? (
+      {v.summary ? (
         <p class="summary" lang={foreign ? textLang : undefined} safe>
-          {text.summary}
+          {v.summary}
         </p>
       ) : (
         ''
@@ -291,8 +280,8 @@ export function ActivityPage({ d, backHref }: { d: ActivityDetail; backHref: str
       <dl class="facts" data-testid="facts">
         <dt safe>{t('activity.date')}</dt>
         <dd>
-          <time datetime={isoAtPrecision(row.start_date, row.date_precision as DatePrecision)} data-testid="activity-date" safe>
-            {dateText(row, tr.lang)}
+          <time datetime={v.dates.startIso} data-testid="activity-date" safe>
+            {v.dates.text}
           </time>
         </dd>
         {place ? (
@@ -300,18 +289,18 @@ export function ActivityPage({ d, backHref }: { d: ActivityDetail; backHref: str
             <dt safe>{t('activity.place')}</dt>
             <dd data-testid="activity-place">
               <span safe>{place}</span>
-              {text?.venue ? <span safe>{` (${text.venue})`}</span> : ''}
+              {v.place.venue ? <span safe>{` (${v.place.venue})`}</span> : ''}
             </dd>
           </>
         ) : (
           ''
         )}
         <dt safe>{t('activity.format')}</dt>
-        <dd safe>{t(`format.${row.format}` as MessageKey)}</dd>
+        <dd safe>{v.format.label}</dd>
         <dt safe>{t('activity.type')}</dt>
-        <dd safe>{t(`type.${row.type}` as MessageKey)}</dd>
+        <dd safe>{v.type.label}</dd>
         <dt safe>{t('activity.status')}</dt>
-        <dd safe>{t(`status.${row.status}` as MessageKey)}</dd>
+        <dd safe>{v.status.label}</dd>
         {host ? (
           <>
             <dt safe>{t('activity.host')}</dt>
@@ -330,17 +319,17 @@ export function ActivityPage({ d, backHref }: { d: ActivityDetail; backHref: str
         ) : (
           ''
         )}
-        {d.themes.length ? (
+        {v.themes.length ? (
           <>
             <dt safe>{t('activity.themes')}</dt>
             <dd data-testid="themes">
               <ul>
-                {d.themes.map((th) => (
+                {v.themes.map((th) => (
                   <li>
-                    <a href={url('activities.list', tr.lang, {}, { theme: th.code })} safe>
-                      {th.number ? t('theme.numbered', { level: t(`level.${th.level}` as MessageKey), number: th.number, name: th.name }) : th.name}
+                    <a href={th.href} safe>
+                      {th.label}
                     </a>{' '}
-                    <span class="muted" safe>{`(${th.framework})`}</span>
+                    <span class="muted" safe>{`(${th.framework.name})`}</span>
                   </li>
                 ))}
               </ul>
@@ -371,11 +360,11 @@ export function ActivityPage({ d, backHref }: { d: ActivityDetail; backHref: str
         <h2 id="documents-title" safe>
           {t('activity.documents')}
         </h2>
-        {d.documents.length ? (
+        {v.documents.length ? (
           <ol class="documents" data-testid="documents">
-            {d.documents.map((doc) => {
-              const title = doc.titles[tr.lang] ?? Object.values(doc.titles)[0] ?? t(`doctype.${doc.type}` as MessageKey);
-              const details = [t(`doctype.${doc.type}` as MessageKey), t(`lang.${doc.lang}` as MessageKey), doc.size_bytes ? fileSize(doc.size_bytes, tr.lang) : null].filter(Boolean).join(' · ');
+            {v.documents.map((doc) => {
+              const title = doc.title;
+              const details = [doc.typeLabel, doc.langLabel, doc.sizeText].filter(Boolean).join(' · ');
               return (
                 <li data-testid="document">
                   {doc.url ? (
@@ -398,13 +387,13 @@ export function ActivityPage({ d, backHref }: { d: ActivityDetail; backHref: str
           </p>
         )}
       </section>
-      {row.gallery_url ? (
+      {v.galleryUrl ? (
         <section aria-labelledby="photos-title">
           <h2 id="photos-title" safe>
             {t('activity.photos')}
           </h2>
           <p>
-            <a href={row.gallery_url} rel="noopener" safe>
+            <a href={v.galleryUrl} rel="noopener" safe>
               {t('activity.photosLink')}
             </a>
           </p>
@@ -412,13 +401,13 @@ export function ActivityPage({ d, backHref }: { d: ActivityDetail; backHref: str
       ) : (
         ''
       )}
-      {d.related.length ? (
+      {v.related.length ? (
         <section aria-labelledby="related-title">
           <h2 id="related-title" safe>
             {t('activity.related')}
           </h2>
           <ul class="cards" data-testid="related">
-            {d.related.map((card) => (
+            {v.related.map((card) => (
               <ActivityCardView card={card} tr={tr} />
             ))}
           </ul>

@@ -1,5 +1,6 @@
 import type { PropsWithChildren } from '@kitajs/html';
 import type { Translator } from '../../platform/i18n/i18n.js';
+import { autonym } from '../../platform/i18n/languages.js';
 import type { Actor } from '../../platform/policy.js';
 import { CsrfField } from '../../platform/views/forms.js';
 import { adminAbilities } from './admin.policy.js';
@@ -13,10 +14,12 @@ export interface AdminLayoutProps {
   current?: string | undefined;
   /** One module script at most, allowed by this response's CSP nonce. */
   script?: { src: string; nonce: string } | undefined;
+  /** The configured languages: the header offers each one other than the page's. */
+  languages?: string[] | undefined;
 }
 
 /** The frame of every back-office page: header with the account and sign-out, navigation by ability. */
-export function AdminLayout({ tr, title, stylesheet, actor, csrf, current, script, children }: PropsWithChildren<AdminLayoutProps>): JSX.Element {
+export function AdminLayout({ tr, title, stylesheet, actor, csrf, current, script, languages = [], children }: PropsWithChildren<AdminLayoutProps>): JSX.Element {
   const t = tr.t;
   const can = adminAbilities(actor);
   const nav: { href: string; key: string; label: string; show: boolean }[] = [
@@ -30,12 +33,12 @@ export function AdminLayout({ tr, title, stylesheet, actor, csrf, current, scrip
     { href: '/admin/outbox', key: 'outbox', label: t('admin.nav.outbox'), show: can.outbox },
     { href: `/${tr.lang}/`, key: 'site', label: t('admin.nav.site'), show: true },
   ];
-  const otherLang = t('admin.languageCode');
+  const otherLanguages = languages.filter((l) => l !== tr.lang);
   const fullTitle = `${title} – ${t('admin.title')}`;
   return (
     <>
       {'<!doctype html>'}
-      <html lang={tr.lang} dir="ltr">
+      <html lang={tr.lang} dir={tr.dir}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -60,13 +63,18 @@ export function AdminLayout({ tr, title, stylesheet, actor, csrf, current, scrip
                     <span data-testid="signed-in-as" safe>
                       {t('admin.signedInAs', { name: actor.displayName })}
                     </span>
-                    <form method="post" action="/admin/language">
-                      <CsrfField token={csrf} />
-                      <input type="hidden" name="to" value={otherLang} />
-                      <button class="link-button" type="submit" lang={otherLang} safe>
-                        {t('admin.language')}
-                      </button>
-                    </form>
+                    {otherLanguages.length ? (
+                      <form method="post" action="/admin/language" class="admin-languages" aria-label={t('nav.language')}>
+                        <CsrfField token={csrf} />
+                        {otherLanguages.map((l) => (
+                          <button class="link-button" type="submit" name="to" value={l} lang={l} data-testid={`admin-lang-${l}`} safe>
+                            {autonym(l)}
+                          </button>
+                        ))}
+                      </form>
+                    ) : (
+                      ''
+                    )}
                     <form method="post" action="/admin/logout">
                       <CsrfField token={csrf} />
                       <button class="link-button" type="submit" data-testid="logout" safe>
@@ -75,9 +83,11 @@ export function AdminLayout({ tr, title, stylesheet, actor, csrf, current, scrip
                     </form>
                   </>
                 ) : (
-                  <a href={`?lang=${otherLang}`} lang={otherLang} safe>
-                    {t('admin.language')}
-                  </a>
+                  otherLanguages.map((l) => (
+                    <a href={`?lang=${l}`} lang={l} hreflang={l} data-testid={`admin-lang-${l}`} safe>
+                      {autonym(l)}
+                    </a>
+                  ))
                 )}
               </div>
             </div>

@@ -44,9 +44,9 @@ export async function renderAdmin(request: FastifyRequest, reply: FastifyReply, 
   const token = reply.generateCsrf();
   const nonce = randomBytes(16).toString('base64');
   const safeBody = await page.body({ tr, csrf: token });
-  const { assets } = request.server.diwan;
+  const { assets, config } = request.server.diwan;
   const html = await (
-    <AdminLayout tr={tr} title={page.title} stylesheet={assets.adminStylesheet} actor={request.actor} csrf={token} current={page.current} script={page.editor ? { src: assets.editorScript, nonce } : undefined}>
+    <AdminLayout tr={tr} title={page.title} stylesheet={assets.adminStylesheet} languages={config.languages} actor={request.actor} csrf={token} current={page.current} script={page.editor ? { src: assets.editorScript, nonce } : undefined}>
       {safeBody}
     </AdminLayout>
   );

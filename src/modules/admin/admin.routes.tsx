@@ -36,16 +36,17 @@ function ActivityLines({ tr, rows, empty }: { tr: Translator; rows: ActivityLine
 
 /** Dashboard, audit log and outbox. */
 export function registerAdminRoutes(admin: FastifyInstance): void {
-  const { db } = admin.diwan;
+  const { db, config } = admin.diwan;
 
+  // Titled in the reader's language, else in the site's default language.
   const activityLines = (lang: string) =>
     db
       .selectFrom('activities')
       .leftJoin('activity_translations as t', (j) => j.onRef('t.activity_id', '=', 'activities.id').on('t.lang', '=', lang))
-      .leftJoin('activity_translations as en', (j) => j.onRef('en.activity_id', '=', 'activities.id').on('en.lang', '=', 'en'))
+      .leftJoin('activity_translations as fallback', (j) => j.onRef('fallback.activity_id', '=', 'activities.id').on('fallback.lang', '=', config.defaultLanguage))
       .select((eb) => [
         'activities.id',
-        eb.fn.coalesce('t.title', 'en.title', eb.val('')).as('title'),
+        eb.fn.coalesce('t.title', 'fallback.title', eb.val('')).as('title'),
         'activities.workflow',
         'activities.start_date',
         'activities.updated_at',

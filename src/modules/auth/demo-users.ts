@@ -7,12 +7,12 @@ export const DEMO_USERS = [
   { email: 'editor@demo.diwan.example', password: 'diwan-demo-editor', role: 'editor', displayName: 'Demo Editor' },
 ] as const;
 
-/** Creates the demo admin and editor when they do not exist yet; returns those created. */
-export async function seedDemoUsers(db: Db): Promise<(typeof DEMO_USERS)[number][]> {
+/** Creates the demo admin and editor (speaking the site's default language) when they do not exist yet; returns those created. */
+export async function seedDemoUsers(db: Db, lang?: string): Promise<(typeof DEMO_USERS)[number][]> {
   const created: (typeof DEMO_USERS)[number][] = [];
   for (const u of DEMO_USERS) {
     if (await db.selectFrom('users').select('id').where('email', '=', u.email).executeTakeFirst()) continue;
-    await createUser(db, { email: u.email, password: u.password, role: u.role, displayName: u.displayName });
+    await createUser(db, { email: u.email, password: u.password, role: u.role, displayName: u.displayName, lang });
     created.push(u);
   }
   return created;

@@ -56,10 +56,10 @@ function AccountForm({ tr, csrf, action, values, errors, options, invite, langua
   );
 }
 
-function readAccount(body: unknown): AccountValues {
+function readAccount(body: unknown, defaultLanguage: string): AccountValues {
   const b = (body ?? {}) as Record<string, unknown>;
   const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim().slice(0, 300) : '');
-  return { email: s('email'), name: s('name'), role: s('role'), country: s('country'), organisation: s('organisation'), lang: s('lang') || 'en', status: s('status') || 'active' };
+  return { email: s('email'), name: s('name'), role: s('role'), country: s('country'), organisation: s('organisation'), lang: s('lang') || defaultLanguage, status: s('status') || 'active' };
 }
 
 function checkAccount(values: AccountValues, roles: string[], tr: Translator, invite: boolean): FieldError[] {
@@ -172,7 +172,7 @@ export function registerUserAdminRoutes(admin: FastifyInstance): void {
     const denied = guard(request, reply, userAbilities(request.actor).invite);
     if (denied) return denied;
     const tr = translator(adminLanguage(request));
-    const values = readAccount(request.body);
+    const values = readAccount(request.body, config.defaultLanguage);
     const errors = checkAccount(values, await roleCodes(db), tr, true);
     if (!errors.length) {
       try {
@@ -246,7 +246,7 @@ export function registerUserAdminRoutes(admin: FastifyInstance): void {
     if (denied) return denied;
     if (!user) return reply.callNotFound();
     const tr = translator(adminLanguage(request));
-    const values = { ...readAccount(request.body), email: user.email };
+    const values = { ...readAccount(request.body, config.defaultLanguage), email: user.email };
     const errors = checkAccount(values, await roleCodes(db), tr, false);
     if (errors.length) return renderEdit(request, reply, user, values, errors, 400);
     const status = user.status === 'invited' && values.status === 'active' ? 'invited' : values.status === 'disabled' ? 'disabled' : user.status === 'disabled' ? 'active' : user.status;

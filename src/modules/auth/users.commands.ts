@@ -12,6 +12,9 @@ import { newSecret, hashToken } from './tokens.js';
 export const RESET_TOKEN_MINUTES = 60;
 export const INVITATION_DAYS = 7;
 
+/** The states of an account (users.status), each shown with a `users.status.*` message. */
+export const USER_STATUSES = ['active', 'invited', 'disabled'] as const;
+
 /** Raised with a message key when a user command cannot proceed. */
 export class UserCommandError extends Error {
   constructor(public readonly key: string) {
@@ -59,7 +62,9 @@ export async function createUser(
         country_code: input.countryCode ?? null,
         organisation_id: input.organisationId ?? null,
         status: 'active',
-        preferred_lang: input.lang ?? 'en',
+        // Without a language the column's default (migration 0002) applies; callers that know the
+        // site's default language pass it.
+        ...(input.lang ? { preferred_lang: input.lang } : {}),
         created_at: now,
         updated_at: now,
         password_changed_at: now,

@@ -312,7 +312,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     const denied = allowed(request, reply);
     if (denied) return denied;
     const lang = adminLanguage(request);
-    const tree = await frameworkTree(db, lang, { includeRetired: true });
+    const tree = await frameworkTree(db, lang, { includeRetired: true, fallbackLang: config.defaultLanguage });
     const retired = new Set((await db.selectFrom('themes').select('id').where('retired', '=', 1).execute()).map((r) => r.id));
     return renderAdmin(request, reply, {
       title: translator(lang).t('ref.themes'),
@@ -349,7 +349,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
   const themeForm = async (request: FastifyRequest, reply: FastifyReply, id: number | null, frameworkId: number, values: Body, errors: FieldError[], status = 200) => {
     const lang = adminLanguage(request);
     const tr = translator(lang);
-    const fw = (await frameworkTree(db, lang, { includeRetired: true })).find((f) => f.id === frameworkId);
+    const fw = (await frameworkTree(db, lang, { includeRetired: true, fallbackLang: config.defaultLanguage })).find((f) => f.id === frameworkId);
     if (!fw) return reply.callNotFound();
     const title = `${id ? tr.t('ref.edit') : tr.t('ref.add')}: ${fw.shortName}`;
     return renderAdmin(request, reply, {

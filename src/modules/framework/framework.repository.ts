@@ -21,24 +21,24 @@ export interface FrameworkNode {
   themes: ThemeNode[];
 }
 
-function pick<T extends { lang: string }>(rows: T[], lang: string): T | undefined {
-  return rows.find((r) => r.lang === lang) ?? rows.find((r) => r.lang === 'en') ?? rows[0];
+function pick<T extends { lang: string }>(rows: T[], lang: string, fallbackLang: string | undefined): T | undefined {
+  return rows.find((r) => r.lang === lang) ?? (fallbackLang === undefined ? undefined : rows.find((r) => r.lang === fallbackLang)) ?? rows[0];
 }
 
 /**
  * Every framework with its themes in hierarchy order (depth-first), named in a language.
  * Retired themes are left out of pickers but still name the activities that carry them.
  */
-export async function frameworkTree(db: Db, lang: string, options: { includeRetired?: boolean } = {}): Promise<FrameworkNode[]> {
+export async function frameworkTree(db: Db, lang: string, options: { includeRetired?: boolean; fallbackLang?: string } = {}): Promise<FrameworkNode[]> {
   const frameworks = await db.selectFrom('frameworks').select(['id', 'code', 'period_start', 'period_end', 'position']).orderBy('position').execute();
   const fnames = await db.selectFrom('framework_names').select(['framework_id', 'lang', 'name', 'short_name']).execute();
   let themeQuery = db.selectFrom('themes').select(['id', 'code', 'framework_id', 'parent_id', 'level', 'number', 'position']).orderBy('position');
   if (!options.includeRetired) themeQuery = themeQuery.where('retired', '=', 0);
   const themes = await themeQuery.execute();
   const tnames = await db.selectFrom('theme_names').select(['theme_id', 'lang', 'name']).execute();
-  const nameOf = (id: number) => pick(tnames.filter((n) => n.theme_id === id), lang)?.name ?? '';
+  const nameOf = (id: number) => pick(tnames.filter((n) => n.theme_id === id), lang, options.fallbackLang)?.name ?? '';
   return frameworks.map((f) => {
-    const names = pick(fnames.filter((n) => n.framework_id === f.id), lang);
+    const names = pick(fnames.filter((n) => n.framework_id === f.id), lang, options.fallbackLang);
     const ordered: ThemeNode[] = [];
     const walk = (parentId: number | null, depth: number) => {
       for (const t of themes.filter((x) => x.framework_id === f.id && x.parent_id === parentId)) {

@@ -23,7 +23,7 @@ export function registerHomeRoutes(app: FastifyInstance): void {
     const figures = await countKeyFigures(db, args.now);
     const alternates = Object.fromEntries(config.languages.map((l) => [l, url('home', l)]));
     const html = await (
-      <Layout tr={tr} stylesheet={assets.stylesheet} current="home" nav={await navigationPages(db, lang, args.now)} meta={{ title: tr.t('home.title'), description: tr.t('home.intro'), baseUrl, path: url('home', lang), alternates }}>
+      <Layout tr={tr} stylesheet={assets.stylesheet} current="home" languages={config.languages} nav={await navigationPages(db, lang, args.now)} meta={{ title: tr.t('home.title'), description: tr.t('home.intro'), baseUrl, path: url('home', lang), alternates }}>
         <HomePage tr={tr} upcoming={upcoming} latest={latest} figures={{ ...figures, years: figures.firstYear ? now.getUTCFullYear() - figures.firstYear : 0 }} />
       </Layout>
     );

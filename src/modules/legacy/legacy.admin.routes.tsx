@@ -10,7 +10,7 @@ import type { PlanAction, PlanItem } from './legacy.match.js';
 import { importAbilities } from './legacy.policy.js';
 import { allowedActions, fieldName, planFingerprint, readPastedPage, readUploadedPage, reviewImport, type ItemValues, type Review, type ReviewError } from './legacy.review.js';
 import { legacyDb } from './legacy.tables.js';
-import { translateLegacyMessage } from './legacy.messages.js';
+import { IMPORTER_LANGUAGE, translateLegacyMessage } from './legacy.messages.js';
 
 /**
  * Back-office import of old pages (admins only): the list of runs, a form to paste a saved page,
@@ -100,7 +100,7 @@ function Messages({ tr, items }: { tr: Translator; items: string[] }): JSX.Eleme
     <ul>
       {items.map((line) => {
         const m = translateLegacyMessage(tr, line);
-        return m.translated || tr.lang === 'en' ? <li safe>{m.text}</li> : <li lang="en" safe>{m.text}</li>;
+        return m.translated || tr.lang === IMPORTER_LANGUAGE ? <li safe>{m.text}</li> : <li lang={IMPORTER_LANGUAGE} safe>{m.text}</li>;
       })}
     </ul>
   );

@@ -8,12 +8,11 @@ import type { Db } from '../../platform/db/database.js';
 import { announceChanges } from '../../platform/events/changes.js';
 import { sanitizeRichText } from '../../platform/html/sanitize.js';
 import { oldAddress } from './legacy.addresses.js';
-import { buildActivityInput, checkReferences, type PlanItem } from './legacy.match.js';
+import { buildActivityInput, checkReferences, importSlug, type PlanItem } from './legacy.match.js';
 import { mergeChanges } from './legacy.merge.js';
 import { toJsonActivity } from './legacy.presenter.js';
 import { loadExisting, loadReferences, slugTaken, type References } from './legacy.repository.js';
 import { legacyDb, type LegacyDatabase } from './legacy.tables.js';
-import { fold } from './legacy.text.js';
 
 /**
  * Applies an import plan: each activity is created or merged in its own transaction together with
@@ -141,9 +140,7 @@ async function saveProvenance(trx: Trx, activityId: number, confidence: Record<s
 }
 
 async function freeSlugIn(trx: Trx, title: string, start: string): Promise<string> {
-  const base = `${fold(title).replace(/['’]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100).replace(/-+$/, '') || 'activity'}`;
-  const year = start.slice(0, 4);
-  const stem = base.endsWith(year) ? base : `${base}-${year}`;
+  const stem = importSlug(title, start);
   for (let n = 1; ; n++) {
     const slug = n === 1 ? stem : `${stem}-${n}`;
     if (!(await slugTaken(trx as unknown as Kysely<LegacyDatabase>, slug))) return slug;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Db } from '../../platform/db/database.js';
+import { SLUG_MAX_LENGTH, slugify } from '../../platform/text/slug.js';
 import { ActivityInputSchema, type ActivityInput, type ActivityInputParsed, type PartyRef } from '../activities/activities.schemas.js';
 import { cleanTitle } from './legacy.extract.js';
 import { candidatesAround, activitiesFromSource, keyTaken, loadExisting, loadReferences, slugTaken, type CandidateActivity, type References } from './legacy.repository.js';
@@ -118,21 +119,19 @@ export function matchScore(x: ExtractedActivity, c: Candidate): { score: number;
   return { score: 0, why: '' };
 }
 
-function slugify(title: string, maxLength = 100): string {
-  const base = fold(title)
-    .replace(/['’]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  if (base.length <= maxLength) return base;
-  const cut = base.slice(0, maxLength);
-  return cut.slice(0, cut.lastIndexOf('-') > 40 ? cut.lastIndexOf('-') : maxLength).replace(/-+$/, '');
+/**
+ * The slug an import gives a title: its words (at most 100 characters, cut between words) and the
+ * year the activity started, unless the title already ends with it.
+ */
+export function importSlug(title: string, start: string): string {
+  const year = start.slice(0, 4);
+  const base = slugify(title, SLUG_MAX_LENGTH) || 'activity';
+  return base.endsWith(year) ? base : `${base}-${year}`;
 }
 
 /** A free slug for a new translation: the title's words and the year, numbered when taken. */
 async function freeSlug(db: Db, title: string, start: string, reserved: Set<string>): Promise<string> {
-  const year = start.slice(0, 4);
-  let base = slugify(title) || 'activity';
-  if (!base.endsWith(year)) base = `${base}-${year}`;
+  const base = importSlug(title, start);
   for (let n = 1; n < 1000; n++) {
     const slug = n === 1 ? base : `${base}-${n}`;
     if (!reserved.has(slug) && !(await slugTaken(db, slug))) {
@@ -283,7 +282,7 @@ export async function planImport(db: Db, pages: PlanPage[], options: { now?: Dat
       }
       // Candidates: activities already in Diwan around that date, and those this run is about to create from other pages.
       const fromDb: Candidate[] = (await candidatesAround(db, x.start_date)).map((c: CandidateActivity) => ({
-        target: { kind: 'existing', id: c.id, key: c.key, title: c.titles[0]?.title ?? '', slug: c.titles.find((t) => t.lang === 'en')?.slug ?? c.titles[0]?.slug ?? null },
+        target: { kind: 'existing', id: c.id, key: c.key, title: c.titles[0]?.title ?? '', slug: c.titles.find((t) => t.lang === x.language)?.slug ?? c.titles[0]?.slug ?? null },
         type: c.type,
         start: c.start_date,
         end: c.end_date,

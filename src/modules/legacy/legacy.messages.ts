@@ -11,6 +11,9 @@ import { legacyEn } from '../../platform/i18n/messages.legacy.en.js';
  * not know, are shown as they are, in English.
  */
 
+/** The language the importer writes its warnings in (and stores them in). */
+export const IMPORTER_LANGUAGE = 'en';
+
 export type LegacyMessageCode = Extract<keyof typeof legacyEn, `legacy.msg.${string}`>;
 export interface LegacyMessage {
   code: LegacyMessageCode;
@@ -85,6 +88,6 @@ export function translateLegacyMessage(tr: Translator, text: string): { text: st
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(msg.values)) values[name] = NESTED.has(name) ? translateLegacyMessage(tr, value).text : value;
   // An ICU select keyword cannot hold a hyphen: the other catalogues name the co-chairs field co_chairs.
-  if (tr.lang !== 'en' && values.label === 'co-chairs') values.label = 'co_chairs';
+  if (tr.lang !== IMPORTER_LANGUAGE && values.label === 'co-chairs') values.label = 'co_chairs';
   return { text: tr.t(msg.code as MessageKey, values), translated: true };
 }

@@ -4,11 +4,10 @@ import { CsrfField, ErrorSummary, TextArea, TextField, richTextLabels, type Fiel
 import { adminLanguage, guard, renderAdmin } from '../admin/admin.plugin.js';
 import { ConflictResolution, PendingChanges, readChoices, SaveButtons } from '../../platform/views/editorial.js';
 import type { FieldConflict } from '../../platform/editorial/merge.js';
-import { PageInputSchema, type PageInputParsed } from './pages.schemas.js';
-import { slugify } from '../activities/activities.form.js';
+import { isValidSlug, slugify } from '../../platform/text/slug.js';
 import { changePageWorkflow, createPage, loadEditablePage, updatePage, type EditablePage } from './pages.commands.js';
 import { pageAbilities } from './pages.policy.js';
-import { RESERVED_SLUGS } from './pages.schemas.js';
+import { PAGE_SLUG_MAX_LENGTH, PageInputSchema, RESERVED_SLUGS, type PageInputParsed } from './pages.schemas.js';
 
 interface PageValues {
   version: string;
@@ -64,7 +63,7 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
       }
       if (v.title.length > 200) errors.push({ field: `t_${l}_title`, message: tr.t('activityAdmin.error.tooLong', { field: tr.t('pages.field.title') }) });
       if (!v.slug) v.slug = slugify(v.title);
-      if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v.slug) || v.slug.length > 100) errors.push({ field: `t_${l}_slug`, message: tr.t('activityAdmin.error.slug') });
+      if (!isValidSlug(v.slug, PAGE_SLUG_MAX_LENGTH)) errors.push({ field: `t_${l}_slug`, message: tr.t('activityAdmin.error.slug') });
       else if (RESERVED_SLUGS.includes(v.slug)) errors.push({ field: `t_${l}_slug`, message: tr.t('pages.error.reserved') });
       else {
         let q = db.selectFrom('page_translations').select('page_id').where('lang', '=', l).where('slug', '=', v.slug);

@@ -1,4 +1,5 @@
 import type { Db } from '../../platform/db/database.js';
+import { url } from '../../platform/http/urls.js';
 
 /** A published page by its slug in a language. */
 export async function findPublishedPage(db: Db, lang: string, slug: string, now: string) {
@@ -44,5 +45,5 @@ export async function navigationPages(db: Db, lang: string, now: string): Promis
     .where('pages.nav_position', 'is not', null)
     .orderBy('pages.nav_position')
     .execute();
-  return rows.map((r) => ({ href: `/${lang}/${r.slug}`, label: r.title }));
+  return rows.map((r) => ({ href: url('pages.show', lang, { slug: r.slug }), label: r.title }));
 }

@@ -1,14 +1,17 @@
 import { z } from 'zod';
+import { isValidSlug } from '../../platform/text/slug.js';
 
 /** Addresses the site uses itself, which a page may not take. */
 export const RESERVED_SLUGS = ['activities', 'admin', 'api', 'assets', 'countries', 'documents', 'feeds', 'healthz', 'meetings', 'pages', 'search', 'sitemap'];
+
+/** Longest slug a page translation may have, in characters. */
+export const PAGE_SLUG_MAX_LENGTH = 100;
 
 export const PageTranslationSchema = z.object({
   title: z.string().trim().min(1).max(200),
   slug: z
     .string()
-    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
-    .max(100)
+    .refine((s) => isValidSlug(s, PAGE_SLUG_MAX_LENGTH), 'not a slug')
     .refine((s) => !RESERVED_SLUGS.includes(s), 'reserved address'),
   body_html: z.string().max(200_000).default(''),
 });

@@ -3,6 +3,8 @@ const ROUTES = {
   home: '/:lang/',
   'activities.list': '/:lang/activities',
   'activities.show': '/:lang/activities/:slug',
+  /** Editable static pages; registered after every fixed path so they never shadow one. */
+  'pages.show': '/:lang/:slug',
 } as const;
 
 export type RouteName = keyof typeof ROUTES;
@@ -25,7 +27,10 @@ export function queryString(query: Query | undefined): string {
   return s ? `?${s}` : '';
 }
 
-/** Builds the address of a named route in a language. */
+/**
+ * Builds the address of a named route in a language. Parameters are percent-encoded, so a slug in
+ * Arabic or Greek becomes a valid address; Fastify decodes it again before the handler sees it.
+ */
 export function url(name: RouteName, lang: string, params: Record<string, string> = {}, query?: Query): string {
   const path = ROUTES[name].replace(/:([a-z]+)/g, (_, key: string) => {
     const value = key === 'lang' ? lang : params[key];

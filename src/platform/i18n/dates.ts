@@ -1,6 +1,7 @@
+import { localeOf } from './languages.js';
+
 export type DatePrecision = 'day' | 'month' | 'year';
 
-const LOCALES: Record<string, string> = { en: 'en-GB', fr: 'fr-FR' };
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 function fmt(lang: string, precision: DatePrecision): Intl.DateTimeFormat {
@@ -13,7 +14,7 @@ function fmt(lang: string, precision: DatePrecision): Intl.DateTimeFormat {
         : precision === 'month'
           ? { month: 'long', year: 'numeric', timeZone: 'UTC' }
           : { year: 'numeric', timeZone: 'UTC' };
-    f = new Intl.DateTimeFormat(LOCALES[lang] ?? lang, options);
+    f = new Intl.DateTimeFormat(localeOf(lang), options);
     formats.set(key, f);
   }
   return f;

@@ -1,4 +1,5 @@
 import { IntlMessageFormat } from 'intl-messageformat';
+import { localeOf, textDirection } from './languages.js';
 import { adminEn } from './messages.admin.en.js';
 import { adminFr } from './messages.admin.fr.js';
 import { en } from './messages.en.js';
@@ -10,13 +11,8 @@ import { legacyFr } from './messages.legacy.fr.js';
 export type MessageKey = keyof typeof en | keyof typeof adminEn | keyof typeof legacyEn;
 type Catalogue = Record<MessageKey, string>;
 
+/** The interface catalogues: a new language is one more line here (its files typed as Catalogue). */
 const catalogues: Record<string, Catalogue> = { en: { ...en, ...adminEn, ...legacyEn }, fr: { ...fr, ...adminFr, ...legacyFr } };
-
-/** The BCP 47 locale used for dates and numbers in each interface language. */
-const LOCALES: Record<string, string> = { en: 'en-GB', fr: 'fr-FR' };
-
-/** Open Graph locale of each language. */
-export const OG_LOCALES: Record<string, string> = { en: 'en_GB', fr: 'fr_FR' };
 
 export type Values = Record<string, string | number>;
 
@@ -24,12 +20,24 @@ export type Values = Record<string, string | number>;
 export interface Translator {
   lang: string;
   locale: string;
+  /** Which way the language is written, for the `dir` attribute. */
+  dir: 'ltr' | 'rtl';
   t(key: MessageKey, values?: Values): string;
   number(n: number): string;
 }
 
 const formatCache = new Map<string, IntlMessageFormat>();
 const translators = new Map<string, Translator>();
+
+/** The languages that have an interface catalogue, English (the reference catalogue) first. */
+export function catalogueLanguages(): string[] {
+  return Object.keys(catalogues);
+}
+
+/** Every message of a language's catalogue, for tests that check catalogues against each other. */
+export function catalogueOf(lang: string): Readonly<Record<string, string>> | undefined {
+  return catalogues[lang];
+}
 
 /** True when an interface catalogue exists for the language. */
 export function hasCatalogue(lang: string): boolean {
@@ -42,11 +50,12 @@ export function translator(lang: string): Translator {
   if (cached) return cached;
   const catalogue = catalogues[lang];
   if (!catalogue) throw new Error(`No catalogue for language ${lang}`);
-  const locale = LOCALES[lang] ?? lang;
+  const locale = localeOf(lang);
   const numberFormat = new Intl.NumberFormat(locale);
   const tr: Translator = {
     lang,
     locale,
+    dir: textDirection(lang),
     t(key, values) {
       const message = catalogue[key];
       if (!values) return message;

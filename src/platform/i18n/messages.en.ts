@@ -8,8 +8,6 @@ export const en = {
   'nav.home': 'Home',
   'nav.activities': 'Activities',
   'nav.language': 'Language',
-  'nav.switchTo': 'Français',
-  'nav.switchToLang': 'fr',
   'home.title': 'The Euro-African Dialogue on Migration and Development',
   'home.intro':
     'Since 2006, African and European countries have met in the Rabat Process to work together on migration and development. This site keeps the record of their meetings.',
@@ -75,7 +73,6 @@ export const en = {
     '{qualifier, select, over {over} nearly {nearly} around {about} other {}} {count, number} {count, plural, one {country} other {countries}}',
   'figure.organisations':
     '{qualifier, select, over {over} nearly {nearly} around {about} other {}} {count, number} {count, plural, one {organisation} other {organisations}}',
-  'document.size': '{size}',
   'type.ministerial_conference': 'Ministerial conference',
   'type.senior_officials_meeting': 'Senior officials’ meeting',
   'type.steering_committee': 'Steering Committee',
@@ -113,8 +110,10 @@ export const en = {
   'lang.fr': 'French',
   'lang.es': 'Spanish',
   'lang.pt': 'Portuguese',
+  'lang.it': 'Italian',
   'lang.ar': 'Arabic',
   'lang.mul': 'several languages',
+  'document.size': '{size} {unit, select, byte {B} kilobyte {KB} megabyte {MB} other {GB}}',
   'error.notFound.title': 'Page not found',
   'error.notFound.body': 'We could not find this page. If you typed the address, check it; if you followed a link, it may be out of date.',
   'error.notFound.home': 'Go to the home page',

@@ -10,8 +10,6 @@ export const fr: Catalogue = {
   'nav.home': 'Accueil',
   'nav.activities': 'Activités',
   'nav.language': 'Langue',
-  'nav.switchTo': 'English',
-  'nav.switchToLang': 'en',
   'home.title': 'Le dialogue euro-africain sur la migration et le développement',
   'home.intro':
     'Depuis 2006, des pays d’Afrique et d’Europe se réunissent au sein du Processus de Rabat pour travailler ensemble sur la migration et le développement. Ce site garde la trace de leurs réunions.',
@@ -78,7 +76,6 @@ export const fr: Catalogue = {
     '{qualifier, select, over {plus de} nearly {près de} around {environ} other {}} {count, number} {count, plural, one {pays} many {de pays} other {pays}}',
   'figure.organisations':
     '{qualifier, select, over {plus de} nearly {près de} around {environ} other {}} {count, number} {count, plural, one {organisation} many {d’organisations} other {organisations}}',
-  'document.size': '{size}',
   'type.ministerial_conference': 'Conférence ministérielle',
   'type.senior_officials_meeting': 'Réunion des hauts fonctionnaires',
   'type.steering_committee': 'Comité de pilotage',
@@ -116,8 +113,10 @@ export const fr: Catalogue = {
   'lang.fr': 'français',
   'lang.es': 'espagnol',
   'lang.pt': 'portugais',
+  'lang.it': 'italien',
   'lang.ar': 'arabe',
   'lang.mul': 'plusieurs langues',
+  'document.size': '{size} {unit, select, byte {o} kilobyte {ko} megabyte {Mo} other {Go}}',
   'error.notFound.title': 'Page introuvable',
   'error.notFound.body':
     'Nous n’avons pas trouvé cette page. Si vous avez saisi l’adresse, vérifiez-la ; si vous avez suivi un lien, il est peut-être périmé.',

@@ -3,7 +3,9 @@ import type { MessageKey } from '../i18n/i18n.js';
 import { url } from '../http/urls.js';
 import { Layout } from './layout.js';
 
-export type ErrorKind = 'notFound' | 'server' | 'tooLong' | 'badRequest' | 'forbidden';
+/** The error pages there are; each has an `error.<kind>.title` and `.body` message. */
+export const ERROR_KINDS = ['notFound', 'server', 'tooLong', 'badRequest', 'forbidden'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** An error page in the visitor's language, with ways forward and no internals. */
 export function ErrorPage({ tr, kind, stylesheet, baseUrl, path, languages, nav }: { tr: Translator; kind: ErrorKind; stylesheet: string; baseUrl: string; path: string; languages: string[]; nav?: { href: string; label: string }[] }): JSX.Element {
@@ -11,7 +13,7 @@ export function ErrorPage({ tr, kind, stylesheet, baseUrl, path, languages, nav 
   const title = t(`error.${kind}.title` as MessageKey);
   const alternates = Object.fromEntries(languages.map((l) => [l, url('home', l)]));
   return (
-    <Layout tr={tr} stylesheet={stylesheet} nav={nav} meta={{ title, baseUrl, path, alternates, noindex: true }}>
+    <Layout tr={tr} stylesheet={stylesheet} nav={nav} languages={languages} meta={{ title, baseUrl, path, alternates, noindex: true }}>
       <h1 data-testid="error-title" safe>{title}</h1>
       <p safe>{t(`error.${kind}.body` as MessageKey)}</p>
       <ul>

@@ -1,10 +1,7 @@
 import type { PropsWithChildren } from '@kitajs/html';
 import type { Translator } from '../i18n/i18n.js';
-import { OG_LOCALES } from '../i18n/i18n.js';
+import { autonym, ogLocaleOf } from '../i18n/languages.js';
 import { url } from '../http/urls.js';
-
-/** Each language named in itself, for the language switch. */
-const AUTONYMS: Record<string, string> = { en: 'English', fr: 'Français', es: 'Español', pt: 'Português', ar: 'العربية' };
 
 export interface PageMeta {
   title: string;
@@ -28,10 +25,42 @@ export interface LayoutProps {
   current?: 'home' | 'activities' | undefined;
   /** Editable pages shown in the main navigation (About, Partners...). */
   nav?: { href: string; label: string }[] | undefined;
+  /**
+   * Every language the site is published in, in the configured order, for the language switch.
+   * Without it the switch offers only the languages of `meta.alternates`.
+   */
+  languages?: string[] | undefined;
+}
+
+/**
+ * The language switch: every language in order, the current one marked, each other one linking
+ * to this page in that language when it exists and to that language's home page otherwise.
+ */
+function LanguageSwitch({ tr, languages, alternates }: { tr: Translator; languages: string[]; alternates: Record<string, string> }): JSX.Element {
+  if (!languages.some((l) => l !== tr.lang)) return <></>;
+  return (
+    <ul class="lang-switch" aria-label={tr.t('nav.language')}>
+      {languages.map((lang) =>
+        lang === tr.lang ? (
+          <li>
+            <span aria-current="true" lang={lang} data-testid="lang-current" safe>
+              {autonym(lang)}
+            </span>
+          </li>
+        ) : (
+          <li>
+            <a href={alternates[lang] ?? url('home', lang)} hreflang={lang} lang={lang} data-testid={`lang-${lang}`} safe>
+              {autonym(lang)}
+            </a>
+          </li>
+        ),
+      )}
+    </ul>
+  );
 }
 
 /** The frame of every public page: head, skip link, header with navigation and language switch, footer. */
-export function Layout({ tr, meta, stylesheet, current, nav, children }: PropsWithChildren<LayoutProps>): JSX.Element {
+export function Layout({ tr, meta, stylesheet, current, nav, languages, children }: PropsWithChildren<LayoutProps>): JSX.Element {
   const t = tr.t;
   const fullTitle = `${meta.title} – ${t('site.name')}`;
   const others = Object.entries(meta.alternates).filter(([lang]) => lang !== tr.lang);
@@ -39,7 +68,7 @@ export function Layout({ tr, meta, stylesheet, current, nav, children }: PropsWi
   return (
     <>
       {'<!doctype html>'}
-      <html lang={tr.lang} dir="ltr">
+      <html lang={tr.lang} dir={tr.dir}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -57,9 +86,9 @@ export function Layout({ tr, meta, stylesheet, current, nav, children }: PropsWi
           {meta.description ? <meta property="og:description" content={meta.description} /> : ''}
           <meta property="og:type" content={meta.ogType ?? 'website'} />
           <meta property="og:url" content={meta.baseUrl + meta.path} />
-          <meta property="og:locale" content={OG_LOCALES[tr.lang] ?? tr.lang} />
+          <meta property="og:locale" content={ogLocaleOf(tr.lang)} />
           {others.map(([lang]) => (
-            <meta property="og:locale:alternate" content={OG_LOCALES[lang] ?? lang} />
+            <meta property="og:locale:alternate" content={ogLocaleOf(lang)} />
           ))}
           {safeJsonLd ? <script type="application/ld+json">{safeJsonLd}</script> : ''}
         </head>
@@ -73,19 +102,7 @@ export function Layout({ tr, meta, stylesheet, current, nav, children }: PropsWi
                 <span class="brand-name" safe>{t('site.name')}</span>
                 <span class="brand-tagline" safe>{t('site.tagline')}</span>
               </a>
-              {others.length ? (
-                <ul class="lang-switch" aria-label={t('nav.language')}>
-                  {others.map(([lang, path]) => (
-                    <li>
-                      <a href={path} hreflang={lang} lang={lang} data-testid={`lang-${lang}`} safe>
-                        {AUTONYMS[lang] ?? lang}
-                      </a>
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                ''
-              )}
+              <LanguageSwitch tr={tr} languages={languages ?? [tr.lang, ...others.map(([lang]) => lang)]} alternates={meta.alternates} />
             </div>
             <nav class="wrap main-nav" aria-label={t('nav.main')}>
               <ul>
