@@ -424,15 +424,21 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     });
   };
 
-  admin.post<{ Params: { id: string } }>('/activities/:id', async (request, reply) => {
+  /** Loads the activity a form posts to and checks the edit right and the asked intent, before anything is read or written. */
+  const openForEdit = async (request: FastifyRequest, reply: FastifyReply): Promise<{ a: EditableActivity; intent: Intent } | FastifyReply> => {
     const denied = guard(request, reply, activityAbilities(request.actor).edit);
     if (denied) return denied;
-    const id = idParam(request);
-    const a = await loadEditableActivity(db, id);
+    const a = await loadEditableActivity(db, idParam(request));
     if (!a) throw notFound();
     const intent = intentOf(request, a);
-    const intentDenied = guard(request, reply, intent !== null);
-    if (intentDenied) return intentDenied;
+    return guard(request, reply, intent !== null) ?? { a, intent: intent! };
+  };
+
+  admin.post<{ Params: { id: string } }>('/activities/:id', async (request, reply) => {
+    const opened = await openForEdit(request, reply);
+    if (!('a' in opened)) return opened;
+    const { a, intent } = opened;
+    const id = a.id;
     const tr = translator(adminLanguage(request));
     const values = readForm((request.body ?? {}) as Record<string, unknown>, languages);
     const checked = await validateForm(db, values, tr, languages, id);
@@ -440,18 +446,14 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     const baseVersion = Number(values.version);
     const can = activityAbilities(request.actor, a);
     const result = await updateActivity(db, id, Number.isInteger(baseVersion) ? baseVersion : 0, checked.input, { id: request.actor!.id, canPublish: can.publishDirectly });
-    return saveOutcome(request, reply, a, checked.values, result, intent!, baseVersion);
+    return saveOutcome(request, reply, a, checked.values, result, intent, baseVersion);
   });
 
   admin.post<{ Params: { id: string } }>('/activities/:id/resolve', async (request, reply) => {
-    const denied = guard(request, reply, activityAbilities(request.actor).edit);
-    if (denied) return denied;
-    const id = idParam(request);
-    const a = await loadEditableActivity(db, id);
-    if (!a) throw notFound();
-    const intent = intentOf(request, a);
-    const intentDenied = guard(request, reply, intent !== null);
-    if (intentDenied) return intentDenied;
+    const opened = await openForEdit(request, reply);
+    if (!('a' in opened)) return opened;
+    const { a, intent } = opened;
+    const id = a.id;
     const tr = translator(adminLanguage(request));
     const body = (request.body ?? {}) as Record<string, unknown>;
     const baseVersion = Number(body.base_version);
@@ -467,15 +469,15 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     const actor = { id: request.actor!.id, canPublish: can.publishDirectly };
     // First see which fields still conflict, to ask again for any choice left out.
     const probe = await updateActivity(db, id, Number.isInteger(baseVersion) ? baseVersion : 0, mine, actor);
-    if (probe.ok || probe.reason !== 'conflict') return saveOutcome(request, reply, a, values, probe, intent!, baseVersion);
+    if (probe.ok || probe.reason !== 'conflict') return saveOutcome(request, reply, a, values, probe, intent, baseVersion);
     const keys = probe.conflicts.map((c) => c.key);
     const choices = readChoices(body, keys);
     const missing = keys.filter((k) => !choices[k]);
     if (missing.length) {
-      return renderForm(request, reply, { activity: probe.current as EditableActivity, values, errors: [], status: 400, resolve: { conflicts: probe.conflicts, mine, baseVersion, intent: intent!, missing } });
+      return renderForm(request, reply, { activity: probe.current as EditableActivity, values, errors: [], status: 400, resolve: { conflicts: probe.conflicts, mine, baseVersion, intent, missing } });
     }
     const result = await updateActivity(db, id, baseVersion, mine, actor, choices);
-    return saveOutcome(request, reply, a, values, result, intent!, baseVersion);
+    return saveOutcome(request, reply, a, values, result, intent, baseVersion);
   });
 
   admin.post<{ Params: { id: string } }>('/activities/:id/workflow', async (request, reply) => {

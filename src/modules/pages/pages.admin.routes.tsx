@@ -299,14 +299,23 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
     return render(request, reply, result.current, values, [], 409, undefined, { conflicts: result.conflicts, mine: result.mine, baseVersion, intent });
   };
 
-  admin.post<{ Params: { id: string } }>('/pages/:id', async (request, reply) => {
+  /** Loads the page a form posts to and checks the edit right and the asked intent, before anything is read or written. */
+  const openForEdit = async (request: FastifyRequest, reply: FastifyReply): Promise<{ page: EditablePage; intent: string } | FastifyReply> => {
     const denied = guard(request, reply, pageAbilities(request.actor).edit);
     if (denied) return denied;
     const page = await loadEditablePage(db, pageId(request));
-    if (!page) return reply.callNotFound();
+    if (!page) {
+      reply.callNotFound();
+      return reply;
+    }
     const intent = intentOf(request, page);
-    const intentDenied = guard(request, reply, intent !== null);
-    if (intentDenied) return intentDenied;
+    return guard(request, reply, intent !== null) ?? { page, intent: intent! };
+  };
+
+  admin.post<{ Params: { id: string } }>('/pages/:id', async (request, reply) => {
+    const opened = await openForEdit(request, reply);
+    if (!('page' in opened)) return opened;
+    const { page, intent } = opened;
     const tr = translator(adminLanguage(request));
     const values = readValues(request.body, languages);
     const { errors, input } = await validate(values, tr, page.id);
@@ -314,17 +323,13 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
     const baseVersion = Number(values.version);
     const can = pageAbilities(request.actor, page);
     const result = await updatePage(db, page.id, Number.isInteger(baseVersion) ? baseVersion : 0, input, { id: request.actor!.id, canPublish: can.publishDirectly });
-    return outcome(request, reply, page, values, result, intent!, baseVersion);
+    return outcome(request, reply, page, values, result, intent, baseVersion);
   });
 
   admin.post<{ Params: { id: string } }>('/pages/:id/resolve', async (request, reply) => {
-    const denied = guard(request, reply, pageAbilities(request.actor).edit);
-    if (denied) return denied;
-    const page = await loadEditablePage(db, pageId(request));
-    if (!page) return reply.callNotFound();
-    const intent = intentOf(request, page);
-    const intentDenied = guard(request, reply, intent !== null);
-    if (intentDenied) return intentDenied;
+    const opened = await openForEdit(request, reply);
+    if (!('page' in opened)) return opened;
+    const { page, intent } = opened;
     const tr = translator(adminLanguage(request));
     const body = (request.body ?? {}) as Record<string, unknown>;
     const baseVersion = Number(body.base_version);
@@ -339,12 +344,12 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
     const actor = { id: request.actor!.id, canPublish: can.publishDirectly };
     const base = Number.isInteger(baseVersion) ? baseVersion : 0;
     const probe = await updatePage(db, page.id, base, mine, actor);
-    if (probe.ok || probe.reason !== 'conflict') return outcome(request, reply, page, values, probe, intent!, base);
+    if (probe.ok || probe.reason !== 'conflict') return outcome(request, reply, page, values, probe, intent, base);
     const keys = probe.conflicts.map((c) => c.key);
     const choices = readChoices(body, keys);
     const missing = keys.filter((k) => !choices[k]);
-    if (missing.length) return render(request, reply, probe.current, values, [], 400, undefined, { conflicts: probe.conflicts, mine, baseVersion: base, intent: intent!, missing });
-    return outcome(request, reply, page, values, await updatePage(db, page.id, base, mine, actor, choices), intent!, base);
+    if (missing.length) return render(request, reply, probe.current, values, [], 400, undefined, { conflicts: probe.conflicts, mine, baseVersion: base, intent: intent, missing });
+    return outcome(request, reply, page, values, await updatePage(db, page.id, base, mine, actor, choices), intent, base);
   });
 
   admin.post<{ Params: { id: string } }>('/pages/:id/workflow', async (request, reply) => {
