@@ -2,8 +2,10 @@
  * `npm run bench`: throughput and latency of two public pages served from the page cache, against
  * a ceiling (a plain node:http server sending the same precompressed bytes from memory).
  *
- * It starts the real server (`node --import tsx src/main.ts`) on a fresh SQLite database with the
- * demo data in a temporary directory, loads each page with wrk (autocannon when wrk is missing),
+ * It builds Diwan when dist/ is stale, starts the compiled server (`node dist/main.js`, as
+ * `npm start` does) on a fresh SQLite database with the demo data in a temporary directory, and
+ * prints its start time (process start to the first 200, on the fresh database and again on the
+ * existing one) and its idle memory (RSS). It then loads each page with wrk (autocannon when wrk is missing),
  * then loads the ceiling for the same page in the same run, and prints a table with the ratio
  * app/ceiling. It only prints figures: the exit code is 0 whatever they are, and non-zero only when
  * the server does not start or a request fails.
@@ -15,19 +17,22 @@
  *                      are measured with their code already optimised by the JIT (default 2; 0 = none)
  *   BENCH_LOAD_TOOL    auto (default: wrk, else autocannon) | wrk | autocannon
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { ensureBuilt } from '../scripts/build.mjs';
 import { findWrk, runAutocannon, runWrk, type LoadResult, type LoadSettings, type Runner } from './load-tools.js';
 import { Children, type Tracked } from './processes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
 const THREADS = 2;
+/** The Node.js flags `npm start` runs with (package.json is their one place). */
+const START_FLAGS = ((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.match(/--[a-z-]+=\S+/g) ?? []);
 const STARTUP_TIMEOUT_MS = 180_000;
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 25;
@@ -122,6 +127,16 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Resident memory of a process in MB, from /proc (Linux). */
+function rssMb(pid: number): number | undefined {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function tail(text: string, lines = 40): string {
@@ -149,7 +164,7 @@ async function startApp(dataDir: string): Promise<{ app: Tracked; port: number; 
   };
   delete env.DATABASE_URL; // always a fresh SQLite database in DATA_DIR
   const started = performance.now();
-  const app = children.spawn('app', process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env });
+  const app = children.spawn('app', process.execPath, [...START_FLAGS, path.join(ROOT, 'dist', 'main.js')], { cwd: ROOT, env });
   const deadline = started + STARTUP_TIMEOUT_MS;
   while (performance.now() < deadline) {
     if (!app.running) throw new BenchError(`the server did not start: ${describeExit(app)}`);
@@ -160,7 +175,7 @@ async function startApp(dataDir: string): Promise<{ app: Tracked; port: number; 
     } catch {
       // not listening yet
     }
-    await sleep(200);
+    await sleep(10);
   }
   throw new BenchError(`the server did not answer /healthz with 200 within ${STARTUP_TIMEOUT_MS / 1000} s\n${tail(app.stdout())}\n${tail(app.stderr())}`);
 }
@@ -244,9 +259,13 @@ async function main(): Promise<void> {
 
   tempDir = mkdtempSync(path.join(os.tmpdir(), 'diwan-bench-'));
   const dataDir = path.join(tempDir, 'data');
-  console.log(`\nStarting the server on a fresh SQLite database in ${dataDir} ...`);
+  if (await ensureBuilt({ log: (m) => console.log(`\n${m}`) })) console.log('  (dist/ was missing or stale)');
+  console.log(`\nStarting the compiled server (node dist/main.js) on a fresh SQLite database in ${dataDir} ...`);
+  const first = await startApp(dataDir);
+  console.log(`  fresh database: first 200 after ${fmt(first.startupMs)} ms (migrations + demo data)`);
+  await children.stop(first.app);
   const { app, port, startupMs } = await startApp(dataDir);
-  console.log(`  server up (pid ${app.pid}, port ${port}) after ${fmt(startupMs / 1000, 1)} s (migrations + demo data)`);
+  console.log(`  existing database: first 200 after ${fmt(startupMs)} ms (pid ${app.pid}, port ${port}; target <= 2,000 ms; node ${START_FLAGS.join(' ')})`);
 
   // Verify, warm, and capture the exact compressed bytes of each page.
   const pages = new Map<string, { gzip: Buffer; headers: Record<string, string>; rawBytes: number }>();
@@ -269,6 +288,10 @@ async function main(): Promise<void> {
     console.log(`  ${t.name.padEnd(14)} ${t.path}`);
     console.log(`  ${''.padEnd(14)} 200, ${fmt(res.body.length)} bytes gzip (${fmt(rawBytes)} bytes HTML), ${headerCount} response headers, etag ${headers.etag}`);
   }
+
+  await sleep(2000);
+  const idle = rssMb(app.pid);
+  console.log(`\nIdle memory after serving each page once: ${idle === undefined ? 'n/a (no /proc)' : `${fmt(idle, 1)} MB RSS`} (target <= 120 MB)`);
 
   const measured: Measured[] = [];
   for (const t of TARGETS) {

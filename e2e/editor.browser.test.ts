@@ -48,9 +48,12 @@ describe('rich-text editor', () => {
       assert.equal(await bold.getAttribute('aria-pressed'), 'true');
       await page.keyboard.type('Dakar');
       await bold.click();
+      assert.equal(await bold.getAttribute('aria-pressed'), 'false');
+      assert.equal(await editor.evaluate((el) => el.contains(document.activeElement) || el === document.activeElement), true, 'the text keeps focus');
       await page.keyboard.type('.');
       await page.keyboard.press('Enter');
       await page.locator('[data-testid="texts-en"] .rte-toolbar button', { hasText: 'Bulleted list' }).click();
+      await page.locator('[data-testid="texts-en"] .rte-content ul').waitFor();
       await page.keyboard.type('first point');
       for (const line of await assertNoAxeViolations(page, 'activity form with the editor')) void line;
       await page.selectOption('#type', 'training');

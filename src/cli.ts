@@ -1,3 +1,4 @@
+import './platform/runtime.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateAndLoadReferenceData } from './platform/bootstrap.js';

@@ -1,3 +1,4 @@
+import './platform/runtime.js';
 import { buildApp } from './platform/app.js';
 import { prepareDatabase } from './platform/bootstrap.js';
 import { ConfigError, loadConfig } from './platform/config.js';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
+import { editorScript } from './editor-bundle.js';
 import { preparePage, type CachedPage } from './http/page-cache.js';
 import { IMMUTABLE, SECURITY_HEADERS } from './http/security.js';
 
@@ -24,27 +23,10 @@ function fingerprint(files: Map<string, CachedPage>, name: string, body: Buffer,
   return path;
 }
 
-let editorBundle: Buffer | undefined;
-/** Bundles the rich-text editor (Tiptap) once per process with esbuild; no build step before `npm start`. */
-function buildEditor(): Buffer {
-  editorBundle ??= Buffer.from(
-    buildSync({
-      entryPoints: [fileURLToPath(new URL('./assets/editor/rich-text.ts', import.meta.url))],
-      bundle: true,
-      format: 'esm',
-      minify: true,
-      target: 'es2020',
-      write: false,
-      legalComments: 'none',
-    }).outputFiles[0]!.contents,
-  );
-  return editorBundle;
-}
-
 /** Loads the stylesheets once, fingerprints them and keeps them compressed in memory. */
 export function loadAssets(): Assets {
   const site = readFileSync(new URL('./assets/site.css', import.meta.url));
   const admin = Buffer.concat([site, readFileSync(new URL('./assets/admin.css', import.meta.url))]);
   const files = new Map<string, CachedPage>();
-  return { stylesheet: fingerprint(files, 'site', site), adminStylesheet: fingerprint(files, 'admin', admin), editorScript: fingerprint(files, 'editor', buildEditor(), 'js'), files };
+  return { stylesheet: fingerprint(files, 'site', site), adminStylesheet: fingerprint(files, 'admin', admin), editorScript: fingerprint(files, 'editor', editorScript(), 'js'), files };
 }

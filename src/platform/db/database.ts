@@ -1,21 +1,30 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pgModule from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 export type Dialect = Config['dialect'];
 
-// PostgreSQL returns int8 (counts) as strings; our counts always fit a JS number.
-pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+let pgLoaded: typeof pgModule | undefined;
+/** The PostgreSQL driver, loaded only when a PostgreSQL URL is configured (a SQLite site never pays for it). */
+export function pgDriver(): typeof pgModule {
+  if (!pgLoaded) {
+    pgLoaded = createRequire(import.meta.url)('pg') as typeof pgModule;
+    // PostgreSQL returns int8 (counts) as strings; our counts always fit a JS number.
+    pgLoaded.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+  }
+  return pgLoaded;
+}
 
 /** Opens the configured database: SQLite (WAL, foreign keys on) by default, PostgreSQL for postgres URLs. */
 export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dialect'>): Db {
   if (config.dialect === 'postgres') {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+    const pool = new (pgDriver().Pool)({ connectionString: config.databaseUrl, max: 10 });
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const file = config.databaseUrl.replace(/^sqlite:/, '');

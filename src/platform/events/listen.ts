@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from '../db/database.js';
 import { CHANGE_CHANNEL, parseChangePayload, receiveRemoteChange } from './changes.js';
 
 export interface ChangeListener {
@@ -32,7 +33,7 @@ export function listenForChanges(databaseUrl: string, log: Log): ChangeListener 
   };
 
   const connect = async () => {
-    const c = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+    const c = new (pgDriver().Client)({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
     client = c;
     c.on('error', (err) => {
       log.warn({ err: { message: err.message } }, 'change listener connection lost');

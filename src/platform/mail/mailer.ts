@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { nowIso } from '../db/database.js';
@@ -28,7 +28,9 @@ export interface MailLogger {
  * /admin/outbox; with them it is sent at once and marked sent (or its error kept).
  */
 export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, db: Db, log: MailLogger): Mailer {
-  const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+  // nodemailer is loaded with the first message to send, not at start.
+  let transport: Promise<Transporter> | undefined;
+  const smtp = () => (transport ??= import('nodemailer').then((m) => m.default.createTransport(config.smtpUrl!)));
   return {
     async send(message) {
       const { id } = await db
@@ -36,12 +38,12 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, db: D
         .values({ to_address: message.to, subject: message.subject, text_body: message.text, purpose: message.purpose, created_at: nowIso() })
         .returning('id')
         .executeTakeFirstOrThrow();
-      if (!transport) {
+      if (!config.smtpUrl) {
         log.info({ outboxId: id, purpose: message.purpose }, 'mail kept in the outbox (no SMTP configured)');
         return id;
       }
       try {
-        await transport.sendMail({ from: config.mailFrom, to: message.to, subject: message.subject, text: message.text });
+        await (await smtp()).sendMail({ from: config.mailFrom, to: message.to, subject: message.subject, text: message.text });
         // Once delivered, the outbox keeps the message but not a link that would still work.
         const kept = message.secret ? message.text.split(message.secret).join('[removed after sending]') : message.text;
         await db.updateTable('outbox').set({ sent_at: nowIso(), text_body: kept }).where('id', '=', id).execute();

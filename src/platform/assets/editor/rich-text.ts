@@ -68,6 +68,9 @@ function enhance(textarea: HTMLTextAreaElement, labels: Labels): void {
     el.type = 'button';
     el.textContent = b.label;
     if (b.active) el.setAttribute('aria-pressed', 'false');
+    // A pointer press on a button leaves focus and the selection in the text, as word processors
+    // do; keyboard users reach the button by Tab and the command puts focus back afterwards.
+    el.addEventListener('mousedown', (event) => event.preventDefault());
     el.addEventListener('click', b.run);
     toolbar.append(el);
     return el;
