@@ -20,6 +20,8 @@ need_browser() {
   fi
 }
 
+# Tests hash passwords at the cheapest argon2id cost (PASSWORD_HASH_COST, allowed only with NODE_ENV=test).
+export NODE_ENV=test PASSWORD_HASH_COST=test
 run() { node --import tsx --test --test-reporter=spec "$@"; }
 
 case "$mode" in

@@ -1,15 +1,13 @@
 import './platform/runtime.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { openDatabase } from './platform/db/database.js';
-import { migrateAndLoadReferenceData } from './platform/bootstrap.js';
-import { seedDemoActivities } from './modules/activities/demo/demo-seeder.js';
+import { migrateDiwan, seedDiwanDemo } from './app/index.js';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { createUser, UserCommandError } from './modules/auth/users.commands.js';
-import { seedDemoPages } from './modules/pages/pages.commands.js';
-import { IMPORT_LEGACY_USAGE, runImportLegacy } from './modules/legacy/legacy.cli.js';
+import { createUser, UserCommandError } from './modules/auth/index.js';
+import { IMPORT_LEGACY_USAGE, runImportLegacy } from './modules/legacy/index.js';
 import { translator, type MessageKey } from './platform/i18n/i18n.js';
 
 /** The command line speaks English (its help and messages are written in it), whatever LANGUAGES says. */
@@ -64,12 +62,10 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
   try {
     if (command === 'user') return await userCommand(argv.slice(1), db, config.defaultLanguage, out, err);
     // import-legacy keeps standard output for its report (one JSON document with --json).
-    await migrateAndLoadReferenceData(db, { info: command === 'import-legacy' ? () => undefined : out });
+    await migrateDiwan(db, { info: command === 'import-legacy' ? () => undefined : out });
     if (command === 'import-legacy') return await runImportLegacy(argv.slice(1), { db, out, err });
     if (command === 'seed-demo') {
-      const r = await seedDemoActivities(db);
-      out(`demo activities: ${r.created} created, ${r.refreshed} refreshed, ${r.kept} kept (edited since seeding)`);
-      out(`demo pages: ${await seedDemoPages(db)} created`);
+      await seedDiwanDemo(db, config, { info: out });
     }
     return 0;
   } catch (e) {
@@ -124,7 +120,7 @@ async function userCommand(args: string[], db: ReturnType<typeof openDatabase>, 
     err('Both --email and --role are required.');
     return 64;
   }
-  await migrateAndLoadReferenceData(db, { info: () => undefined });
+  await migrateDiwan(db, { info: () => undefined });
   let password: string;
   let generated = false;
   if (values['password-stdin']) password = await readStdin();

@@ -1,6 +1,5 @@
 import './platform/runtime.js';
-import { buildApp } from './platform/app.js';
-import { prepareDatabase } from './platform/bootstrap.js';
+import { buildDiwan, prepareDiwanDatabase } from './app/index.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 
 /** `npm start`: validate the configuration, prepare the database, serve. */
@@ -15,8 +14,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const db = await prepareDatabase(config, { info: (m) => console.log(`[diwan] ${m}`) });
-  const app = await buildApp({ config, db });
+  const db = await prepareDiwanDatabase(config, { info: (m) => console.log(`[diwan] ${m}`) });
+  const app = await buildDiwan({ config, db });
   const close = async (signal: string) => {
     app.log.info(`${signal} received, closing`);
     await app.close();

@@ -10,17 +10,12 @@ import { listenForChanges, type ChangeListener } from './events/listen.js';
 import { nextDayBoundary } from './i18n/dates.js';
 import { cacheKey, PageCache, preparePage } from './http/page-cache.js';
 import { sendOnce, sendPrepared } from './http/negotiate.js';
-import { NO_STORE, PUBLIC_CACHE_CONTROL, SECURITY_HEADERS } from './http/security.js';
+import { NO_STORE, PUBLIC_CACHE_CONTROL, SECURITY_HEADERS, SESSION_COOKIE } from './http/security.js';
 import { hasCatalogue, translator } from './i18n/i18n.js';
 import { ErrorPage, type ErrorKind } from './views/error-page.js';
 import { createMailer } from './mail/mailer.js';
-import { registerHealthRoutes } from '../modules/health/health.routes.js';
-import { registerHomeRoutes } from '../modules/home/home.routes.js';
-import { registerActivityRoutes } from '../modules/activities/activities.routes.js';
-import { adminPlugin } from '../modules/admin/admin.plugin.js';
-import { navigationPages } from '../modules/pages/pages.repository.js';
-import { registerPageRoutes } from '../modules/pages/pages.routes.js';
-import { registerLegacyRoutes } from '../modules/legacy/legacy.routes.js';
+import type { DiwanModule, NavLink } from './module.js';
+import { backOffice } from './admin/shell.js';
 
 /** Longest request target we accept; longer ones get a clear 414 page instead of reaching a handler. */
 export const MAX_URL_LENGTH = 2048;
@@ -60,9 +55,11 @@ export function requestLanguage(request: FastifyRequest): string {
   return accept ?? config.defaultLanguage;
 }
 
+const SESSION_COOKIE_PATTERN = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=`);
+
 /** True when a request carries credentials, so its page must never be shared with others. */
 function hasCredentials(request: FastifyRequest): boolean {
-  return request.headers.authorization !== undefined || /(?:^|;\s*)diwan_session=/.test(String(request.headers.cookie ?? ''));
+  return request.headers.authorization !== undefined || SESSION_COOKIE_PATTERN.test(String(request.headers.cookie ?? ''));
 }
 
 export interface SendHtmlOptions {
@@ -95,7 +92,7 @@ export async function sendError(request: FastifyRequest, reply: FastifyReply, ki
   const { config, assets, baseUrl } = request.server.diwan;
   const lang = requestLanguage(request);
   // The navigation needs the database; an error page must still render when it is down.
-  const nav = kind === 'server' ? [] : await navigationPages(request.server.diwan.db, lang, new Date().toISOString()).catch(() => []);
+  const nav = kind === 'server' ? [] : await request.server.diwan.navigation(lang);
   const html = await ErrorPage({ tr: translator(lang), kind, stylesheet: assets.stylesheet, baseUrl, path: request.url.split('?')[0] ?? '/', languages: config.languages, nav });
   return sendHtml(request, reply, html, { status, lang });
 }
@@ -103,10 +100,12 @@ export async function sendError(request: FastifyRequest, reply: FastifyReply, ki
 export interface BuildAppOptions {
   config: Config;
   db: Db;
+  /** The modules, in the order the composition root lists them (`src/app/modules.ts`). */
+  modules: readonly DiwanModule[];
 }
 
-/** Builds the Fastify application: plugins and modules in a visible order, then error handling. */
-export async function buildApp({ config, db }: BuildAppOptions): Promise<FastifyInstance> {
+/** Builds the Fastify application: plugins, then error handling, then each module's routes in order. */
+export async function buildApp({ config, db, modules }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
       config.logLevel === 'silent'
@@ -126,7 +125,23 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
   cache.observeVersion(await readContentVersion(db));
   const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   const mailer = createMailer(config, db, app.log);
-  app.decorate('diwan', { config, db, cache, assets: loadAssets(), baseUrl, mailer } satisfies AppContext);
+  const navigation = async (lang: string, now = new Date().toISOString()): Promise<NavLink[]> => {
+    const lists = await Promise.all(modules.map((m) => m.navigation?.(db, lang, now) ?? []));
+    return lists.flat();
+  };
+  const adminNav = modules.flatMap((m) => m.adminNav ?? []).sort((a, b) => a.position - b.position);
+  app.decorate('diwan', {
+    config,
+    db,
+    cache,
+    assets: loadAssets(),
+    baseUrl,
+    mailer,
+    modules,
+    adminNav,
+    // The header of an error page must render even when the database is down.
+    navigation: (lang, now) => navigation(lang, now).catch(() => []),
+  } satisfies AppContext);
 
   // Public content changed here or on another instance: drop every page and find the next horizon.
   const unsubscribe = onChange((event) => {
@@ -189,9 +204,6 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
     return undefined;
   });
 
-  // Old sites' addresses answer 301 to the imported activities (one indexed lookup, only for LEGACY_HOSTS).
-  registerLegacyRoutes(app, config.legacyHosts);
-
   app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 'notFound', 404));
   app.setErrorHandler(async (error: { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode ?? 500;
@@ -205,12 +217,8 @@ export async function buildApp({ config, db }: BuildAppOptions): Promise<Fastify
   });
 
   // Routes come after the error handlers so that every plugin context inherits them.
-  registerHealthRoutes(app);
-  registerHomeRoutes(app);
-  registerActivityRoutes(app);
-  await app.register(adminPlugin, { prefix: '/admin' });
-  // Last: a page slug is the catch-all of /{lang}/..., after every fixed path.
-  registerPageRoutes(app);
+  for (const m of modules) m.publicRoutes?.(app);
+  await app.register(backOffice(modules), { prefix: '/admin' });
 
   app.get('/', async (request, reply) => {
     const accept = String(request.headers['accept-language'] ?? '');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, passwordHashCost } from './config.js';
 
 test('defaults: port 3000 on 127.0.0.1, SQLite under ./data, English and French', () => {
   const c = loadConfig({});
@@ -33,4 +33,11 @@ test('languages are configuration: French first makes French the default', () =>
   const c = loadConfig({ LANGUAGES: 'fr, en' });
   assert.deepEqual(c.languages, ['fr', 'en']);
   assert.equal(c.defaultLanguage, 'fr');
+});
+
+test('a cheap password hash is refused outside a test run', () => {
+  assert.equal(passwordHashCost({}), 'owasp');
+  assert.equal(passwordHashCost({ PASSWORD_HASH_COST: 'test', NODE_ENV: 'test' }), 'test');
+  assert.throws(() => passwordHashCost({ PASSWORD_HASH_COST: 'test', NODE_ENV: 'production' }), (e: unknown) => e instanceof ConfigError && /only with NODE_ENV=test/.test(e.message));
+  assert.throws(() => passwordHashCost({ PASSWORD_HASH_COST: 'weak' }), /use owasp/);
 });

@@ -83,6 +83,8 @@ export class ConfigError extends Error {}
 
 /** Reads and validates the environment once; the only place that touches process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  // Refuse a weakened password hash at start, not at the first sign-up.
+  passwordHashCost(env);
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'environment'}: ${i.message}`);
@@ -124,4 +126,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     secureCookies: (e.PUBLIC_URL ?? '').startsWith('https://'),
     ...overrides,
   };
+}
+
+/** How hard password hashes are to compute: OWASP's argon2id strength, or a cheap one for test runs. */
+export type PasswordHashCost = 'owasp' | 'test';
+
+/**
+ * PASSWORD_HASH_COST: `owasp` (the default) or `test`, a cheap argon2id that only a run with
+ * NODE_ENV=test may choose (the test scripts set both). It is read once per process, here, because
+ * accounts are made by commands that run without the server (the command line, tests).
+ */
+export function passwordHashCost(env: NodeJS.ProcessEnv = process.env): PasswordHashCost {
+  const value = (env.PASSWORD_HASH_COST ?? '').trim() || 'owasp';
+  if (value === 'owasp') return 'owasp';
+  if (value === 'test' && env.NODE_ENV === 'test') return 'test';
+  throw new ConfigError(
+    value === 'test'
+      ? 'Invalid configuration:\n  PASSWORD_HASH_COST: test is allowed only with NODE_ENV=test (it makes passwords cheap to guess)'
+      : `Invalid configuration:\n  PASSWORD_HASH_COST: use owasp (the default) or, in tests only, test (got "${value}")`,
+  );
 }

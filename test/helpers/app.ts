@@ -1,10 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/platform/app.js';
-import { migrateAndLoadReferenceData } from '../../src/platform/bootstrap.js';
+import { buildDiwan } from '../../src/app/index.js';
 import type { Config } from '../../src/platform/config.js';
 import { openDatabase, type Db } from '../../src/platform/db/database.js';
-import { seedDemoActivities } from '../../src/modules/activities/demo/demo-seeder.js';
-import { seedDemoPages } from '../../src/modules/pages/pages.commands.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
 export interface TestApp {
@@ -14,18 +11,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-const quiet = { info: () => undefined };
-
-/** A migrated database of one dialect with the reference data, optionally the demo activities, and the app on it. */
+/**
+ * The application on a fresh database of one dialect: a copy of the template with the migrations,
+ * the reference data and (unless `demo: false`) the demo activities and pages.
+ */
 export async function createTestApp(dialect: 'sqlite' | 'postgres', options: { demo?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
-  const tdb: TestDatabase = await createTestDatabase(dialect, options.config);
+  const tdb: TestDatabase = await createTestDatabase(dialect, options.config, options.demo === false ? 'reference' : 'demo');
   const db = openDatabase(tdb.config);
-  await migrateAndLoadReferenceData(db, quiet);
-  if (options.demo !== false) {
-    await seedDemoActivities(db);
-    await seedDemoPages(db);
-  }
-  const app = await buildApp({ config: tdb.config, db });
+  const app = await buildDiwan({ config: tdb.config, db });
   await app.ready();
   return {
     app,

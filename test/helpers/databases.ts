@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../src/platform/config.js';
 import { loadConfig } from '../../src/platform/config.js';
@@ -58,19 +59,148 @@ export async function dialectsUnderTest(): Promise<('sqlite' | 'postgres')[]> {
   return wanted.filter((d) => d !== 'postgres');
 }
 
-/** Creates an empty database of one dialect for one test file, and a configuration pointing at it. */
-export async function createTestDatabase(dialect: 'sqlite' | 'postgres', overrides: Partial<Config> = {}): Promise<TestDatabase> {
-  const base = { LOG_LEVEL: 'silent', CONTENT_POLL_MS: '0', PUBLIC_URL: 'http://diwan.test', SEED_DEMO: 'never' } as NodeJS.ProcessEnv;
+/**
+ * What a test database starts with: nothing (`empty`, for tests of the migrations themselves), the
+ * migrations and reference data (`reference`), or those plus the demo activities and pages (`demo`).
+ */
+export type Template = 'empty' | 'reference' | 'demo';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TEMPLATE_DIR = path.join(ROOT, 'node_modules/.cache/diwan/test-templates');
+const BASE_ENV = { LOG_LEVEL: 'silent', CONTENT_POLL_MS: '0', PUBLIC_URL: 'http://diwan.test', SEED_DEMO: 'never' } as NodeJS.ProcessEnv;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+    .filter((f) => !/\.test\.tsx?$/.test(f) && !f.includes(`${path.sep}fixtures${path.sep}`))
+    .sort();
+}
+
+let templateKey: string | undefined;
+/** A digest of the code that fills a template (migrations, reference data, demo data, seeders): a change makes new templates. */
+function templatesKey(): string {
+  if (!templateKey) {
+    const hash = createHash('sha256');
+    for (const f of sourceFiles(path.join(ROOT, 'src'))) hash.update(f).update(readFileSync(f));
+    templateKey = hash.digest('hex').slice(0, 12);
+  }
+  return templateKey;
+}
+
+/** Migrates a database and fills it as the template asks, through the application's own code. */
+async function fill(config: Config, template: Exclude<Template, 'empty'>): Promise<void> {
+  const { migrateDiwan, seedDiwanDemo } = await import('../../src/app/index.js');
+  const { openDatabase } = await import('../../src/platform/db/database.js');
+  const db = openDatabase(config);
+  try {
+    await migrateDiwan(db, { info: () => undefined });
+    if (template === 'demo') await seedDiwanDemo(db, config, { info: () => undefined });
+    // A single file with no write-ahead log beside it, so that a copy of it is the whole database.
+    if (config.dialect === 'sqlite') await sql`PRAGMA journal_mode = DELETE`.execute(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One SQLite template file per kind and code version, made once for the whole run by whichever test
+ * process needs it first (the others wait on a lock directory), then copied for each test file.
+ */
+async function sqliteTemplate(template: Exclude<Template, 'empty'>): Promise<string> {
+  const file = path.join(TEMPLATE_DIR, `${templatesKey()}-${template}.sqlite`);
+  if (existsSync(file)) return file;
+  mkdirSync(TEMPLATE_DIR, { recursive: true });
+  const lock = `${file}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(file)) return file;
+      // A lock older than two minutes belongs to a process that died while building.
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      await sleep(50);
+    }
+  }
+  try {
+    if (existsSync(file)) return file;
+    for (const old of readdirSync(TEMPLATE_DIR)) if (old.endsWith(`-${template}.sqlite`)) rmSync(path.join(TEMPLATE_DIR, old), { force: true });
+    const building = path.join(lock, 'build.sqlite');
+    await fill(loadConfig({ ...BASE_ENV, DATA_DIR: lock, DATABASE_URL: `sqlite:${building}` }), template);
+    renameSync(building, file);
+    return file;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+function pgUrlFor(name: string): string {
+  const u = new URL(PG_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** The PostgreSQL template database of a kind for this code version, made once (under an advisory lock). */
+async function postgresTemplate(template: Exclude<Template, 'empty'>): Promise<string> {
+  const name = `diwan_tpl_${templatesKey()}_${template}`;
+  const exists = (c: pg.Client) => c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]).then((r) => r.rowCount === 1);
+  if (await withAdmin(exists)) return name;
+  await withAdmin(async (c) => {
+    await c.query('SELECT pg_advisory_lock(hashtext($1))', ['diwan-test-templates']);
+    try {
+      if (await exists(c)) return;
+      const building = `${name}_build_${process.pid}`;
+      await c.query(`DROP DATABASE IF EXISTS ${building}`);
+      await c.query(`CREATE DATABASE ${building}`);
+      await fill(loadConfig({ ...BASE_ENV, DATA_DIR: os.tmpdir(), DATABASE_URL: pgUrlFor(building) }), template);
+      await c.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      // Templates of older code are of no further use.
+      const old = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'diwan\\_tpl\\_%' AND datname <> $1 AND datname LIKE $2", [name, `%\\_${template}`]);
+      for (const r of old.rows) await c.query(`DROP DATABASE IF EXISTS ${r.datname}`).catch(() => undefined);
+    } finally {
+      await c.query('SELECT pg_advisory_unlock(hashtext($1))', ['diwan-test-templates']);
+    }
+  });
+  return name;
+}
+
+/** Creates a database of one dialect for one test file, from a template, and a configuration pointing at it. */
+export async function createTestDatabase(dialect: 'sqlite' | 'postgres', overrides: Partial<Config> = {}, template: Template = 'empty'): Promise<TestDatabase> {
+  const base = BASE_ENV;
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'diwan-test-'));
-    const config = loadConfig({ ...base, DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'test.sqlite')}` }, overrides);
+    const file = path.join(dir, 'test.sqlite');
+    if (template !== 'empty') copyFileSync(await sqliteTemplate(template), file);
+    const config = loadConfig({ ...base, DATA_DIR: dir, DATABASE_URL: `sqlite:${file}` }, overrides);
     return { dialect, config, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `diwan_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  const source = template === 'empty' ? null : await postgresTemplate(template);
+  await withAdmin(async (admin) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(source ? `CREATE DATABASE ${name} TEMPLATE ${source}` : `CREATE DATABASE ${name}`);
+        return;
+      } catch (err) {
+        // Another process's clone of the same template is still being made: try again shortly.
+        if ((err as { code?: string }).code !== '55006' || attempt >= 50) throw err;
+        await sleep(100);
+      }
+    }
+  });
   const u = new URL(PG_URL);
   u.pathname = `/${name}`;
   const config = loadConfig({ ...base, DATA_DIR: os.tmpdir(), DATABASE_URL: u.toString() }, overrides);

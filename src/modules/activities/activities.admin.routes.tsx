@@ -9,8 +9,8 @@ import { Layout } from '../../platform/views/layout.js';
 import { ConflictResolution, PendingChanges, readChoices } from '../../platform/views/editorial.js';
 import { WorkflowStateError } from '../../platform/editorial/editorial.js';
 import type { FieldConflict } from '../../platform/editorial/merge.js';
-import { adminLanguage, guard, renderAdmin } from '../admin/admin.plugin.js';
-import { frameworkTree } from '../framework/framework.repository.js';
+import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
+import { frameworkTree } from '../framework/index.js';
 import { ActivityForm, AdminActivityList, WorkflowPanel, type AdminActivityRow, type FormOptions } from './activities.admin.views.js';
 import {
   changeActivityWorkflow,

@@ -1,7 +1,7 @@
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
 import { SaveButtons } from '../../platform/views/editorial.js';
 import { CsrfField, ErrorSummary, SelectField, TextArea, TextField, richTextLabels, type FieldError } from '../../platform/views/forms.js';
-import type { FrameworkNode } from '../framework/framework.repository.js';
+import type { FrameworkNode } from '../framework/index.js';
 import type { ActivityAbilities } from './activities.policy.js';
 import { CO_CHAIR_SLOTS, EMPTY_DOCUMENT_ROWS, type ActivityFormValues } from './activities.form.js';
 import { ACTIVITY_FORMATS, ACTIVITY_STATUSES, ACTIVITY_TYPES, DATE_PRECISIONS, DOCUMENT_TYPES, FIGURE_QUALIFIERS } from './activities.schemas.js';

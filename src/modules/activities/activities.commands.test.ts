@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { migrateAndLoadReferenceData } from '../../platform/bootstrap.js';
+import { migrateDiwan } from '../../app/index.js';
 import { openDatabase, type Db } from '../../platform/db/database.js';
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../../../test/helpers/databases.js';
 import { saveActivity, UnknownReferenceError } from './activities.commands.js';
@@ -37,7 +37,7 @@ for (const dialect of await dialectsUnderTest()) {
     before(async () => {
       tdb = await createTestDatabase(dialect);
       db = openDatabase(tdb.config);
-      await migrateAndLoadReferenceData(db, quiet);
+      await migrateDiwan(db, quiet);
     });
     after(async () => {
       await db.destroy();
@@ -81,7 +81,7 @@ for (const dialect of await dialectsUnderTest()) {
       await db.updateTable('countries').set({ edited_at: new Date().toISOString() }).where('code', '=', 'CV').execute();
       await db.updateTable('country_names').set({ name: 'Cape Verde (edited)' }).where('country_code', '=', 'CV').where('lang', '=', 'en').execute();
       await db.updateTable('country_names').set({ name: 'Senegal (stale)' }).where('country_code', '=', 'SN').where('lang', '=', 'en').execute();
-      await migrateAndLoadReferenceData(db, quiet);
+      await migrateDiwan(db, quiet);
       const afterCount = await db.selectFrom('themes').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       assert.equal(Number(afterCount.n), Number(before.n));
       const cv = await db.selectFrom('country_names').select('name').where('country_code', '=', 'CV').where('lang', '=', 'en').executeTakeFirstOrThrow();

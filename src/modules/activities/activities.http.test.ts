@@ -70,7 +70,7 @@ for (const dialect of await dialectsUnderTest()) {
       const res = await get(`/en/activities/${EN_SLUG}`);
       const m = res.body.match(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/);
       assert.ok(m, 'JSON-LD present');
-      const data = JSON.parse(m[1] ?? '') as Record<string, any>;
+      const data = JSON.parse(m[1] ?? '') as Record<string, unknown> & { location: { address: { addressCountry: string } } };
       assert.equal(data['@type'], 'Event');
       assert.equal(data.startDate, '2015-06-15');
       assert.equal(data.endDate, '2015-06-16');

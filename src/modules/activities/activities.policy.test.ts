@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Actor } from '../../platform/policy.js';
-import { adminAbilities } from '../admin/admin.policy.js';
+import { adminAbilities } from '../admin/index.js';
 import { activityAbilities } from './activities.policy.js';
 
 const roles = JSON.parse(readFileSync(new URL('../auth/data/roles.json', import.meta.url), 'utf8')) as { code: string; permissions: string[] }[];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { translator } from '../../platform/i18n/i18n.js';
-import type { FrameworkNode } from '../framework/framework.repository.js';
+import type { FrameworkNode } from '../framework/index.js';
 import { presentActivityDetail, type ActivityDetailSource } from './activities.presenter.js';
 import type { ActivityRow, TranslationRow } from './activities.repository.js';
 

@@ -2,7 +2,7 @@ import { formatDateRange, isoAtPrecision, type DatePrecision } from '../../platf
 import type { Translator, MessageKey } from '../../platform/i18n/i18n.js';
 import { richTextToPlain } from '../../platform/html/sanitize.js';
 import { url, type Query } from '../../platform/http/urls.js';
-import type { FrameworkNode } from '../framework/framework.repository.js';
+import type { FrameworkNode } from '../framework/index.js';
 import type { ActivityRow, TranslationRow } from './activities.repository.js';
 
 /** Names the presenter needs, loaded by the service in a few queries. */

@@ -4,7 +4,6 @@ import { translator } from '../../platform/i18n/i18n.js';
 import { hasUnknownParams, queryString, routePattern, url } from '../../platform/http/urls.js';
 import { FILTER_KEYS } from './activities.schemas.js';
 import { Layout, jsonLdScript } from '../../platform/views/layout.js';
-import { navigationPages } from '../pages/pages.repository.js';
 import { activityDetail, activityList, lookupActivity, parseBackQuery } from './activities.service.js';
 import { ActivityListPage, ActivityPage, activityJsonLd } from './activities.views.js';
 
@@ -22,7 +21,7 @@ export function registerActivityRoutes(app: FastifyInstance): void {
     if (hasUnknownParams(request.query, [...FILTER_KEYS, 'page'])) return reply.redirect(path, 301);
     const alternates = Object.fromEntries(ctx().config.languages.map((l) => [l, url('activities.list', l, {}, { ...view.parsed.query, page: view.parsed.page > 1 ? view.parsed.page : undefined })]));
     const html = await (
-      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await navigationPages(ctx().db, lang, new Date().toISOString())} meta={{ title: tr.t('list.title'), description: tr.t('list.intro'), baseUrl: ctx().baseUrl, path, alternates, noindex: view.total === 0 }}>
+      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await ctx().navigation(lang)} meta={{ title: tr.t('list.title'), description: tr.t('list.intro'), baseUrl: ctx().baseUrl, path, alternates, noindex: view.total === 0 }}>
         <ActivityListPage tr={tr} view={view} />
       </Layout>
     );
@@ -51,7 +50,7 @@ export function registerActivityRoutes(app: FastifyInstance): void {
     const alternates = { ...view.alternates, [lang]: path };
     const jsonLd = jsonLdScript(activityJsonLd(view, ctx().baseUrl + path, tr.t('site.name')));
     const html = await (
-      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await navigationPages(ctx().db, lang, new Date().toISOString())} meta={{ title: view.title || slug, description: view.summary || undefined, baseUrl: ctx().baseUrl, path, alternates, ogType: 'article', jsonLd }}>
+      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await ctx().navigation(lang)} meta={{ title: view.title || slug, description: view.summary || undefined, baseUrl: ctx().baseUrl, path, alternates, ogType: 'article', jsonLd }}>
         <ActivityPage d={d} backHref={url('activities.list', lang, {}, back)} />
       </Layout>
     );

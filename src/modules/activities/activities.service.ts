@@ -2,7 +2,7 @@ import type { AppContext } from '../../platform/context.js';
 import { translator, type Translator } from '../../platform/i18n/i18n.js';
 import type { Query } from '../../platform/http/urls.js';
 import { isValidSlug } from '../../platform/text/slug.js';
-import { frameworkTree, type FrameworkNode } from '../framework/framework.repository.js';
+import { frameworkTree, type FrameworkNode } from '../framework/index.js';
 import {
   coChairsOf,
   countryExists,

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { TestClient, csrfToken, inputValue } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { url } from '../../platform/http/urls.js';
-import { createUser } from '../auth/users.commands.js';
+import { createUser } from '../auth/index.js';
 
 const PASSWORD = 'correct horse battery staple';
 // Arabic is not an interface language yet, so the Arabic name goes in as the English title: what

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
 import { todayIso } from '../../platform/i18n/dates.js';
 import { translator } from '../../platform/i18n/i18n.js';
-import { adminLanguage, guard, renderAdmin } from './admin.plugin.js';
+import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
 import { adminAbilities } from './admin.policy.js';
 
 const PAGE = 50;

@@ -3,7 +3,7 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import { z } from 'zod';
 import { translator, type MessageKey } from '../../platform/i18n/i18n.js';
 import type { FieldError } from '../../platform/views/forms.js';
-import { adminLanguage, renderAdmin } from '../admin/admin.plugin.js';
+import { adminLanguage, renderAdmin } from '../../platform/admin/shell.js';
 import { ForgotForm, LoginForm, NewPasswordForm } from './auth.views.js';
 import { RESET_TOKEN_MINUTES, UserCommandError, login, passwordProblem, requestPasswordReset, setPasswordWithToken, tokenIsUsable } from './users.commands.js';
 import { SESSION_COOKIE, destroySession } from './sessions.js';

@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database.js';
 import type { Actor } from '../../platform/policy.js';
 import { hashToken, newSecret } from './tokens.js';
 
-export const SESSION_COOKIE = 'diwan_session';
+export { SESSION_COOKIE } from '../../platform/http/security.js';
 
 /** Starts a session for a user: a fresh id every time (so a login never reuses an earlier id). */
 export async function createSession(db: Db, config: Pick<Config, 'sessionMaxHours'>, userId: number, now = new Date()): Promise<string> {

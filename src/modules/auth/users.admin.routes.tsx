@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/database.js';
 import { nowIso } from '../../platform/db/database.js';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { CsrfField, ErrorSummary, SelectField, TextField, type FieldError } from '../../platform/views/forms.js';
-import { adminLanguage, guard, renderAdmin } from '../admin/admin.plugin.js';
+import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
 import { roleCodes } from './roles.reference-data.js';
 import { destroyUserSessions } from './sessions.js';
 import { UserCommandError, inviteUser, isValidEmail, normaliseEmail } from './users.commands.js';

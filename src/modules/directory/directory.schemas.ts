@@ -1,11 +1,10 @@
 import { z } from 'zod';
+import { LocalisedTextSchema } from '../../platform/text/localised.js';
 
 export const COUNTRY_REGIONS = ['north_africa', 'west_africa', 'central_africa', 'east_africa', 'southern_africa', 'europe'] as const;
 export const COUNTRY_STATUSES = ['partner', 'observer', 'former', 'other'] as const;
 export const ORGANISATION_KINDS = ['partner', 'observer', 'secretariat', 'other'] as const;
 
-/** A text given in several languages, keyed by language code. */
-export const LocalisedTextSchema = z.record(z.string().regex(/^[a-z]{2}$/), z.string().min(1));
 
 export const CountryFixtureSchema = z.object({
   code: z.string().regex(/^[A-Z]{2}$/),

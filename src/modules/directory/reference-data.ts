@@ -8,10 +8,14 @@ function readFixture<T>(file: string, schema: z.ZodType<T>): T[] {
   return z.array(schema).parse(raw);
 }
 
+/** The countries and organisations as the module ships them (`data/*.json`), checked. */
+export function readDirectoryFixtures() {
+  return { countries: readFixture('./data/countries.json', CountryFixtureSchema), organisations: readFixture('./data/organisations.json', OrganisationFixtureSchema) };
+}
+
 /** Loads the countries and organisations the dialogue needs; rows an editor changed are left alone. */
 export async function loadDirectoryReferenceData(db: Db): Promise<{ countries: number; organisations: number }> {
-  const countries = readFixture('./data/countries.json', CountryFixtureSchema);
-  const organisations = readFixture('./data/organisations.json', OrganisationFixtureSchema);
+  const { countries, organisations } = readDirectoryFixtures();
   await db.transaction().execute(async (trx) => {
     const edited = new Set(
       (await trx.selectFrom('countries').select('code').where('edited_at', 'is not', null).execute()).map((r) => r.code),

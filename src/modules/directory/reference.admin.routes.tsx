@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { CsrfField, ErrorSummary, SelectField, TextField, type FieldError } from '../../platform/views/forms.js';
-import { adminLanguage, guard, renderAdmin } from '../admin/admin.plugin.js';
-import { frameworkTree } from '../framework/framework.repository.js';
-import { THEME_LEVELS } from '../framework/framework.schemas.js';
+import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
+import { frameworkTree } from '../framework/index.js';
+import { THEME_LEVELS } from '../framework/index.js';
 import { COUNTRY_REGIONS, COUNTRY_STATUSES, ORGANISATION_KINDS } from './directory.schemas.js';
 import { referenceAbilities } from './reference.policy.js';
 import { saveCountry, saveOrganisation, saveTheme } from './reference.commands.js';

@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { TestClient, csrfToken } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
-import { migrateAndLoadReferenceData } from '../../platform/bootstrap.js';
-import { createUser } from '../auth/users.commands.js';
+import { migrateDiwan } from '../../app/index.js';
+import { createUser } from '../auth/index.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -26,7 +26,7 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal(res.statusCode, 303);
       const page = await t.app.inject('/en/activities/thematic-meeting-asylum-international-protection-2015');
       assert.match(page.body, /Rabat, Kingdom of Morocco/);
-      await migrateAndLoadReferenceData(t.db, { info: () => undefined });
+      await migrateDiwan(t.db, { info: () => undefined });
       const name = await t.db.selectFrom('country_names').select('name').where('country_code', '=', 'MA').where('lang', '=', 'fr').executeTakeFirstOrThrow();
       assert.equal(name.name, 'Royaume du Maroc');
       assert.ok(await t.db.selectFrom('audit_log').select('id').where('action', '=', 'country.update').where('entity_id', '=', 'MA').executeTakeFirst());

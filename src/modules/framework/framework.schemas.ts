@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LocalisedTextSchema } from '../directory/directory.schemas.js';
+import { LocalisedTextSchema } from '../../platform/text/localised.js';
 
 export const THEME_LEVELS = ['pillar', 'domain', 'objective', 'action', 'priority'] as const;
 export type ThemeLevel = (typeof THEME_LEVELS)[number];

@@ -28,10 +28,15 @@ async function upsertTheme(trx: Trx, frameworkId: number, parentId: number | nul
   return id;
 }
 
+/** The frameworks and their themes as the module ships them (`data/frameworks.json`), checked. */
+export function readFrameworkFixtures() {
+  const raw: unknown = JSON.parse(readFileSync(new URL('./data/frameworks.json', import.meta.url), 'utf8'));
+  return z.array(FrameworkFixtureSchema).parse(raw);
+}
+
 /** Loads the dialogue's frameworks and their hierarchy of themes; rows an editor changed are left alone. */
 export async function loadFrameworkReferenceData(db: Db): Promise<{ frameworks: number; themes: number }> {
-  const raw: unknown = JSON.parse(readFileSync(new URL('./data/frameworks.json', import.meta.url), 'utf8'));
-  const frameworks = z.array(FrameworkFixtureSchema).parse(raw);
+  const frameworks = readFrameworkFixtures();
   let themes = 0;
   const count = (t: ThemeFixture): number => 1 + (t.children ?? []).reduce((n, c) => n + count(c), 0);
   await db.transaction().execute(async (trx) => {

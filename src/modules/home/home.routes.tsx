@@ -4,9 +4,8 @@ import { todayIso } from '../../platform/i18n/dates.js';
 import { translator } from '../../platform/i18n/i18n.js';
 import { routePattern, url } from '../../platform/http/urls.js';
 import { Layout } from '../../platform/views/layout.js';
-import { navigationPages } from '../pages/pages.repository.js';
-import { countKeyFigures, listLatestActivities, listUpcomingActivities } from '../activities/activities.repository.js';
-import { cardsFor } from '../activities/activities.service.js';
+import { countKeyFigures, listLatestActivities, listUpcomingActivities } from '../activities/index.js';
+import { cardsFor } from '../activities/index.js';
 import { HomePage } from './home.views.js';
 
 /** The home page: upcoming and latest activities and the dialogue's key figures. */
@@ -23,7 +22,7 @@ export function registerHomeRoutes(app: FastifyInstance): void {
     const figures = await countKeyFigures(db, args.now);
     const alternates = Object.fromEntries(config.languages.map((l) => [l, url('home', l)]));
     const html = await (
-      <Layout tr={tr} stylesheet={assets.stylesheet} current="home" languages={config.languages} nav={await navigationPages(db, lang, args.now)} meta={{ title: tr.t('home.title'), description: tr.t('home.intro'), baseUrl, path: url('home', lang), alternates }}>
+      <Layout tr={tr} stylesheet={assets.stylesheet} current="home" languages={config.languages} nav={await app.diwan.navigation(lang, args.now)} meta={{ title: tr.t('home.title'), description: tr.t('home.intro'), baseUrl, path: url('home', lang), alternates }}>
         <HomePage tr={tr} upcoming={upcoming} latest={latest} figures={{ ...figures, years: figures.firstYear ? now.getUTCFullYear() - figures.firstYear : 0 }} />
       </Layout>
     );

@@ -1,7 +1,7 @@
 import type { Translator } from '../../platform/i18n/i18n.js';
 import { url } from '../../platform/http/urls.js';
-import type { ActivityCard } from '../activities/activities.presenter.js';
-import { ActivityCardView } from '../activities/activities.views.js';
+import type { ActivityCard } from '../activities/index.js';
+import { ActivityCardView } from '../activities/index.js';
 
 export interface HomeFigures {
   activities: number;

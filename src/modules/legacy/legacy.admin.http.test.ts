@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { TestClient, csrfToken, inputValue } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
-import { createUser } from '../auth/users.commands.js';
+import { createUser } from '../auth/index.js';
 import { countRows } from './legacy.test-support.js';
 import { legacyDb } from './legacy.tables.js';
 

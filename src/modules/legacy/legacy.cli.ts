@@ -83,6 +83,8 @@ function describeSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
+// The signatures of binary formats are control bytes by nature.
+/* eslint-disable no-control-regex */
 const MAGIC: [RegExp, string][] = [
   [/^%PDF-/, 'a PDF document'],
   [/^PK\x03\x04/, 'a ZIP archive or an Office document'],
@@ -93,6 +95,7 @@ const MAGIC: [RegExp, string][] = [
   [/^\xD0\xCF\x11\xE0/, 'an old Office document'],
   [/^\x1F\x8B/, 'a gzip archive'],
 ];
+/* eslint-enable no-control-regex */
 
 /** Decodes a saved page's bytes into text, refusing what is not text (binary, another encoding) with a clear reason. */
 export function decodeSavedPage(bytes: Buffer, name: string): string {
@@ -115,6 +118,7 @@ export function decodeSavedPage(bytes: Buffer, name: string): string {
   }
   text = text.replace(/^\uFEFF/, '');
   if (!text.trim()) throw new SavedPageError(`${name}: the file holds only white space`, 65);
+  // eslint-disable-next-line no-control-regex -- counting control bytes is the point
   const controls = (text.match(/[\x00-\x08\x0B\x0E-\x1F\x7F]/g) ?? []).length;
   if (controls > Math.max(8, text.length * 0.01)) throw new SavedPageError(`${name}: the file is binary (${controls} control characters), not a saved web page`, 65);
   return text;

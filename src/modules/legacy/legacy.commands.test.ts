@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
-import { saveActivity } from '../activities/activities.commands.js';
+import { saveActivity } from '../activities/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { applyImportPlan } from './legacy.commands.js';
 import { extractActivities } from './legacy.extract.js';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
-import { activityColumns, writeActivityDetails, type Trx as ActivitiesTrx } from '../activities/activities.commands.js';
-import { readActivityContent } from '../activities/activities.editor.js';
-import type { ActivityInputParsed } from '../activities/activities.schemas.js';
+import { activityColumns, writeActivityDetails, type Trx as ActivitiesTrx } from '../activities/index.js';
+import { readActivityContent } from '../activities/index.js';
+import type { ActivityInputParsed } from '../activities/index.js';
 import { audit } from '../../platform/audit/audit.js';
 import type { Db } from '../../platform/db/database.js';
 import { announceChanges } from '../../platform/events/changes.js';

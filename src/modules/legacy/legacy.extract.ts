@@ -1,4 +1,4 @@
-import type { ActivityFormat, ActivityType, DocumentType, Figure, FigureQualifier } from '../activities/activities.schemas.js';
+import type { ActivityFormat, ActivityType, DocumentType, Figure, FigureQualifier } from '../activities/index.js';
 import { sanitizeRichText } from '../../platform/html/sanitize.js';
 import { describePoint, findDates, isoDate, parseDateField, withYear, type DateMatch } from './legacy.dates.js';
 import {

@@ -1,4 +1,4 @@
-import type { ActivityType, DocumentType, FigureQualifier } from '../activities/activities.schemas.js';
+import type { ActivityType, DocumentType, FigureQualifier } from '../activities/index.js';
 import type { PageLanguage } from './legacy.text.js';
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Db } from '../../platform/db/database.js';
 import { SLUG_MAX_LENGTH, slugify } from '../../platform/text/slug.js';
-import { ActivityInputSchema, type ActivityInput, type ActivityInputParsed, type PartyRef } from '../activities/activities.schemas.js';
+import { ActivityInputSchema, type ActivityInput, type ActivityInputParsed, type PartyRef } from '../activities/index.js';
 import { cleanTitle } from './legacy.extract.js';
 import { candidatesAround, activitiesFromSource, keyTaken, loadExisting, loadReferences, slugTaken, type CandidateActivity, type References } from './legacy.repository.js';
 import type { ExtractedActivity, ExtractionResult } from './legacy.schemas.js';

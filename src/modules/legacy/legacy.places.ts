@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readDirectoryFixtures } from '../directory/index.js';
 import { fold } from './legacy.text.js';
 
 /**
@@ -18,8 +18,9 @@ interface OrganisationRecord {
   abbr?: Record<string, string>;
 }
 
-const directoryCountries = JSON.parse(readFileSync(new URL('../directory/data/countries.json', import.meta.url), 'utf8')) as CountryRecord[];
-const directoryOrganisations = JSON.parse(readFileSync(new URL('../directory/data/organisations.json', import.meta.url), 'utf8')) as OrganisationRecord[];
+const directoryFixtures = readDirectoryFixtures();
+const directoryCountries = directoryFixtures.countries as CountryRecord[];
+const directoryOrganisations = directoryFixtures.organisations as OrganisationRecord[];
 
 /** Spanish | Portuguese | Italian names (with variants after a slash) of the directory's countries. */
 const OTHER_NAMES: Record<string, string> = {

@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/database.js';
 import type { MessageKey, Values } from '../../platform/i18n/i18n.js';
-import { ACTIVITY_FORMATS, ACTIVITY_TYPES, DOCUMENT_TYPES, FIGURE_QUALIFIERS, type ActivityFormat, type ActivityType, type DocumentType, type Figure, type FigureQualifier } from '../activities/activities.schemas.js';
+import { ACTIVITY_FORMATS, ACTIVITY_TYPES, DOCUMENT_TYPES, FIGURE_QUALIFIERS, type ActivityFormat, type ActivityType, type DocumentType, type Figure, type FigureQualifier } from '../activities/index.js';
 import { decodeSavedPage, MAX_PAGE_BYTES, SavedPageError } from './legacy.cli.js';
 import { extractActivities } from './legacy.extract.js';
 import { buildActivityInput, planImport, type PlanAction, type PlanItem } from './legacy.match.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
-import { buildApp } from '../../platform/app.js';
+import { buildDiwan } from '../../app/index.js';
 import { normaliseOldPath, oldAddress } from './legacy.addresses.js';
 import { runImportLegacy } from './legacy.cli.js';
 import { registerLegacyRoutes } from './legacy.routes.js';
@@ -56,7 +56,7 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal(code, 0, file);
       }
       for (const row of await t.db.selectFrom('activity_translations').select(['title', 'slug']).execute()) slugs[row.title] = row.slug;
-      app = await buildApp({ config: t.tdb.config, db: t.db });
+      app = await buildDiwan({ config: t.tdb.config, db: t.db });
       // Registered after buildApp and before ready, as main.ts would do with config.legacyHosts.
       registerLegacyRoutes(app, [OLD, 'old-rabat-process.example']);
       await app.ready();

@@ -1,4 +1,4 @@
-import type { ActivityFormat, ActivityType, DocumentType, Figure } from '../activities/activities.schemas.js';
+import type { ActivityFormat, ActivityType, DocumentType, Figure } from '../activities/index.js';
 import type { DatePrecision } from './legacy.dates.js';
 import type { PageLanguage } from './legacy.text.js';
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { migrateAndLoadReferenceData } from '../../platform/bootstrap.js';
+import { migrateDiwan } from '../../app/index.js';
 import { openDatabase, type Db } from '../../platform/db/database.js';
-import { seedDemoActivities } from '../activities/demo/demo-seeder.js';
+import { seedDemoActivities } from '../activities/index.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/databases.js';
 
 export interface LegacyTestDb {
@@ -14,7 +14,7 @@ export interface LegacyTestDb {
 export async function createLegacyTestDb(dialect: 'sqlite' | 'postgres', options: { demo?: boolean } = {}): Promise<LegacyTestDb> {
   const tdb = await createTestDatabase(dialect);
   const db = openDatabase(tdb.config);
-  await migrateAndLoadReferenceData(db, { info: () => undefined });
+  await migrateDiwan(db, { info: () => undefined });
   if (options.demo) await seedDemoActivities(db);
   return {
     db,

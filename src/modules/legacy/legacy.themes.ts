@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFrameworkFixtures } from '../framework/index.js';
 import { THEME_NUMBER, THEME_TOKEN_EN } from './legacy.lexicon.js';
 import { fold } from './legacy.text.js';
 
@@ -23,7 +23,7 @@ interface FrameworkRecord {
   themes: ThemeNode[];
 }
 
-const FRAMEWORKS = (JSON.parse(readFileSync(new URL('../framework/data/frameworks.json', import.meta.url), 'utf8')) as FrameworkRecord[])
+const FRAMEWORKS = (readFrameworkFixtures() as FrameworkRecord[])
   .filter((f) => f.adopted_on)
   .sort((a, b) => (a.adopted_on! < b.adopted_on! ? -1 : 1));
 
@@ -144,7 +144,7 @@ export function mapThemes(value: string, date: string | null): ThemeMapping {
     if (whole && 'code' in whole && (whole.score === 1 || !/[,;|/\n•]/.test(rest))) parts.push(rest);
     else parts.push(...rest.split(/[,;|/\n•]+/).map((p) => p.trim()).filter(Boolean));
     for (const part of parts) {
-      let found = bestTheme(part, framework);
+      const found = bestTheme(part, framework);
       if (!found || 'ambiguous' in found) {
         // "Legal migration and International protection": two themes joined by a conjunction.
         const halves = part.split(/\s+(?:and|et|y|e|ed)\s+/i);

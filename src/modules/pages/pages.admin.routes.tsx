@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { CsrfField, ErrorSummary, TextArea, TextField, richTextLabels, type FieldError } from '../../platform/views/forms.js';
-import { adminLanguage, guard, renderAdmin } from '../admin/admin.plugin.js';
+import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
 import { ConflictResolution, PendingChanges, readChoices, SaveButtons } from '../../platform/views/editorial.js';
 import type { FieldConflict } from '../../platform/editorial/merge.js';
 import { isValidSlug, slugify } from '../../platform/text/slug.js';

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { TestClient, csrfToken } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
-import { createUser } from '../auth/users.commands.js';
+import { createUser } from '../auth/index.js';
 
 const PASSWORD = 'correct horse battery staple';
 

@@ -23,3 +23,6 @@ export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
 export const NO_STORE = 'private, no-store';
 /** Fingerprinted assets never change under the same name. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** The back-office session cookie; a request carrying it is never served from, nor stored in, the page cache. */
+export const SESSION_COOKIE = 'diwan_session';

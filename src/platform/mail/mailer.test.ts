@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/databases.js';
-import { migrateAndLoadReferenceData } from '../bootstrap.js';
+import { migrateToLatest } from '../db/migrate.js';
 import { openDatabase, type Db } from '../db/database.js';
 import { createMailer } from './mailer.js';
 
@@ -19,7 +19,7 @@ describe('mail through the outbox', () => {
   before(async () => {
     tdb = await createTestDatabase('sqlite');
     db = openDatabase(tdb.config);
-    await migrateAndLoadReferenceData(db, { info: () => undefined });
+    await migrateToLatest(db);
     smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],

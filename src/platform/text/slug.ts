@@ -49,6 +49,8 @@ const LATIN_WITH_MARKS = /(\p{Script=Latin})\p{M}+/gu;
  * and madda (U+0653-U+0655) are part of the spelling and stay: NFKD splits أ or ؤ into a letter
  * and a hamza, and NFC joins them again.
  */
+// Each mark is matched on its own, on purpose: the class lists combining marks, not letters.
+// eslint-disable-next-line no-misleading-character-class
 const OPTIONAL_MARKS = /[\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7\u0610-\u061A\u0640\u064B-\u0652\u0656-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E4\u06E7\u06E8\u06EA-\u06ED]/g;
 
 /** Invisible format characters (joiners, bidi marks, soft hyphens): removed, never a separator. */

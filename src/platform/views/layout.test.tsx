@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AdminLayout } from '../../modules/admin/admin.layout.js';
+import { AdminLayout } from '../admin/layout.js';
 import { translator, type Translator } from '../i18n/i18n.js';
 import { autonym, ogLocaleOf, textDirection } from '../i18n/languages.js';
 import { Layout } from './layout.js';

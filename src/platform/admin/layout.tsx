@@ -1,9 +1,9 @@
 import type { PropsWithChildren } from '@kitajs/html';
-import type { Translator } from '../../platform/i18n/i18n.js';
-import { autonym } from '../../platform/i18n/languages.js';
-import type { Actor } from '../../platform/policy.js';
-import { CsrfField } from '../../platform/views/forms.js';
-import { adminAbilities } from './admin.policy.js';
+import type { Translator } from '../i18n/i18n.js';
+import { autonym } from '../i18n/languages.js';
+import type { Actor } from '../policy.js';
+import { CsrfField } from '../views/forms.js';
+import type { AdminNavEntry } from '../module.js';
 
 export interface AdminLayoutProps {
   tr: Translator;
@@ -16,23 +16,14 @@ export interface AdminLayoutProps {
   script?: { src: string; nonce: string } | undefined;
   /** The configured languages: the header offers each one other than the page's. */
   languages?: string[] | undefined;
+  /** The modules' navigation entries; each shows to the actors it allows. */
+  entries?: readonly AdminNavEntry[] | undefined;
 }
 
 /** The frame of every back-office page: header with the account and sign-out, navigation by ability. */
-export function AdminLayout({ tr, title, stylesheet, actor, csrf, current, script, languages = [], children }: PropsWithChildren<AdminLayoutProps>): JSX.Element {
+export function AdminLayout({ tr, title, stylesheet, actor, csrf, current, script, languages = [], entries = [], children }: PropsWithChildren<AdminLayoutProps>): JSX.Element {
   const t = tr.t;
-  const can = adminAbilities(actor);
-  const nav: { href: string; key: string; label: string; show: boolean }[] = [
-    { href: '/admin/', key: 'dashboard', label: t('admin.nav.dashboard'), show: can.access },
-    { href: '/admin/activities', key: 'activities', label: t('admin.nav.activities'), show: can.activities },
-    { href: '/admin/pages', key: 'pages', label: t('admin.nav.pages'), show: can.pages },
-    { href: '/admin/reference', key: 'reference', label: t('admin.nav.reference'), show: can.reference },
-    { href: '/admin/imports', key: 'imports', label: t('admin.nav.imports'), show: can.imports },
-    { href: '/admin/users', key: 'users', label: t('admin.nav.users'), show: can.users },
-    { href: '/admin/audit', key: 'audit', label: t('admin.nav.audit'), show: can.audit },
-    { href: '/admin/outbox', key: 'outbox', label: t('admin.nav.outbox'), show: can.outbox },
-    { href: `/${tr.lang}/`, key: 'site', label: t('admin.nav.site'), show: true },
-  ];
+  const nav = [...entries.filter((n) => n.visible(actor)).map((n) => ({ href: n.href, key: n.id, label: t(n.label) })), { href: `/${tr.lang}/`, key: 'site', label: t('admin.nav.site') }];
   const otherLanguages = languages.filter((l) => l !== tr.lang);
   const fullTitle = `${title} – ${t('admin.title')}`;
   return (
@@ -94,9 +85,7 @@ export function AdminLayout({ tr, title, stylesheet, actor, csrf, current, scrip
             {actor ? (
               <nav class="wrap main-nav" aria-label={t('admin.nav')}>
                 <ul>
-                  {nav
-                    .filter((n) => n.show)
-                    .map((n) => (
+                  {nav.map((n) => (
                       <li>
                         <a href={n.href} aria-current={current === n.key ? 'page' : undefined} safe>
                           {n.label}

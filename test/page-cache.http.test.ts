@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
-import { dialectsUnderTest } from '../../../test/helpers/databases.js';
-import { changeActivityWorkflow, createActivityDraft } from '../../modules/activities/activities.editor.js';
-import { createUser } from '../../modules/auth/users.commands.js';
+import { createTestApp, type TestApp } from './helpers/app.js';
+import { dialectsUnderTest } from './helpers/databases.js';
+import { changeActivityWorkflow, createActivityDraft } from '../src/modules/activities/index.js';
+import { createUser } from '../src/modules/auth/index.js';
 
 /** The "N activities found" line of a list page. */
 const found = (html: string) => Number(html.match(/data-testid="result-count"[^>]*>(\d+)/)?.[1] ?? -1);

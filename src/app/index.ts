@@ -1,0 +1,25 @@
+/** The application as the entry points (server, command line, tests) start it: the platform with the modules. */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../platform/app.js';
+import { migrateAndLoadReferenceData, prepareDatabase, seedDemo, type Logger } from '../platform/bootstrap.js';
+import type { Config } from '../platform/config.js';
+import type { Db } from '../platform/db/database.js';
+import { MODULES } from './modules.js';
+
+export { MODULES } from './modules.js';
+
+export function buildDiwan(options: { config: Config; db: Db }): Promise<FastifyInstance> {
+  return buildApp({ ...options, modules: MODULES });
+}
+
+export function prepareDiwanDatabase(config: Config, log: Logger): Promise<Db> {
+  return prepareDatabase(config, MODULES, log);
+}
+
+export function migrateDiwan(db: Db, log: Logger): Promise<void> {
+  return migrateAndLoadReferenceData(db, MODULES, log);
+}
+
+export function seedDiwanDemo(db: Db, config: Config, log: Logger, options = { freshInstall: false }): Promise<void> {
+  return seedDemo(db, config, MODULES, options, log);
+}

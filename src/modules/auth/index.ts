@@ -1,0 +1,29 @@
+import { adminCookieOptions } from '../../platform/admin/shell.js';
+import type { DiwanModule } from '../../platform/module.js';
+import { has } from '../../platform/policy.js';
+import { registerAuthRoutes } from './auth.routes.js';
+import { seedDemoUsers } from './demo-users.js';
+import { loadRoles } from './roles.reference-data.js';
+import { loadSession } from './sessions.js';
+import { registerUserAdminRoutes } from './users.admin.routes.js';
+
+export { createUser, UserCommandError } from './users.commands.js';
+
+/** Accounts, roles, sessions, sign-in and password reset, and the back-office for users. */
+export const authModule: DiwanModule = {
+  name: 'auth',
+  async referenceData(db) {
+    await loadRoles(db);
+    return undefined;
+  },
+  async seedDemo(db, config, { freshInstall }) {
+    if (!freshInstall) return [];
+    return (await seedDemoUsers(db, config.defaultLanguage)).map((u) => `demo ${u.role}: ${u.email} / password ${u.password} (demo only: change or remove before going live)`);
+  },
+  authenticate: (db, config, token) => loadSession(db, config, token),
+  adminRoutes(admin) {
+    registerAuthRoutes(admin, adminCookieOptions(admin.diwan.config));
+    registerUserAdminRoutes(admin);
+  },
+  adminNav: [{ id: 'users', href: '/admin/users', label: 'admin.nav.users', position: 60, visible: (actor) => has(actor, 'user.manage') }],
+};
