@@ -22,19 +22,25 @@ need_browser() {
 
 # Tests hash passwords at the cheapest argon2id cost (PASSWORD_HASH_COST, allowed only with NODE_ENV=test).
 export NODE_ENV=test PASSWORD_HASH_COST=test
+# Unit and HTTP test files mostly wait on databases: three at a time use both cores. Browser test
+# files each drive a Chromium and run one at a time, so that a loaded machine does not slow them
+# into timeouts.
 run() { node --import tsx --test --test-reporter=spec "$@"; }
+run_node() { run --test-concurrency=3 "$@"; }
 
 case "$mode" in
   all)
     need_browser
-    # One runner for every file, so one summary closes the run.
-    run $node_files $browser_files
+    status=0
+    run_node $node_files || status=$?
+    run $browser_files || status=$?
+    exit $status
     ;;
   unit)
-    DIWAN_TEST_DIALECTS=sqlite run $node_files
+    DIWAN_TEST_DIALECTS=sqlite run_node $node_files
     ;;
   pg)
-    DIWAN_TEST_DIALECTS=postgres DIWAN_REQUIRE_PG=1 run $node_files
+    DIWAN_TEST_DIALECTS=postgres DIWAN_REQUIRE_PG=1 run_node $node_files
     ;;
   browser)
     need_browser
