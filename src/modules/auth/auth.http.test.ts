@@ -96,6 +96,20 @@ for (const dialect of await dialectsUnderTest()) {
       const d = new TestClient(t.app);
       const evil = await d.submit('/admin/login', '/admin/login', { email: 'editor@example.org', password: PASSWORD, next: '//evil.example/admin/x' });
       assert.equal(evil.headers.location, '/admin/');
+      for (const bad of ['/admin/x\r\nSet-Cookie: a=b', '/admin/x\nLocation: //evil.example', '/admin/\\evil.example', '/admin/a b', `/admin/${'x'.repeat(3000)}`]) {
+        const e = new TestClient(t.app);
+        const r = await e.submit('/admin/login', '/admin/login', { email: 'editor@example.org', password: PASSWORD, next: bad });
+        assert.equal(r.statusCode, 303, `a next of ${JSON.stringify(bad.slice(0, 40))} is refused without an error`);
+        assert.equal(r.headers.location, '/admin/');
+        assert.equal(r.headers['set-cookie']?.toString().includes('a=b'), false);
+        const again = await e.get(`/admin/login?next=${encodeURIComponent(bad)}`);
+        if (bad.length > 2048) {
+          assert.equal(again.statusCode, 414, 'an address over the limit gets its page');
+          continue;
+        }
+        assert.equal(again.statusCode, 303, 'signed in already: the same fallback');
+        assert.equal(again.headers.location, '/admin/');
+      }
     });
 
     test('password reset: same answer for any address, a single-use expiring link, all sessions ended', async () => {

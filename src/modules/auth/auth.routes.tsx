@@ -9,14 +9,22 @@ import { RESET_TOKEN_MINUTES, UserCommandError, login, passwordProblem, requestP
 import { SESSION_COOKIE, destroySession } from './sessions.js';
 import { audit } from '../../platform/audit/audit.js';
 
-const LoginBody = z.object({ email: z.string().max(300).default(''), password: z.string().max(1000).default(''), next: z.string().max(500).default('') });
+const LoginBody = z.object({ email: z.string().max(300).default(''), password: z.string().max(1000).default(''), next: z.string().max(8192).default('') });
 const EmailBody = z.object({ email: z.string().max(300).default('') });
 const PasswordBody = z.object({ password: z.string().max(1000).default(''), confirm: z.string().max(1000).default('') });
 const LanguageBody = z.object({ to: z.string().max(5) });
 
 /** Only local back-office paths are followed after sign-in (no open redirect). */
-function safeNext(next: string | undefined): string {
-  return next && /^\/admin\/[^/\\]/.test(next) && !next.includes('//') ? next : '/admin/';
+/**
+ * Where to go after signing in: a back-office path of this site only. Anything else (another host,
+ * `//`, a backslash, white space or control characters such as CR/LF that could split the
+ * Location header, an over-long value) falls back to the dashboard.
+ */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || next.length > 2048) return '/admin/';
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (/[\u0000-\u0020\u007f\\]/.test(next) || next.includes('//')) return '/admin/';
+  return /^\/admin\/[^/]/.test(next) ? next : '/admin/';
 }
 
 function body<T>(schema: z.ZodType<T>, request: FastifyRequest): T {
