@@ -57,6 +57,21 @@ export function requestLanguage(request: FastifyRequest): string {
 
 const SESSION_COOKIE_PATTERN = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=`);
 
+/**
+ * Removes NUL characters from the strings of a parsed form or query, in place. PostgreSQL refuses
+ * them in text (a 500 otherwise), and no one types them: the rest of the input is kept as it was.
+ */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  // Parsed forms and queries are plain records (some parsers give them a bare prototype); leave
+  // buffers and streams alone.
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value) && typeof (value as { pipe?: unknown }).pipe !== 'function') {
+    for (const [k, v] of Object.entries(value)) (value as Record<string, unknown>)[k] = withoutNul(v);
+  }
+  return value;
+}
+
 /** True when a request carries credentials, so its page must never be shared with others. */
 function hasCredentials(request: FastifyRequest): boolean {
   return request.headers.authorization !== undefined || SESSION_COOKIE_PATTERN.test(String(request.headers.cookie ?? ''));
@@ -202,6 +217,12 @@ export async function buildApp({ config, db, modules }: BuildAppOptions): Promis
       request.cacheGeneration = cache.generation;
     }
     return undefined;
+  });
+
+  // Before any handler reads them: forms and query strings lose their NUL characters (see withoutNul).
+  app.addHook('preValidation', async (request) => {
+    withoutNul(request.query);
+    if (request.body && typeof request.body === 'object') withoutNul(request.body);
   });
 
   app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 'notFound', 404));
