@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { inputsHash } from '../../scripts/build.mjs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -69,21 +70,10 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const TEMPLATE_DIR = path.join(ROOT, 'node_modules/.cache/diwan/test-templates');
 const BASE_ENV = { LOG_LEVEL: 'silent', CONTENT_POLL_MS: '0', PUBLIC_URL: 'http://diwan.test', SEED_DEMO: 'never' } as NodeJS.ProcessEnv;
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]))
-    .filter((f) => !/\.test\.tsx?$/.test(f) && !f.includes(`${path.sep}fixtures${path.sep}`))
-    .sort();
-}
-
 let templateKey: string | undefined;
-/** A digest of the code that fills a template (migrations, reference data, demo data, seeders): a change makes new templates. */
+/** The build's digest of the sources (migrations, reference and demo data, seeders...): a change makes new templates. */
 function templatesKey(): string {
-  if (!templateKey) {
-    const hash = createHash('sha256');
-    for (const f of sourceFiles(path.join(ROOT, 'src'))) hash.update(f).update(readFileSync(f));
-    templateKey = hash.digest('hex').slice(0, 12);
-  }
+  templateKey ??= inputsHash().slice(0, 12);
   return templateKey;
 }
 
