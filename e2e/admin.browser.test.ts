@@ -330,7 +330,7 @@ describe('editorial flows', { concurrency: CONCURRENCY }, () => {
       assert.equal(await form.startDate.inputValue(), '2027-13-45', 'the wrong date is shown back to be corrected');
       assert.equal(await form.startDate.getAttribute('aria-invalid'), 'true');
       assert.equal(await form.type.inputValue(), 'consultation');
-      assert.match(await form.text(page.locator('#start_date-error')), /Start date/);
+      assert.match(await form.text(page.locator('#start_date-error')), /start date/i);
 
       // The summary link leads to the field.
       await form.errorSummary.locator('a[href="#start_date"]').click();

@@ -14,7 +14,7 @@ import { USER_STATUSES } from '../src/modules/auth/users.commands.js';
 import { COUNTRY_REGIONS, COUNTRY_STATUSES, ORGANISATION_KINDS } from '../src/modules/directory/directory.schemas.js';
 import { THEME_LEVELS } from '../src/modules/framework/framework.schemas.js';
 import { PAGE_LANGUAGES } from '../src/modules/legacy/legacy.text.js';
-import { ERROR_KINDS } from '../src/platform/views/error-page.js';
+import { ERROR_KINDS } from '../src/platform/http/errors.js';
 
 const json = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as unknown;
 const roles = (json('../src/modules/auth/data/roles.json') as { code: string }[]).map((r) => r.code);

@@ -11,8 +11,9 @@ import { nextDayBoundary } from './i18n/dates.js';
 import { cacheKey, PageCache, preparePage } from './http/page-cache.js';
 import { sendOnce, sendPrepared } from './http/negotiate.js';
 import { NO_STORE, PUBLIC_CACHE_CONTROL, SECURITY_HEADERS, SESSION_COOKIE } from './http/security.js';
-import { hasCatalogue, translator } from './i18n/i18n.js';
-import { ErrorPage, type ErrorKind } from './views/error-page.js';
+import { hasCatalogue, translator, type MessageKey } from './i18n/i18n.js';
+import { ErrorPage } from './views/error-page.js';
+import { HttpError, kindOfStatus, statusOf, type ErrorKind } from './http/errors.js';
 import { createMailer } from './mail/mailer.js';
 import type { DiwanModule, NavLink } from './module.js';
 import { backOffice } from './admin/shell.js';
@@ -102,13 +103,24 @@ export function sendHtml(request: FastifyRequest, reply: FastifyReply, html: str
   return reply;
 }
 
-/** Renders an error page in the request's language. */
+/** True when the client asks for JSON rather than a page (an API client, a script). */
+function wantsJson(request: FastifyRequest): boolean {
+  const accept = String(request.headers.accept ?? '');
+  return /\bapplication\/(?:[\w.+-]+\+)?json\b/.test(accept) && !/\btext\/html\b/.test(accept);
+}
+
+/** Renders an error page in the request's language (or a JSON error for clients that ask for one). */
 export async function sendError(request: FastifyRequest, reply: FastifyReply, kind: ErrorKind, status: number): Promise<FastifyReply> {
   const { config, assets, baseUrl } = request.server.diwan;
   const lang = requestLanguage(request);
+  const tr = translator(lang);
+  if (wantsJson(request)) {
+    const body = JSON.stringify({ error: { status, kind, message: tr.t(`error.${kind}.title` as MessageKey) } });
+    return sendOnce(request, reply, body, status, { 'content-type': 'application/json; charset=utf-8', 'content-language': lang, 'cache-control': NO_STORE });
+  }
   // The navigation needs the database; an error page must still render when it is down.
-  const nav = kind === 'server' ? [] : await request.server.diwan.navigation(lang);
-  const html = await ErrorPage({ tr: translator(lang), kind, stylesheet: assets.stylesheet, baseUrl, path: request.url.split('?')[0] ?? '/', languages: config.languages, nav });
+  const nav = kind === 'server' || kind === 'unavailable' ? [] : await request.server.diwan.navigation(lang);
+  const html = await ErrorPage({ tr, kind, stylesheet: assets.stylesheet, baseUrl, path: request.url.split('?')[0] ?? '/', languages: config.languages, nav });
   return sendHtml(request, reply, html, { status, lang });
 }
 
@@ -131,7 +143,8 @@ export async function buildApp({ config, db, modules }: BuildAppOptions): Promis
     routerOptions: { maxParamLength: MAX_URL_LENGTH },
     frameworkErrors: (error, request, reply) => {
       request.log.info({ code: error.code }, 'malformed request');
-      void sendError(request, reply, 'badRequest', 400);
+      const status = statusOf(error) < 500 ? statusOf(error) : 400;
+      void sendError(request, reply, kindOfStatus(status), status);
     },
     bodyLimit: 1024 * 1024,
   });
@@ -226,14 +239,16 @@ export async function buildApp({ config, db, modules }: BuildAppOptions): Promis
   });
 
   app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 'notFound', 404));
-  app.setErrorHandler(async (error: { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode ?? 500;
+  app.setErrorHandler(async (error: unknown, request, reply) => {
+    const status = statusOf(error);
+    const kind = error instanceof HttpError ? error.kind : kindOfStatus(status);
     if (status >= 500) {
       request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
-      return sendError(request, reply, 'server', 500);
+      return sendError(request, reply, kind, status);
     }
-    request.log.info({ code: error.code, status }, 'request refused');
-    const kind = status === 404 ? 'notFound' : status === 414 ? 'tooLong' : status === 403 ? 'forbidden' : 'badRequest';
+    // Refusals are expected: log what kind, never the input (it may hold personal data).
+    const code = (error as { code?: unknown } | null)?.code;
+    request.log.info({ code: typeof code === 'string' ? code : undefined, status, route: request.routeOptions.url }, 'request refused');
     return sendError(request, reply, kind, status);
   });
 

@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db/database.js';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { url } from '../../platform/http/urls.js';
 import { CsrfField, ErrorSummary, type FieldError } from '../../platform/views/forms.js';
+import { notFound } from '../../platform/http/errors.js';
 import { Layout } from '../../platform/views/layout.js';
 import { ConflictResolution, PendingChanges, readChoices } from '../../platform/views/editorial.js';
 import { WorkflowStateError } from '../../platform/editorial/editorial.js';
@@ -157,11 +158,6 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
   const { db, config } = admin.diwan;
   const languages = config.languages;
 
-  const notFound = () => {
-    const err = new Error('not found') as Error & { statusCode: number };
-    err.statusCode = 404;
-    return err;
-  };
   const idParam = (request: FastifyRequest) => {
     const id = Number((request.params as { id: string }).id);
     if (!Number.isInteger(id) || id <= 0) throw notFound();

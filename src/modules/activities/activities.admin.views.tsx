@@ -229,11 +229,18 @@ export function ActivityForm({
           })}
         </div>
       </fieldset>
-      <fieldset class="group">
+      <fieldset class={`group${err('themes') ? ' has-error' : ''}`} id="themes" tabindex="-1" aria-describedby={err('themes') ? 'themes-error' : undefined}>
         <legend safe>{t('activityAdmin.section.themes')}</legend>
         <p class="hint" safe>
           {t('activityAdmin.section.themesHint')}
         </p>
+        {err('themes') ? (
+          <span class="field-error" id="themes-error" safe>
+            {err('themes')}
+          </span>
+        ) : (
+          ''
+        )}
         <div class="checkboxes">
           {options.frameworks.map((fw) => (
             <fieldset>

@@ -3,14 +3,23 @@ import type { Db } from '../../platform/db/database.js';
 import { nowIso } from '../../platform/db/database.js';
 import type { Database } from '../../platform/db/schema.js';
 import { announceChange } from '../../platform/events/changes.js';
+import { HttpError } from '../../platform/http/errors.js';
 import { sanitizeRichText } from '../../platform/html/sanitize.js';
 import { ActivityInputSchema, type ActivityInput, type ActivityInputParsed, type PartyRef } from './activities.schemas.js';
 
 /** A database handle or an open transaction on it. */
 export type Trx = Kysely<Database>;
 
-/** Raised when an activity refers to a country, organisation or theme that does not exist. */
-export class UnknownReferenceError extends Error {}
+/**
+ * Raised when an activity refers to a country, organisation or theme that does not exist (the
+ * form checks first; this is the last line when one disappears meanwhile): a 400, never a 500.
+ */
+export class UnknownReferenceError extends HttpError {
+  constructor(message: string) {
+    super(400, 'badRequest', message);
+    this.name = 'UnknownReferenceError';
+  }
+}
 
 async function organisationId(trx: Trx, code: string): Promise<number> {
   const row = await trx.selectFrom('organisations').select('id').where('code', '=', code).executeTakeFirst();

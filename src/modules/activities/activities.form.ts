@@ -1,13 +1,28 @@
 import type { Db } from '../../platform/db/database.js';
+import { z } from 'zod';
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
+import { checkForm, problem, says } from '../../platform/forms/validation.js';
 import type { FieldError } from '../../platform/views/forms.js';
 import { isValidSlug, slugify } from '../../platform/text/slug.js';
-import { ACTIVITY_FORMATS, ACTIVITY_STATUSES, ACTIVITY_TYPES, DATE_PRECISIONS, DOCUMENT_TYPES, FIGURE_QUALIFIERS, type ActivityInputParsed } from './activities.schemas.js';
+import {
+  ACTIVITY_FORMATS,
+  ACTIVITY_LIMITS,
+  ACTIVITY_STATUSES,
+  ACTIVITY_TYPES,
+  DATE_PRECISIONS,
+  DOCUMENT_TYPES,
+  FIGURE_MAX,
+  FIGURE_QUALIFIERS,
+  HttpUrlSchema,
+  type ActivityInput,
+  type ActivityInputParsed,
+  type FigureQualifier,
+  type PartyRef,
+} from './activities.schemas.js';
 
 export const CO_CHAIR_SLOTS = 4;
 export const EMPTY_DOCUMENT_ROWS = 2;
 const TEXT_FIELDS = ['title', 'slug', 'summary', 'narrative_html', 'city', 'venue'] as const;
-const LIMITS: Record<(typeof TEXT_FIELDS)[number], number> = { title: 300, slug: 120, summary: 1000, narrative_html: 200_000, city: 120, venue: 200 };
 
 export interface DocumentRow {
   type: string;
@@ -118,7 +133,7 @@ function list(v: unknown): string[] {
 
 /** Reads the posted form into values (unvalidated). */
 export function readForm(body: Record<string, unknown>, languages: string[]): ActivityFormValues {
-  const docCount = Math.min(100, Number(str(body.doc_count)) || 0);
+  const docCount = Math.min(ACTIVITY_LIMITS.documents, Number(str(body.doc_count)) || 0);
   const documents: DocumentRow[] = [];
   for (let i = 0; i < docCount; i++) {
     documents.push({
@@ -138,7 +153,8 @@ export function readForm(body: Record<string, unknown>, languages: string[]): Ac
     format: str(body.format),
     country: str(body.country),
     host: str(body.host),
-    co_chairs: Array.from({ length: CO_CHAIR_SLOTS }, (_, i) => str(body[`co_chair_${i}`])).filter(Boolean),
+    // Slots keep their place, so a problem names the slot the editor chose in.
+    co_chairs: Array.from({ length: CO_CHAIR_SLOTS }, (_, i) => str(body[`co_chair_${i}`])),
     themes: list(body.themes),
     participants: str(body.participants).trim(),
     participants_qualifier: str(body.participants_qualifier),
@@ -161,15 +177,220 @@ function validDate(s: string, precision: string): boolean {
   return Number(y) >= 1900 && Number(y) <= 2100 && date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d);
 }
 
-function parseParty(v: string): { country: string } | { organisation: string } | null {
+function parseParty(v: string): PartyRef | null {
   if (/^c:[A-Z]{2}$/.test(v)) return { country: v.slice(2) };
   if (/^o:[a-z0-9-]{1,60}$/.test(v)) return { organisation: v.slice(2) };
   return null;
 }
 
+/** The codes a form may name, read once per check: a code that is not here is refused with a message, not a 500. */
+export interface KnownReferences {
+  countries: ReadonlySet<string>;
+  organisations: ReadonlySet<string>;
+  themes: ReadonlySet<string>;
+}
+
+export async function knownReferences(db: Db): Promise<KnownReferences> {
+  const [countries, organisations, themes] = await Promise.all([
+    db.selectFrom('countries').select('code').execute(),
+    db.selectFrom('organisations').select('code').execute(),
+    db.selectFrom('themes').select('code').execute(),
+  ]);
+  return { countries: new Set(countries.map((r) => r.code)), organisations: new Set(organisations.map((r) => r.code)), themes: new Set(themes.map((r) => r.code)) };
+}
+
+const TEXT_LABELS: Record<(typeof TEXT_FIELDS)[number], MessageKey> = {
+  title: 'activityAdmin.field.title',
+  slug: 'activityAdmin.field.slug',
+  summary: 'activityAdmin.field.summary',
+  narrative_html: 'activityAdmin.field.narrative',
+  city: 'activityAdmin.field.city',
+  venue: 'activityAdmin.field.venue',
+};
+const FIELD_LABELS: Record<string, MessageKey> = {
+  type: 'activityAdmin.field.type',
+  status: 'activityAdmin.field.status',
+  format: 'activityAdmin.field.format',
+  start_date: 'activityAdmin.field.start',
+  end_date: 'activityAdmin.field.end',
+  country: 'activityAdmin.field.country',
+  host: 'activityAdmin.field.host',
+  participants: 'activityAdmin.field.participants',
+  countries_count: 'activityAdmin.field.countries',
+  organisations_count: 'activityAdmin.field.organisations',
+  gallery_url: 'activityAdmin.field.gallery',
+  themes: 'activityAdmin.section.themes',
+  related: 'activityAdmin.field.related',
+};
+
+/** The fields in the order the form shows them, for the error summary. */
+const FORM_ORDER = ['type', 'status', 'date_precision', 'start_date', 'end_date', 'format', 'country', 'host', 'co_chair_*', 't_*', 'themes', 'participants', 'countries_count', 'organisations_count', 'doc_*', 'gallery_url', 'related'];
+
+/** The form field a problem belongs to: `t_en_title`, `doc_0_url`, `co_chair_1`, or the field's own name. */
+function fieldId(path: readonly PropertyKey[]): string {
+  const [head, a, b] = path.map(String);
+  if (head === 't' && a && b) return `t_${a}_${b}`;
+  if (head === 'documents' && a !== undefined) return b === 'titles' ? `doc_${a}_title_${path[3] === undefined ? '' : String(path[3])}` : `doc_${a}_${b ?? 'type'}`;
+  if (head === 'co_chairs' && a !== undefined) return `co_chair_${a}`;
+  return head ?? 'form';
+}
+
+function labelOf(tr: Translator, languages: readonly string[]) {
+  return (field: string): string | undefined => {
+    const text = /^t_([^_]+)_(.+)$/.exec(field);
+    if (text) {
+      const key = TEXT_LABELS[text[2] as (typeof TEXT_FIELDS)[number]];
+      return key ? (languages.length > 1 ? `${tr.t(key)} (${tr.t(`lang.${text[1]}` as MessageKey)})` : tr.t(key)) : undefined;
+    }
+    const chair = /^co_chair_(\d+)$/.exec(field);
+    if (chair) return tr.t('activityAdmin.field.coChair', { n: Number(chair[1]) + 1 });
+    const key = FIELD_LABELS[field];
+    return key ? tr.t(key) : undefined;
+  };
+}
+
+interface FormSchemaContext {
+  languages: readonly string[];
+  known: KnownReferences;
+  /** True when another activity already uses this slug in this language. */
+  slugTaken: (lang: string, slug: string) => Promise<boolean>;
+  activityId: number | null;
+}
+
+/** A figure as typed ("1,200", "80"), with its qualifier; empty means not known. */
+const figure = (qualifier: string) =>
+  z.string().transform((raw, ctx) => {
+    if (!raw) return null;
+    const digits = raw.replace(/[\s,.\u202f\u00a0]/g, '');
+    const n = /^\d{1,7}$/.test(digits) ? Number(digits) : NaN;
+    if (!(n >= 0 && n <= FIGURE_MAX)) {
+      problem(ctx, [], 'activityAdmin.error.number');
+      return z.NEVER;
+    }
+    return { value: n, qualifier: (FIGURE_QUALIFIERS as readonly string[]).includes(qualifier) ? (qualifier as FigureQualifier) : 'exact' };
+  });
+
+const optionalUrl = z.string().refine((u) => u === '' || HttpUrlSchema.safeParse(u).success, says('activityAdmin.error.url'));
+
 /**
- * Checks the form and turns it into the write command's input. Every problem becomes a message in
- * the editor's language tied to its field; slugs left empty are made from the title.
+ * The activity form's schema: what the form sent (as strings) in, the write command's input out.
+ * Every message is a catalogue key; the limits are ACTIVITY_LIMITS, the ones the command applies.
+ */
+export function activityFormSchema({ languages, known, slugTaken, activityId }: FormSchemaContext) {
+  const party = (field: 'host' | 'co_chair') =>
+    z.string().transform((v, ctx) => {
+      if (!v) return null;
+      const ref = parseParty(v);
+      if (!ref || ('country' in ref ? !known.countries.has(ref.country) : !known.organisations.has(ref.organisation))) {
+        problem(ctx, [], field === 'host' ? 'activityAdmin.error.choose' : 'form.error.choose');
+        return z.NEVER;
+      }
+      return ref;
+    });
+  const text = (max: number) => z.string().max(max, says('form.error.tooLong'));
+  const translation = z.object({
+    title: text(ACTIVITY_LIMITS.title),
+    slug: text(ACTIVITY_LIMITS.slug),
+    summary: text(ACTIVITY_LIMITS.summary),
+    narrative_html: text(ACTIVITY_LIMITS.narrative_html),
+    city: text(ACTIVITY_LIMITS.city),
+    venue: text(ACTIVITY_LIMITS.venue),
+  });
+  const document = z.object({
+    type: z.string(),
+    url: optionalUrl,
+    lang: z.string(),
+    titles: z.record(z.string(), text(ACTIVITY_LIMITS.documentTitle)),
+  });
+  return z
+    .object({
+      version: z.string(),
+      type: z.enum(ACTIVITY_TYPES, says('activityAdmin.error.choose')),
+      status: z.enum(ACTIVITY_STATUSES, says('activityAdmin.error.choose')),
+      format: z.enum(ACTIVITY_FORMATS, says('activityAdmin.error.choose')),
+      date_precision: z.enum(DATE_PRECISIONS).catch('day'),
+      start_date: z.string().min(1, says('activityAdmin.error.required')),
+      end_date: z.string(),
+      country: z.string().refine((c) => c === '' || known.countries.has(c), says('activityAdmin.error.choose')),
+      host: party('host'),
+      co_chairs: z.array(party('co_chair')).max(CO_CHAIR_SLOTS, says('form.error.invalid')),
+      themes: z.array(z.string()).refine((codes) => codes.every((c) => known.themes.has(c)), says('form.error.choose')),
+      participants: z.string(),
+      participants_qualifier: z.string(),
+      countries_count: z.string(),
+      countries_qualifier: z.string(),
+      organisations_count: z.string(),
+      organisations_qualifier: z.string(),
+      gallery_url: optionalUrl,
+      related: z.array(z.string()).max(ACTIVITY_LIMITS.related, says('form.error.invalid')),
+      t: z.record(z.string(), translation),
+      documents: z.array(document).max(ACTIVITY_LIMITS.documents, says('form.error.invalid')),
+    })
+    .superRefine(async (v, ctx) => {
+      const fmt = v.date_precision === 'day' ? 'YYYY-MM-DD' : v.date_precision === 'month' ? 'YYYY-MM' : 'YYYY';
+      if (v.start_date && !validDate(v.start_date, v.date_precision)) problem(ctx, ['start_date'], 'activityAdmin.error.date', { format: fmt });
+      if (v.end_date && v.date_precision === 'day') {
+        if (!validDate(v.end_date, 'day')) problem(ctx, ['end_date'], 'activityAdmin.error.date', { format: 'YYYY-MM-DD' });
+        else if (v.start_date && v.end_date < v.start_date) problem(ctx, ['end_date'], 'activityAdmin.error.endBeforeStart');
+      }
+      for (const [name, qualifier] of [['participants', v.participants_qualifier], ['countries_count', v.countries_qualifier], ['organisations_count', v.organisations_qualifier]] as const) {
+        const r = figure(qualifier).safeParse(v[name]);
+        if (!r.success) problem(ctx, [name], 'activityAdmin.error.number');
+      }
+      let written = 0;
+      for (const lang of languages) {
+        const tv = v.t?.[lang];
+        if (!tv || !Object.values(tv).some((x) => typeof x === 'string' && x.trim() !== '')) continue;
+        written++;
+        if (!tv.title) {
+          problem(ctx, ['t', lang, 'title'], 'activityAdmin.error.required');
+          continue;
+        }
+        if (!isValidSlug(tv.slug, ACTIVITY_LIMITS.slug)) problem(ctx, ['t', lang, 'slug'], 'activityAdmin.error.slug');
+        else if (await slugTaken(lang, tv.slug)) problem(ctx, ['t', lang, 'slug'], 'activityAdmin.error.slugTaken');
+      }
+      if (!written) problem(ctx, ['t', languages[0] ?? 'en', 'title'], 'activityAdmin.error.noLanguage');
+      (v.documents ?? []).forEach((d, i) => {
+        if (!(DOCUMENT_TYPES as readonly string[]).includes(d.type)) problem(ctx, ['documents', i, 'type'], 'activityAdmin.error.docType', { n: i + 1 });
+        if (!Object.values(d.titles ?? {}).some(Boolean)) problem(ctx, ['documents', i, 'titles', languages[0] ?? 'en'], 'activityAdmin.error.docTitle', { n: i + 1 });
+      });
+      // Run even when a field failed, so that every problem shows at once (GOV.UK's summary).
+    }, { when: () => true })
+    .transform((v) => {
+      const precision = v.date_precision;
+      const texts: Record<string, { title: string; slug: string; summary: string; narrative_html: string; city: string | null; venue: string | null }> = {};
+      for (const lang of languages) {
+        const tv = v.t[lang];
+        if (tv?.title) texts[lang] = { title: tv.title, slug: tv.slug, summary: tv.summary, narrative_html: tv.narrative_html, city: tv.city || null, venue: tv.venue || null };
+      }
+      const count = (raw: string, qualifier: string) => figure(qualifier).parse(raw);
+      return {
+        type: v.type,
+        status: v.status,
+        start_date: v.start_date,
+        end_date: precision === 'day' && v.end_date ? v.end_date : null,
+        date_precision: precision,
+        format: v.format,
+        country: v.country || null,
+        host: v.host,
+        co_chairs: v.co_chairs.filter((p): p is PartyRef => p !== null),
+        themes: v.themes,
+        participants: count(v.participants, v.participants_qualifier),
+        countries_count: count(v.countries_count, v.countries_qualifier),
+        organisations_count: count(v.organisations_count, v.organisations_qualifier),
+        gallery_url: v.gallery_url || null,
+        published: false,
+        t: texts,
+        documents: v.documents.map((d) => ({ type: d.type as (typeof DOCUMENT_TYPES)[number], url: d.url || null, lang: /^([a-z]{2}|mul)$/.test(d.lang) ? d.lang : 'mul', title: Object.fromEntries(Object.entries(d.titles).filter(([, x]) => x)) })),
+        related_ids: [...new Set(v.related.map(Number))].filter((n) => Number.isInteger(n) && n > 0 && n !== activityId),
+      } satisfies ActivityInput;
+    });
+}
+
+/**
+ * Checks the form with its schema and turns it into the write command's input. Every problem
+ * becomes a message in the editor's language tied to its field; slugs left empty are made from
+ * the title first (and shown back so).
  */
 export async function validateForm(
   db: Db,
@@ -177,97 +398,17 @@ export async function validateForm(
   tr: Translator,
   languages: string[],
   activityId: number | null,
-): Promise<{ errors: FieldError[]; input: Record<string, unknown> | null; values: ActivityFormValues }> {
-  const t = tr.t;
-  const errors: FieldError[] = [];
-  const label = (k: MessageKey) => t(k).toLowerCase();
-  const add = (field: string, message: string) => errors.push({ field, message });
-  if (!(ACTIVITY_TYPES as readonly string[]).includes(values.type)) add('type', t('activityAdmin.error.choose', { field: label('activityAdmin.field.type') }));
-  if (!(ACTIVITY_STATUSES as readonly string[]).includes(values.status)) add('status', t('activityAdmin.error.choose', { field: label('activityAdmin.field.status') }));
-  if (!(ACTIVITY_FORMATS as readonly string[]).includes(values.format)) add('format', t('activityAdmin.error.choose', { field: label('activityAdmin.field.format') }));
-  const precision = (DATE_PRECISIONS as readonly string[]).includes(values.date_precision) ? values.date_precision : 'day';
-  const fmt = precision === 'day' ? 'YYYY-MM-DD' : precision === 'month' ? 'YYYY-MM' : 'YYYY';
-  if (!values.start_date) add('start_date', t('activityAdmin.error.required', { field: label('activityAdmin.field.start') }));
-  else if (!validDate(values.start_date, precision)) add('start_date', t('activityAdmin.error.date', { field: t('activityAdmin.field.start'), format: fmt }));
-  if (values.end_date && precision === 'day') {
-    if (!validDate(values.end_date, 'day')) add('end_date', t('activityAdmin.error.date', { field: t('activityAdmin.field.end'), format: 'YYYY-MM-DD' }));
-    else if (values.start_date && values.end_date < values.start_date) add('end_date', t('activityAdmin.error.endBeforeStart'));
-  }
-  if (values.country && !/^[A-Z]{2}$/.test(values.country)) add('country', t('activityAdmin.error.choose', { field: label('activityAdmin.field.country') }));
-  const host = values.host ? parseParty(values.host) : null;
-  if (values.host && !host) add('host', t('activityAdmin.error.choose', { field: label('activityAdmin.field.host') }));
-  const coChairs = values.co_chairs.map(parseParty).filter((p): p is NonNullable<typeof p> => !!p);
-  const figure = (field: 'participants' | 'countries_count' | 'organisations_count', qualifier: string, labelKey: MessageKey) => {
-    const raw = values[field];
-    if (!raw) return null;
-    const n = /^\d{1,7}$/.test(raw.replace(/[\s,.\u202f\u00a0]/g, '')) ? Number(raw.replace(/[\s,.\u202f\u00a0]/g, '')) : NaN;
-    if (!(n >= 0 && n <= 1_000_000)) {
-      add(field, t('activityAdmin.error.number', { field: label(labelKey) }));
-      return null;
-    }
-    return { value: n, qualifier: (FIGURE_QUALIFIERS as readonly string[]).includes(qualifier) ? qualifier : 'exact' };
-  };
-  const participants = figure('participants', values.participants_qualifier, 'activityAdmin.field.participants');
-  const countriesCount = figure('countries_count', values.countries_qualifier, 'activityAdmin.field.countries');
-  const organisationsCount = figure('organisations_count', values.organisations_qualifier, 'activityAdmin.field.organisations');
-  const isUrl = (u: string) => /^https?:\/\/[^\s/$.?#].[^\s]*$/i.test(u) && u.length <= 2000;
-  if (values.gallery_url && !isUrl(values.gallery_url)) add('gallery_url', t('activityAdmin.error.url'));
-
-  const texts: Record<string, Record<string, string | null>> = {};
+): Promise<{ errors: FieldError[]; input: ActivityInput | null; values: ActivityFormValues }> {
   for (const lang of languages) {
-    const v = values.t[lang];
-    if (!v) continue;
-    const any = Object.values(v).some((x) => x.trim() !== '');
-    if (!any) continue;
-    if (!v.title) {
-      add(`t_${lang}_title`, t('activityAdmin.error.required', { field: `${label('activityAdmin.field.title')} (${t(`lang.${lang}` as MessageKey)})` }));
-      continue;
-    }
-    if (!v.slug) v.slug = slugify(v.title);
-    for (const f of TEXT_FIELDS) {
-      if (v[f].length > LIMITS[f]) add(`t_${lang}_${f}`, t('activityAdmin.error.tooLong', { field: t(`activityAdmin.field.${f === 'narrative_html' ? 'narrative' : f}` as MessageKey) }));
-    }
-    if (!isValidSlug(v.slug, Infinity)) add(`t_${lang}_slug`, t('activityAdmin.error.slug'));
-    else {
-      let q = db.selectFrom('activity_translations').select('activity_id').where('lang', '=', lang).where('slug', '=', v.slug);
-      if (activityId !== null) q = q.where('activity_id', '!=', activityId);
-      if (await q.executeTakeFirst()) add(`t_${lang}_slug`, t('activityAdmin.error.slugTaken'));
-    }
-    texts[lang] = { title: v.title, slug: v.slug, summary: v.summary, narrative_html: v.narrative_html, city: v.city || null, venue: v.venue || null };
+    const tv = values.t[lang];
+    if (tv?.title && !tv.slug) tv.slug = slugify(tv.title);
   }
-  if (!Object.keys(texts).length && !errors.some((e) => e.field.startsWith('t_'))) add(`t_${languages[0]}_title`, t('activityAdmin.error.noLanguage'));
-
-  const documents = values.documents.map((d, i) => {
-    const n = i + 1;
-    if (!(DOCUMENT_TYPES as readonly string[]).includes(d.type)) add(`doc_${i}_type`, t('activityAdmin.error.docType', { n }));
-    if (d.url && !isUrl(d.url)) add(`doc_${i}_url`, t('activityAdmin.error.url'));
-    const titles = Object.fromEntries(Object.entries(d.titles).filter(([, v]) => v));
-    if (!Object.keys(titles).length) add(`doc_${i}_title_${languages[0]}`, t('activityAdmin.error.docTitle', { n }));
-    return { type: d.type, url: d.url || null, lang: /^([a-z]{2}|mul)$/.test(d.lang) ? d.lang : 'mul', title: titles };
-  });
-  if (errors.length) return { errors, input: null, values };
-  return {
-    errors,
-    values,
-    input: {
-      type: values.type,
-      status: values.status,
-      start_date: values.start_date,
-      end_date: precision === 'day' && values.end_date ? values.end_date : null,
-      date_precision: precision,
-      format: values.format,
-      country: values.country || null,
-      host,
-      co_chairs: coChairs,
-      themes: values.themes.filter((c) => /^[a-z0-9-]+\.[a-z0-9]+$/.test(c)),
-      participants,
-      countries_count: countriesCount,
-      organisations_count: organisationsCount,
-      gallery_url: values.gallery_url || null,
-      published: false,
-      t: texts,
-      documents,
-      related_ids: values.related.map(Number).filter((n) => Number.isInteger(n) && n > 0 && n !== activityId),
-    },
+  const slugTaken = async (lang: string, slug: string) => {
+    let q = db.selectFrom('activity_translations').select('activity_id').where('lang', '=', lang).where('slug', '=', slug);
+    if (activityId !== null) q = q.where('activity_id', '!=', activityId);
+    return (await q.executeTakeFirst()) !== undefined;
   };
+  const schema = activityFormSchema({ languages, known: await knownReferences(db), slugTaken, activityId });
+  const checked = await checkForm(schema, values, tr, { fieldId, label: labelOf(tr, languages), order: FORM_ORDER });
+  return { errors: checked.errors, input: checked.data, values };
 }

@@ -40,28 +40,52 @@ const isoDate = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 /** Longest slug an activity translation may have, in characters. */
 export const ACTIVITY_SLUG_MAX_LENGTH = 120;
 
-export const FigureSchema = z.object({ value: z.number().int().min(0).max(1_000_000), qualifier: z.enum(FIGURE_QUALIFIERS) });
+/** The lengths an activity's texts may have, in characters: the form, the command and the importer use these. */
+export const ACTIVITY_LIMITS = {
+  title: 300,
+  slug: ACTIVITY_SLUG_MAX_LENGTH,
+  summary: 1000,
+  narrative_html: 200_000,
+  city: 120,
+  venue: 200,
+  url: 2000,
+  documentTitle: 300,
+  /** Documents, co-chairs and related activities one activity may list. */
+  documents: 100,
+  related: 200,
+} as const;
+/** The largest figure (participants, countries, organisations) an activity may give. */
+export const FIGURE_MAX = 1_000_000;
+
+/** A link readers can follow: http or https only, at most ACTIVITY_LIMITS.url characters. */
+export const HttpUrlSchema = z
+  .string()
+  .max(ACTIVITY_LIMITS.url)
+  .url()
+  .refine((u) => /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(u), 'only http and https links');
+
+export const FigureSchema = z.object({ value: z.number().int().min(0).max(FIGURE_MAX), qualifier: z.enum(FIGURE_QUALIFIERS) });
 export type Figure = z.infer<typeof FigureSchema>;
 
 const PartyRefSchema = z.union([z.object({ country: z.string().regex(/^[A-Z]{2}$/) }), z.object({ organisation: z.string().regex(/^[a-z0-9-]+$/) })]);
 export type PartyRef = z.infer<typeof PartyRefSchema>;
 
 export const ActivityTranslationSchema = z.object({
-  title: z.string().trim().min(1).max(300),
+  title: z.string().trim().min(1).max(ACTIVITY_LIMITS.title),
   slug: z.string().refine((s) => isValidSlug(s, ACTIVITY_SLUG_MAX_LENGTH), `a slug is words of lower-case letters or digits joined by hyphens, at most ${ACTIVITY_SLUG_MAX_LENGTH} characters`),
-  summary: z.string().trim().max(1000).default(''),
-  narrative_html: z.string().max(200_000).nullish(),
-  city: z.string().trim().max(120).nullish(),
-  venue: z.string().trim().max(200).nullish(),
+  summary: z.string().trim().max(ACTIVITY_LIMITS.summary).default(''),
+  narrative_html: z.string().max(ACTIVITY_LIMITS.narrative_html).nullish(),
+  city: z.string().trim().max(ACTIVITY_LIMITS.city).nullish(),
+  venue: z.string().trim().max(ACTIVITY_LIMITS.venue).nullish(),
 });
 
 export const ActivityDocumentSchema = z.object({
   type: z.enum(DOCUMENT_TYPES),
   lang: z.string().regex(/^([a-z]{2}|mul)$/),
-  url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'only http and https links').nullish(),
+  url: HttpUrlSchema.nullish(),
   size_bytes: z.number().int().min(0).nullish(),
   mime: z.string().max(100).nullish(),
-  title: z.record(z.string(), z.string().trim().min(1).max(300)),
+  title: z.record(z.string(), z.string().trim().min(1).max(ACTIVITY_LIMITS.documentTitle)),
 });
 
 /** The whole of an activity as the write command takes it (from the demo seeder, importers and forms). */
@@ -81,7 +105,7 @@ export const ActivityInputSchema = z
     participants: FigureSchema.nullish(),
     countries_count: FigureSchema.nullish(),
     organisations_count: FigureSchema.nullish(),
-    gallery_url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'only http and https links').nullish(),
+    gallery_url: HttpUrlSchema.nullish(),
     published: z.boolean().default(true),
     t: z.record(z.string().regex(/^[a-z]{2}$/), ActivityTranslationSchema).refine((t) => Object.keys(t).length > 0, 'at least one language'),
     documents: z.array(ActivityDocumentSchema).default([]),

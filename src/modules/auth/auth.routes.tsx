@@ -5,13 +5,12 @@ import { translator, type MessageKey } from '../../platform/i18n/i18n.js';
 import type { FieldError } from '../../platform/views/forms.js';
 import { adminLanguage, renderAdmin } from '../../platform/admin/shell.js';
 import { ForgotForm, LoginForm, NewPasswordForm } from './auth.views.js';
-import { RESET_TOKEN_MINUTES, UserCommandError, login, passwordProblem, requestPasswordReset, setPasswordWithToken, tokenIsUsable } from './users.commands.js';
+import { RESET_TOKEN_MINUTES, UserCommandError, login, requestPasswordReset, setPasswordWithToken, tokenIsUsable } from './users.commands.js';
 import { SESSION_COOKIE, destroySession } from './sessions.js';
 import { audit } from '../../platform/audit/audit.js';
+import { checkForm } from '../../platform/forms/validation.js';
+import { authFormOptions, ForgotFormSchema, LoginFormSchema, NewPasswordFormSchema, readFields } from './auth.forms.js';
 
-const LoginBody = z.object({ email: z.string().max(300).default(''), password: z.string().max(1000).default(''), next: z.string().max(8192).default('') });
-const EmailBody = z.object({ email: z.string().max(300).default('') });
-const PasswordBody = z.object({ password: z.string().max(1000).default(''), confirm: z.string().max(1000).default('') });
 const LanguageBody = z.object({ to: z.string().max(5) });
 
 /** Only local back-office paths are followed after sign-in (no open redirect). */
@@ -47,13 +46,12 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
   });
 
   admin.post('/login', async (request, reply) => {
-    const input = body(LoginBody, request);
+    const input = readFields(request.body, ['email', 'password', 'next'] as const);
     const tr = translator(adminLanguage(request));
-    const errors: FieldError[] = [];
-    if (!input.email.trim()) errors.push({ field: 'email', message: tr.t('auth.login.emailMissing') });
-    if (!input.password) errors.push({ field: 'password', message: tr.t('auth.login.passwordMissing') });
-    if (!errors.length) {
-      const result = await login(db, config, input.email, input.password, request.ip);
+    const checked = await checkForm(LoginFormSchema, input, tr, authFormOptions(tr));
+    const errors: FieldError[] = [...checked.errors];
+    if (checked.ok) {
+      const result = await login(db, config, checked.data.email, checked.data.password, request.ip);
       if (result.ok) {
         // Rotate: the session this browser had before signing in is ended, never reused.
         if (request.sessionToken) await destroySession(db, request.sessionToken);
@@ -100,17 +98,18 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
   });
 
   admin.post('/password/forgot', async (request, reply) => {
-    const { email } = body(EmailBody, request);
+    const { email } = readFields(request.body, ['email'] as const);
     const lang = adminLanguage(request);
     const tr = translator(lang);
-    if (!email.trim()) {
+    const checked = await checkForm(ForgotFormSchema, { email }, tr, authFormOptions(tr));
+    if (!checked.ok) {
       return renderAdmin(request, reply, {
         title: tr.t('auth.forgot.title'),
         status: 400,
-        body: ({ tr: t, csrf }) => <ForgotForm tr={t} csrf={csrf} email={email} errors={[{ field: 'email', message: t.t('auth.login.emailMissing') }]} />,
+        body: ({ tr: t, csrf }) => <ForgotForm tr={t} csrf={csrf} email={email} errors={checked.errors} />,
       });
     }
-    await requestPasswordReset(db, mailer, baseUrl, email, lang);
+    await requestPasswordReset(db, mailer, baseUrl, checked.data.email, lang);
     // The same answer whether or not the account exists.
     return renderAdmin(request, reply, {
       title: tr.t('auth.forgot.sent.title'),
@@ -158,13 +157,11 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
     });
 
     admin.post<{ Params: { token: string } }>(path, async (request, reply) => {
-      const input = body(PasswordBody, request);
+      const input = readFields(request.body, ['password', 'confirm'] as const);
       const tr = translator(adminLanguage(request));
-      const errors: FieldError[] = [];
-      const problem = passwordProblem(input.password);
-      if (problem) errors.push({ field: 'password', message: tr.t(`user.error.password.${problem}`) });
-      else if (input.password !== input.confirm) errors.push({ field: 'confirm', message: tr.t('auth.reset.mismatch') });
-      if (!errors.length) {
+      const checked = await checkForm(NewPasswordFormSchema, input, tr, authFormOptions(tr));
+      const errors: FieldError[] = [...checked.errors];
+      if (checked.ok) {
         try {
           await setPasswordWithToken(db, request.params.token, purpose, input.password);
           return reply.redirect(`/admin/login?done=password&lang=${tr.lang}`, 303);

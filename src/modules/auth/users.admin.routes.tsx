@@ -7,18 +7,10 @@ import { CsrfField, ErrorSummary, SelectField, TextField, type FieldError } from
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
 import { roleCodes } from './roles.reference-data.js';
 import { destroyUserSessions } from './sessions.js';
-import { UserCommandError, inviteUser, isValidEmail, normaliseEmail } from './users.commands.js';
+import { UserCommandError, inviteUser } from './users.commands.js';
+import { accountChoices, accountFormSchema, readAccount, type AccountValues } from './users.form.js';
+import { checkForm } from '../../platform/forms/validation.js';
 import { userAbilities } from './users.policy.js';
-
-interface AccountValues {
-  email: string;
-  name: string;
-  role: string;
-  country: string;
-  organisation: string;
-  lang: string;
-  status: string;
-}
 
 async function choices(db: Db, lang: string) {
   const countries = await db.selectFrom('country_names').select(['country_code as value', 'name as label']).where('lang', '=', lang).orderBy('name').execute();
@@ -42,7 +34,7 @@ function AccountForm({ tr, csrf, action, values, errors, options, invite, langua
       <TextField id="name" label={t('users.field.name')} value={values.name} error={err('name')} autocomplete="off" />
       <SelectField id="role" label={t('users.field.role')} value={values.role} error={err('role')} options={options.roles.map((r) => ({ value: r, label: t(`role.${r}` as MessageKey) }))} />
       <SelectField id="country" label={t('users.field.country')} value={values.country} blank="—" error={err('country')} options={options.countries} />
-      <SelectField id="organisation" label={t('users.field.organisation')} value={values.organisation} blank="—" options={options.organisations} />
+      <SelectField id="organisation" label={t('users.field.organisation')} value={values.organisation} blank="—" error={err('organisation')} options={options.organisations} />
       <SelectField id="lang" label={t('users.field.lang')} value={values.lang} options={languages.map((l) => ({ value: l, label: t(`lang.${l}` as MessageKey) }))} />
       {invite ? (
         ''
@@ -56,19 +48,12 @@ function AccountForm({ tr, csrf, action, values, errors, options, invite, langua
   );
 }
 
-function readAccount(body: unknown, defaultLanguage: string): AccountValues {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim().slice(0, 300) : '');
-  return { email: s('email'), name: s('name'), role: s('role'), country: s('country'), organisation: s('organisation'), lang: s('lang') || defaultLanguage, status: s('status') || 'active' };
-}
+const ACCOUNT_ORDER = ['email', 'name', 'role', 'country', 'organisation', 'lang', 'status'];
 
-function checkAccount(values: AccountValues, roles: string[], tr: Translator, invite: boolean): FieldError[] {
-  const errors: FieldError[] = [];
-  if (invite && !isValidEmail(normaliseEmail(values.email))) errors.push({ field: 'email', message: tr.t('user.error.email') });
-  if (!values.name) errors.push({ field: 'name', message: tr.t('users.error.name') });
-  if (!roles.includes(values.role)) errors.push({ field: 'role', message: tr.t('user.error.role') });
-  if (values.role === 'focal_point' && !values.country && !values.organisation) errors.push({ field: 'country', message: tr.t('users.error.bound') });
-  return errors;
+/** Checks the account form with its schema: the commands' input, or the messages to show. */
+async function checkAccount(db: Db, values: AccountValues, tr: Translator, languages: readonly string[], invite: boolean) {
+  const labels: Record<string, MessageKey> = { email: 'users.field.email', name: 'users.field.name', role: 'users.field.role', country: 'users.field.country', organisation: 'users.field.organisation' };
+  return checkForm(accountFormSchema(await accountChoices(db), languages, invite), values, tr, { label: (f) => (labels[f] ? tr.t(labels[f]) : undefined), order: ACCOUNT_ORDER });
 }
 
 /** Accounts: list, invite by e-mail, change role, binding and status (every change audited). */
@@ -173,17 +158,13 @@ export function registerUserAdminRoutes(admin: FastifyInstance): void {
     if (denied) return denied;
     const tr = translator(adminLanguage(request));
     const values = readAccount(request.body, config.defaultLanguage);
-    const errors = checkAccount(values, await roleCodes(db), tr, true);
-    if (!errors.length) {
+    const checked = await checkAccount(db, values, tr, config.languages, true);
+    const errors: FieldError[] = [...checked.errors];
+    if (checked.ok) {
+      const input = checked.data;
       try {
-        await inviteUser(
-          db,
-          mailer,
-          baseUrl,
-          { email: values.email, displayName: values.name, role: values.role, countryCode: values.country || null, organisationId: values.organisation ? Number(values.organisation) : null, lang: config.languages.includes(values.lang) ? values.lang : config.defaultLanguage },
-          request.actor!.id,
-        );
-        return reply.redirect(`/admin/users?done=invited&email=${encodeURIComponent(normaliseEmail(values.email))}`, 303);
+        await inviteUser(db, mailer, baseUrl, { email: input.email, displayName: input.name, role: input.role, countryCode: input.countryCode, organisationId: input.organisationId, lang: input.lang }, request.actor!.id);
+        return reply.redirect(`/admin/users?done=invited&email=${encodeURIComponent(input.email)}`, 303);
       } catch (err) {
         if (!(err instanceof UserCommandError)) throw err;
         errors.push({ field: 'email', message: tr.t(err.key as MessageKey) });
@@ -247,15 +228,16 @@ export function registerUserAdminRoutes(admin: FastifyInstance): void {
     if (!user) return reply.callNotFound();
     const tr = translator(adminLanguage(request));
     const values = { ...readAccount(request.body, config.defaultLanguage), email: user.email };
-    const errors = checkAccount(values, await roleCodes(db), tr, false);
-    if (errors.length) return renderEdit(request, reply, user, values, errors, 400);
-    const status = user.status === 'invited' && values.status === 'active' ? 'invited' : values.status === 'disabled' ? 'disabled' : user.status === 'disabled' ? 'active' : user.status;
-    const after = { role: values.role, country: values.country || null, organisation: values.organisation ? Number(values.organisation) : null, status, name: values.name, lang: values.lang };
+    const checked = await checkAccount(db, values, tr, config.languages, false);
+    if (!checked.ok) return renderEdit(request, reply, user, values, checked.errors, 400);
+    const input = checked.data;
+    const status = user.status === 'invited' && input.status === 'active' ? 'invited' : input.status === 'disabled' ? 'disabled' : user.status === 'disabled' ? 'active' : user.status;
+    const after = { role: input.role, country: input.countryCode, organisation: input.organisationId, status, name: input.name, lang: input.lang };
     const before = { role: user.role_code, country: user.country_code, organisation: user.organisation_id, status: user.status, name: user.display_name, lang: user.preferred_lang };
     await db.transaction().execute(async (trx) => {
       await trx
         .updateTable('users')
-        .set({ display_name: after.name, role_code: after.role, country_code: after.country, organisation_id: after.organisation, status: after.status, preferred_lang: config.languages.includes(after.lang) ? after.lang : user.preferred_lang, updated_at: nowIso() })
+        .set({ display_name: after.name, role_code: after.role, country_code: after.country, organisation_id: after.organisation, status: after.status, preferred_lang: after.lang, updated_at: nowIso() })
         .where('id', '=', user.id)
         .execute();
       const action = before.role !== after.role || before.status !== after.status ? 'user.permissions_changed' : 'user.update';

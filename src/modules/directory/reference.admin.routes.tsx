@@ -7,9 +7,10 @@ import { THEME_LEVELS } from '../framework/index.js';
 import { COUNTRY_REGIONS, COUNTRY_STATUSES, ORGANISATION_KINDS } from './directory.schemas.js';
 import { referenceAbilities } from './reference.policy.js';
 import { saveCountry, saveOrganisation, saveTheme } from './reference.commands.js';
+import { countryForm, field as str, organisationForm, referenceFormOptions, themeForm } from './reference.forms.js';
+import { checkForm } from '../../platform/forms/validation.js';
 
 type Body = Record<string, unknown>;
-const str = (b: Body, k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim().slice(0, 300) : '');
 
 function Notice({ tr, done }: { tr: Translator; done: string | undefined }): JSX.Element {
   return done === 'saved' ? (
@@ -141,7 +142,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     });
   });
 
-  const countryForm = async (request: FastifyRequest, reply: FastifyReply, code: string | null, values: Body, errors: FieldError[], status = 200) => {
+  const renderCountryForm = async (request: FastifyRequest, reply: FastifyReply, code: string | null, values: Body, errors: FieldError[], status = 200) => {
     const tr = translator(adminLanguage(request));
     const title = code ? `${tr.t('ref.edit')}: ${code}` : `${tr.t('ref.add')}: ${tr.t('ref.countries')}`;
     return renderAdmin(request, reply, {
@@ -169,7 +170,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     });
   };
 
-  admin.get('/reference/countries/new', async (request, reply) => allowed(request, reply) ?? countryForm(request, reply, null, { region: 'west_africa', status: 'partner' }, []));
+  admin.get('/reference/countries/new', async (request, reply) => allowed(request, reply) ?? renderCountryForm(request, reply, null, { region: 'west_africa', status: 'partner' }, []));
 
   admin.get<{ Params: { code: string } }>('/reference/countries/:code', async (request, reply) => {
     const denied = allowed(request, reply);
@@ -177,7 +178,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     const c = await db.selectFrom('countries').selectAll().where('code', '=', request.params.code).executeTakeFirst();
     if (!c) return reply.callNotFound();
     const names = await db.selectFrom('country_names').select(['lang', 'name']).where('country_code', '=', c.code).execute();
-    return countryForm(request, reply, c.code, { region: c.region, status: c.status, ...Object.fromEntries(names.map((n) => [`name_${n.lang}`, n.name])) }, []);
+    return renderCountryForm(request, reply, c.code, { region: c.region, status: c.status, ...Object.fromEntries(names.map((n) => [`name_${n.lang}`, n.name])) }, []);
   });
 
   const postCountry = async (request: FastifyRequest, reply: FastifyReply, code: string | null) => {
@@ -185,18 +186,13 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     if (denied) return denied;
     const tr = translator(adminLanguage(request));
     const b = (request.body ?? {}) as Body;
-    const errors: FieldError[] = [];
-    const newCode = code ?? str(b, 'code').toUpperCase();
-    if (!code) {
-      if (!/^[A-Z]{2}$/.test(newCode)) errors.push({ field: 'code', message: tr.t('ref.error.code') });
-      else if (await db.selectFrom('countries').select('code').where('code', '=', newCode).executeTakeFirst()) errors.push({ field: 'code', message: tr.t('ref.error.codeTaken') });
-    } else if (!(await db.selectFrom('countries').select('code').where('code', '=', code).executeTakeFirst())) return reply.callNotFound();
-    const names = Object.fromEntries(languages.map((l) => [l, str(b, `name_${l}`)]));
-    if (!Object.values(names).some(Boolean)) errors.push({ field: `name_${languages[0]}`, message: tr.t('ref.error.name') });
-    const region = (COUNTRY_REGIONS as readonly string[]).includes(str(b, 'region')) ? str(b, 'region') : 'europe';
-    const status = (COUNTRY_STATUSES as readonly string[]).includes(str(b, 'status')) ? str(b, 'status') : 'other';
-    if (errors.length) return countryForm(request, reply, code, b, errors, 400);
-    await saveCountry(db, { code: newCode, region, status, names }, !code, request.actor!.id);
+    if (code && !(await db.selectFrom('countries').select('code').where('code', '=', code).executeTakeFirst())) return reply.callNotFound();
+    const codeTaken = async (c: string) => (await db.selectFrom('countries').select('code').where('code', '=', c).executeTakeFirst()) !== undefined;
+    const form = countryForm(b, languages, code ? null : codeTaken);
+    const checked = await checkForm(form.schema, form.values, tr, referenceFormOptions(tr, form.order));
+    if (!checked.ok) return renderCountryForm(request, reply, code, b, checked.errors, 400);
+    const { region, status, names } = checked.data;
+    await saveCountry(db, { code: code ?? checked.data.code, region, status, names }, !code, request.actor!.id);
     return reply.redirect('/admin/reference/countries?done=saved', 303);
   };
   admin.post('/reference/countries/new', async (request, reply) => postCountry(request, reply, null));
@@ -234,7 +230,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     });
   });
 
-  const orgForm = async (request: FastifyRequest, reply: FastifyReply, id: number | null, values: Body, errors: FieldError[], status = 200) => {
+  const renderOrgForm = async (request: FastifyRequest, reply: FastifyReply, id: number | null, values: Body, errors: FieldError[], status = 200) => {
     const tr = translator(adminLanguage(request));
     const title = id ? `${tr.t('ref.edit')}: ${str(values, 'code')}` : `${tr.t('ref.add')}: ${tr.t('ref.organisations')}`;
     return renderAdmin(request, reply, {
@@ -265,7 +261,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     });
   };
 
-  admin.get('/reference/organisations/new', async (request, reply) => allowed(request, reply) ?? orgForm(request, reply, null, { kind: 'other' }, []));
+  admin.get('/reference/organisations/new', async (request, reply) => allowed(request, reply) ?? renderOrgForm(request, reply, null, { kind: 'other' }, []));
 
   admin.get<{ Params: { id: string } }>('/reference/organisations/:id', async (request, reply) => {
     const denied = allowed(request, reply);
@@ -273,7 +269,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     const o = await db.selectFrom('organisations').selectAll().where('id', '=', Number(request.params.id) || 0).executeTakeFirst();
     if (!o) return reply.callNotFound();
     const names = await db.selectFrom('organisation_names').selectAll().where('organisation_id', '=', o.id).execute();
-    return orgForm(
+    return renderOrgForm(
       request,
       reply,
       o.id,
@@ -287,21 +283,17 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     if (denied) return denied;
     const tr = translator(adminLanguage(request));
     const b = (request.body ?? {}) as Body;
-    const errors: FieldError[] = [];
-    let code = str(b, 'code');
-    if (id === null) {
-      if (!/^[a-z0-9-]{2,40}$/.test(code)) errors.push({ field: 'code', message: tr.t('ref.error.code') });
-      else if (await db.selectFrom('organisations').select('id').where('code', '=', code).executeTakeFirst()) errors.push({ field: 'code', message: tr.t('ref.error.codeTaken') });
-    } else {
+    let code: string | null = null;
+    if (id !== null) {
       const o = await db.selectFrom('organisations').select('code').where('id', '=', id).executeTakeFirst();
       if (!o) return reply.callNotFound();
       code = o.code;
     }
-    const names = Object.fromEntries(languages.map((l) => [l, { name: str(b, `name_${l}`), abbr: str(b, `abbr_${l}`) }]));
-    if (!Object.values(names).some((n) => n.name)) errors.push({ field: `name_${languages[0]}`, message: tr.t('ref.error.name') });
-    if (errors.length) return orgForm(request, reply, id, { ...b, code }, errors, 400);
-    const kind = (ORGANISATION_KINDS as readonly string[]).includes(str(b, 'kind')) ? str(b, 'kind') : 'other';
-    await saveOrganisation(db, id, { code, kind, retired: str(b, 'retired') === '1', names }, request.actor!.id);
+    const codeTaken = async (c: string) => (await db.selectFrom('organisations').select('id').where('code', '=', c).executeTakeFirst()) !== undefined;
+    const form = organisationForm(b, languages, code === null ? codeTaken : null);
+    const checked = await checkForm(form.schema, form.values, tr, referenceFormOptions(tr, form.order));
+    if (!checked.ok) return renderOrgForm(request, reply, id, code === null ? b : { ...b, code }, checked.errors, 400);
+    await saveOrganisation(db, id, { ...checked.data, code: code ?? checked.data.code }, request.actor!.id);
     return reply.redirect('/admin/reference/organisations?done=saved', 303);
   };
   admin.post('/reference/organisations/new', async (request, reply) => postOrg(request, reply, null));
@@ -346,7 +338,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     });
   });
 
-  const themeForm = async (request: FastifyRequest, reply: FastifyReply, id: number | null, frameworkId: number, values: Body, errors: FieldError[], status = 200) => {
+  const renderThemeForm = async (request: FastifyRequest, reply: FastifyReply, id: number | null, frameworkId: number, values: Body, errors: FieldError[], status = 200) => {
     const lang = adminLanguage(request);
     const tr = translator(lang);
     const fw = (await frameworkTree(db, lang, { includeRetired: true, fallbackLang: config.defaultLanguage })).find((f) => f.id === frameworkId);
@@ -378,7 +370,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     });
   };
 
-  admin.get<{ Querystring: { framework?: string } }>('/reference/themes/new', async (request, reply) => allowed(request, reply) ?? themeForm(request, reply, null, Number(request.query.framework) || 0, { level: 'objective' }, []));
+  admin.get<{ Querystring: { framework?: string } }>('/reference/themes/new', async (request, reply) => allowed(request, reply) ?? renderThemeForm(request, reply, null, Number(request.query.framework) || 0, { level: 'objective' }, []));
 
   admin.get<{ Params: { id: string } }>('/reference/themes/:id', async (request, reply) => {
     const denied = allowed(request, reply);
@@ -386,7 +378,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     const th = await db.selectFrom('themes').selectAll().where('id', '=', Number(request.params.id) || 0).executeTakeFirst();
     if (!th) return reply.callNotFound();
     const names = await db.selectFrom('theme_names').select(['lang', 'name']).where('theme_id', '=', th.id).execute();
-    return themeForm(request, reply, th.id, th.framework_id, { level: th.level, number: th.number ?? '', parent: th.parent_id ? String(th.parent_id) : '', retired: th.retired ? '1' : '', ...Object.fromEntries(names.map((n) => [`name_${n.lang}`, n.name])) }, []);
+    return renderThemeForm(request, reply, th.id, th.framework_id, { level: th.level, number: th.number ?? '', parent: th.parent_id ? String(th.parent_id) : '', retired: th.retired ? '1' : '', ...Object.fromEntries(names.map((n) => [`name_${n.lang}`, n.name])) }, []);
   });
 
   const postTheme = async (request: FastifyRequest, reply: FastifyReply, id: number | null, frameworkId: number) => {
@@ -395,14 +387,11 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     const tr = translator(adminLanguage(request));
     const b = (request.body ?? {}) as Body;
     if (!(await db.selectFrom('frameworks').select('id').where('id', '=', frameworkId).executeTakeFirst())) return reply.callNotFound();
-    const names = Object.fromEntries(languages.map((l) => [l, str(b, `name_${l}`)]));
-    const errors: FieldError[] = [];
-    if (!Object.values(names).some(Boolean)) errors.push({ field: `name_${languages[0]}`, message: tr.t('ref.error.name') });
-    if (errors.length) return themeForm(request, reply, id, frameworkId, b, errors, 400);
-    const parentId = Number(str(b, 'parent')) || null;
-    const parent = parentId ? await db.selectFrom('themes').select('framework_id').where('id', '=', parentId).executeTakeFirst() : undefined;
-    const level = (THEME_LEVELS as readonly string[]).includes(str(b, 'level')) ? str(b, 'level') : 'objective';
-    await saveTheme(db, id, { frameworkId, parentId: parent && parent.framework_id === frameworkId && parentId !== id ? parentId : null, level, number: str(b, 'number').slice(0, 10) || null, retired: str(b, 'retired') === '1', names }, request.actor!.id);
+    const parents = await db.selectFrom('themes').select('id').where('framework_id', '=', frameworkId).execute();
+    const form = themeForm(b, languages, new Set(parents.map((p) => p.id).filter((p) => p !== id)));
+    const checked = await checkForm(form.schema, form.values, tr, referenceFormOptions(tr, form.order));
+    if (!checked.ok) return renderThemeForm(request, reply, id, frameworkId, b, checked.errors, 400);
+    await saveTheme(db, id, { frameworkId, ...checked.data }, request.actor!.id);
     return reply.redirect('/admin/reference/themes?done=saved', 303);
   };
   admin.post<{ Querystring: { framework?: string } }>('/reference/themes/new', async (request, reply) => postTheme(request, reply, null, Number(request.query.framework) || 0));

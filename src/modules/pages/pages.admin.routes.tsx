@@ -4,10 +4,12 @@ import { CsrfField, ErrorSummary, TextArea, TextField, richTextLabels, type Fiel
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
 import { ConflictResolution, PendingChanges, readChoices, SaveButtons } from '../../platform/views/editorial.js';
 import type { FieldConflict } from '../../platform/editorial/merge.js';
-import { isValidSlug, slugify } from '../../platform/text/slug.js';
+import { slugify } from '../../platform/text/slug.js';
+import { checkForm } from '../../platform/forms/validation.js';
 import { changePageWorkflow, createPage, loadEditablePage, updatePage, type EditablePage } from './pages.commands.js';
 import { pageAbilities } from './pages.policy.js';
-import { PAGE_SLUG_MAX_LENGTH, PageInputSchema, RESERVED_SLUGS, type PageInputParsed } from './pages.schemas.js';
+import { PageInputSchema, type PageInputParsed } from './pages.schemas.js';
+import { pageFormSchema } from './pages.form.js';
 
 interface PageValues {
   version: string;
@@ -50,30 +52,26 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
   const languages = config.languages;
 
   const validate = async (values: PageValues, tr: Translator, pageId: number | null) => {
-    const errors: FieldError[] = [];
-    const nav = values.nav === '' ? null : /^\d{1,2}$/.test(values.nav) && Number(values.nav) >= 1 ? Number(values.nav) : NaN;
-    if (Number.isNaN(nav)) errors.push({ field: 'nav_position', message: tr.t('pages.error.nav') });
-    const texts: Record<string, { title: string; slug: string; body_html: string }> = {};
     for (const l of languages) {
       const v = values.t[l];
-      if (!v || (!v.title && !v.slug && !v.body_html.trim())) continue;
-      if (!v.title) {
-        errors.push({ field: `t_${l}_title`, message: tr.t('activityAdmin.error.required', { field: `${tr.t('pages.field.title').toLowerCase()} (${tr.t(`lang.${l}` as MessageKey)})` }) });
-        continue;
-      }
-      if (v.title.length > 200) errors.push({ field: `t_${l}_title`, message: tr.t('activityAdmin.error.tooLong', { field: tr.t('pages.field.title') }) });
-      if (!v.slug) v.slug = slugify(v.title);
-      if (!isValidSlug(v.slug, PAGE_SLUG_MAX_LENGTH)) errors.push({ field: `t_${l}_slug`, message: tr.t('activityAdmin.error.slug') });
-      else if (RESERVED_SLUGS.includes(v.slug)) errors.push({ field: `t_${l}_slug`, message: tr.t('pages.error.reserved') });
-      else {
-        let q = db.selectFrom('page_translations').select('page_id').where('lang', '=', l).where('slug', '=', v.slug);
-        if (pageId !== null) q = q.where('page_id', '!=', pageId);
-        if (await q.executeTakeFirst()) errors.push({ field: `t_${l}_slug`, message: tr.t('activityAdmin.error.slugTaken') });
-      }
-      texts[l] = v;
+      if (v?.title && !v.slug) v.slug = slugify(v.title);
     }
-    if (!Object.keys(texts).length && !errors.length) errors.push({ field: `t_${languages[0]}_title`, message: tr.t('activityAdmin.error.noLanguage') });
-    return { errors, input: errors.length ? null : { nav_position: nav, t: texts } };
+    const slugTaken = async (l: string, slug: string) => {
+      let q = db.selectFrom('page_translations').select('page_id').where('lang', '=', l).where('slug', '=', slug);
+      if (pageId !== null) q = q.where('page_id', '!=', pageId);
+      return (await q.executeTakeFirst()) !== undefined;
+    };
+    const checked = await checkForm(pageFormSchema(languages, slugTaken), values, tr, {
+      fieldId: (path) => (path[0] === 't' ? `t_${String(path[1])}_${String(path[2])}` : 'nav_position'),
+      label: (field) => {
+        const m = /^t_([^_]+)_(.+)$/.exec(field);
+        if (!m) return field === 'nav_position' ? tr.t('pages.field.nav') : undefined;
+        const key = m[2] === 'body_html' ? 'pages.field.body' : m[2] === 'slug' ? 'pages.field.slug' : 'pages.field.title';
+        return languages.length > 1 ? `${tr.t(key)} (${tr.t(`lang.${m[1]}` as MessageKey)})` : tr.t(key);
+      },
+      order: ['nav_position', 't_*'],
+    });
+    return { errors: checked.errors, input: checked.data };
   };
 
   const fieldLabel = (key: string, tr: Translator) => {

@@ -7,13 +7,16 @@ export const RESERVED_SLUGS = ['activities', 'admin', 'api', 'assets', 'countrie
 /** Longest slug a page translation may have, in characters. */
 export const PAGE_SLUG_MAX_LENGTH = 100;
 
+/** The lengths a page's texts may have, in characters: the form and the command use these. */
+export const PAGE_LIMITS = { title: 200, slug: PAGE_SLUG_MAX_LENGTH, body_html: 200_000 } as const;
+
 export const PageTranslationSchema = z.object({
-  title: z.string().trim().min(1).max(200),
+  title: z.string().trim().min(1).max(PAGE_LIMITS.title),
   slug: z
     .string()
     .refine((s) => isValidSlug(s, PAGE_SLUG_MAX_LENGTH), 'not a slug')
     .refine((s) => !RESERVED_SLUGS.includes(s), 'reserved address'),
-  body_html: z.string().max(200_000).default(''),
+  body_html: z.string().max(PAGE_LIMITS.body_html).default(''),
 });
 
 /** A static page (About, Partners, Governance...) as the write commands take it. */

@@ -7,6 +7,7 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import { requestLanguage, sendHtml } from '../app.js';
 import type { Config } from '../config.js';
 import { adminCsp, SESSION_COOKIE } from '../http/security.js';
+import { forbidden } from '../http/errors.js';
 import { translator, type Translator } from '../i18n/i18n.js';
 import type { DiwanModule } from '../module.js';
 import type { Actor } from '../policy.js';
@@ -55,11 +56,7 @@ export function guard(request: FastifyRequest, reply: FastifyReply, allowed: boo
     reply.header('cache-control', 'private, no-store');
     return reply.redirect(`/admin/login?next=${next}`, 303);
   }
-  if (!allowed) {
-    const err = new Error('forbidden') as Error & { statusCode: number };
-    err.statusCode = 403;
-    throw err;
-  }
+  if (!allowed) throw forbidden();
   return null;
 }
 

@@ -40,6 +40,11 @@ export function catalogueOf(lang: string): Readonly<Record<string, string>> | un
 }
 
 /** True when an interface catalogue exists for the language. */
+/** True when a string is a message key of the interface (for messages that arrive as data). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(catalogues.en!, key);
+}
+
 export function hasCatalogue(lang: string): boolean {
   return lang in catalogues;
 }

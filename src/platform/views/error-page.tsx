@@ -3,9 +3,7 @@ import type { MessageKey } from '../i18n/i18n.js';
 import { url } from '../http/urls.js';
 import { Layout } from './layout.js';
 
-/** The error pages there are; each has an `error.<kind>.title` and `.body` message. */
-export const ERROR_KINDS = ['notFound', 'server', 'tooLong', 'badRequest', 'forbidden'] as const;
-export type ErrorKind = (typeof ERROR_KINDS)[number];
+import type { ErrorKind } from '../http/errors.js';
 
 /** An error page in the visitor's language, with ways forward and no internals. */
 export function ErrorPage({ tr, kind, stylesheet, baseUrl, path, languages, nav }: { tr: Translator; kind: ErrorKind; stylesheet: string; baseUrl: string; path: string; languages: string[]; nav?: { href: string; label: string }[] }): JSX.Element {
