@@ -7,6 +7,7 @@ import {
   loadRevision,
   restoreRevision,
   saveRecord,
+  type CreateOptions,
   type EditableRecord,
   type EditorialActor,
   registerEditorialKind,
@@ -18,6 +19,8 @@ import {
   type WorkflowState,
 } from '../../platform/editorial/editorial.js';
 import type { Choice } from '../../platform/editorial/merge.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
 import { sanitizeRichText } from '../../platform/html/sanitize.js';
 import { activityColumns, writeActivityDetails } from './activities.commands.js';
 import { ActivityInputSchema, type ActivityInputParsed } from './activities.schemas.js';
@@ -145,13 +148,29 @@ export function createActivityDraft(db: Db, raw: unknown, actorId: number): Prom
   return createRecord(db, activityKind, raw, { id: actorId, canPublish: false });
 }
 
+/**
+ * Creates an activity for a writer other than the form (the importer): a draft unless `publish`
+ * and the actor may publish; `within` writes what must commit with it.
+ */
+export function createActivity(db: Db, raw: unknown, actor: EditorialActor, options: CreateOptions = {}): Promise<number> {
+  return createRecord(db, activityKind, raw, actor, options);
+}
+
+/** Extra settings of a save by a writer other than the form (see the editorial core's saveRecord). */
+export interface UpdateOptions {
+  action?: string;
+  summary?: string;
+  countsAsEdit?: boolean;
+  within?: (trx: Transaction<Database>) => Promise<void>;
+}
+
 /** Saves an edit made on the form opened at `baseVersion` (see the editorial core's saveRecord). */
-export function updateActivity(db: Db, id: number, baseVersion: number, raw: unknown, actor: EditorialActor, choices?: Record<string, Choice>): Promise<SaveResult<ActivityInputParsed>> {
-  return saveRecord(db, activityKind, id, { baseVersion, input: raw, actor, choices });
+export function updateActivity(db: Db, id: number, baseVersion: number, raw: unknown, actor: EditorialActor, choices?: Record<string, Choice>, options: UpdateOptions = {}): Promise<SaveResult<ActivityInputParsed>> {
+  return saveRecord(db, activityKind, id, { baseVersion, input: raw, actor, choices, ...options });
 }
 
 /** Moves an activity through the workflow; publishing may be scheduled for a later time. */
-export function changeActivityWorkflow(db: Db, id: number, action: WorkflowAction, actorId: number, publishAt?: Date): Promise<WorkflowState> {
+export function changeActivityWorkflow(db: Db, id: number, action: WorkflowAction, actorId: number | null, publishAt?: Date): Promise<WorkflowState> {
   return changeWorkflow(db, activityKind, id, action, actorId, publishAt);
 }
 

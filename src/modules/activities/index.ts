@@ -11,8 +11,8 @@ export type { ActivityCard } from './activities.presenter.js';
 export { ActivityCardView } from './activities.views.js';
 // The vocabulary of an activity, and its commands (the importer creates and merges through them).
 export * from './activities.schemas.js';
-export { activityColumns, saveActivity, writeActivityDetails, UnknownReferenceError, type Trx } from './activities.commands.js';
-export { readActivityContent, createActivityDraft, updateActivity, changeActivityWorkflow, loadEditableActivity } from './activities.editor.js';
+export { saveActivity, UnknownReferenceError, type Trx } from './activities.commands.js';
+export { readActivityContent, createActivity, createActivityDraft, updateActivity, changeActivityWorkflow, loadEditableActivity, type UpdateOptions } from './activities.editor.js';
 export { readDemoActivities, seedDemoActivities } from './demo/demo-seeder.js';
 
 /** Activities: the record of each meeting, its public list and page, and its back-office. */

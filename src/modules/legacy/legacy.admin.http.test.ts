@@ -20,7 +20,7 @@ function formFields(html: string): Record<string, string> {
     const attrs = m[1]!;
     const name = attrs.match(/name="([^"]+)"/)?.[1];
     if (!name) continue;
-    if (/type="radio"/.test(attrs) && !/\bchecked\b/.test(attrs)) continue;
+    if (/type="(radio|checkbox)"/.test(attrs) && !/\bchecked\b/.test(attrs)) continue;
     out[name] = unescape(attrs.match(/value="([^"]*)"/)?.[1] ?? '');
   }
   for (const m of form.matchAll(/<textarea\b[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) out[m[1]!] = unescape(m[2]!);
@@ -91,6 +91,8 @@ for (const dialect of await dialectsUnderTest()) {
         .executeTakeFirst();
       assert.ok(row, 'the corrected title was written');
       assert.equal(row.city, 'Madrid centro');
+      const created = await t.db.selectFrom('activities').select(['workflow', 'published_at']).where('id', '=', row.activity_id).executeTakeFirstOrThrow();
+      assert.deepEqual(created, { workflow: 'draft', published_at: null }, 'without "publish", an imported record is a draft for review');
       const audit = await t.db.selectFrom('audit_log').selectAll().where('entity_id', '=', String(row.activity_id)).where('action', '=', 'activity.import').executeTakeFirst();
       assert.ok(audit);
       const report = await admin.get(location);
@@ -107,7 +109,8 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal(first.statusCode, 200);
       const f1 = formFields(first.body);
       assert.equal(f1.i0_action, 'create');
-      const a1 = await admin.post('/admin/imports/accept', f1);
+      assert.match(first.body, /data-testid="publish-imported"/, 'an admin may publish what the import creates');
+      const a1 = await admin.post('/admin/imports/accept', { ...f1, publish: '1' });
       assert.equal(a1.statusCode, 303, a1.body.slice(0, 3000));
       const activities = await countRows(t.db, 'activities');
       const second = await review(fixture('en-lookback-dakar.txt'));
@@ -122,7 +125,9 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal(await countRows(t.db, 'activities'), activities);
       const target = second.body.match(/data-testid="merge-target"[^>]*>#(\d+)</)?.[1] ?? second.body.match(/href="\/admin\/activities\/(\d+)" data-testid="merge-target"/)?.[1];
       assert.ok(target, 'the record it merges into is linked');
-      const a2 = await admin.post('/admin/imports/accept', f2);
+      const published = await t.db.selectFrom('activities').select(['workflow']).where('id', '=', Number(target)).executeTakeFirstOrThrow();
+      assert.equal(published.workflow, 'published', 'accepted with "publish"');
+      const a2 = await admin.post('/admin/imports/accept', { ...f2, publish: '1' });
       assert.equal(a2.statusCode, 303, a2.body.slice(0, 3000));
       assert.equal(await countRows(t.db, 'activities'), activities, 'merged, not created');
       const report = await admin.get(String(a2.headers.location));

@@ -268,6 +268,20 @@ export function registerImportAdminRoutes(admin: FastifyInstance): void {
               {review.proposed.map((_, i) => (
                 <ReviewItem tr={t} review={review} index={i} errors={errors} />
               ))}
+              {importAbilities(request.actor).publish ? (
+                <div class="form-group">
+                  <label>
+                    <input type="checkbox" name="publish" value="1" class="checkbox" checked={str(body(request), 'publish') === '1'} data-testid="publish-imported" /> <span safe>{t.t('imports.review.publish')}</span>
+                  </label>
+                  <span class="hint" safe>
+                    {t.t('imports.review.publishHint')}
+                  </span>
+                </div>
+              ) : (
+                <p class="hint" data-testid="drafts-notice" safe>
+                  {t.t('imports.review.drafts')}
+                </p>
+              )}
               <div class="actions">
                 <button class="button secondary" type="submit" formaction="/admin/imports/review" data-testid="check" safe>
                   {t.t('imports.review.check')}
@@ -391,7 +405,9 @@ export function registerImportAdminRoutes(admin: FastifyInstance): void {
     if (r.review.errors.length) return renderReview(request, reply, r.review, 400);
     // The plan must be the one reviewed: a correction may change a match, and another import may have written meanwhile.
     if (planFingerprint(r.review.proposed) !== str(body(request), 'plan')) return renderReview(request, reply, r.review, 409, 'imports.review.changed');
-    const report = await applyImportPlan(db, r.review.plan, { files: r.review.page.sourceUrl ? [r.review.page.sourceUrl] : [], actorUserId: request.actor!.id });
+    // Publishing at once is checked against the permission here, not taken from the form.
+    const publish = str(body(request), 'publish') === '1' && importAbilities(request.actor).publish;
+    const report = await applyImportPlan(db, r.review.plan, { files: r.review.page.sourceUrl ? [r.review.page.sourceUrl] : [], actorUserId: request.actor!.id, publish });
     return reply.redirect(`/admin/imports/${report.runId}`, 303);
   });
 

@@ -22,9 +22,10 @@ async function run(db: Db, argv: string[]) {
 
 describe('arguments', () => {
   test('options and files', () => {
-    assert.deepEqual(parseImportArgs(['import-legacy', '--dry-run', '--json', 'a.txt', 'b.html']), { dryRun: true, json: true, sourceUrl: null, files: ['a.txt', 'b.html'] });
-    assert.deepEqual(parseImportArgs(['--source-url=https://old.example/fr/x', 'a.txt']), { dryRun: false, json: false, sourceUrl: 'https://old.example/fr/x', files: ['a.txt'] });
-    assert.deepEqual(parseImportArgs(['--', '--odd-name.txt']), { dryRun: false, json: false, sourceUrl: null, files: ['--odd-name.txt'] });
+    assert.deepEqual(parseImportArgs(['import-legacy', '--dry-run', '--json', 'a.txt', 'b.html']), { dryRun: true, publish: false, json: true, sourceUrl: null, files: ['a.txt', 'b.html'] });
+    assert.equal((parseImportArgs(['--publish', 'a.txt']) as { publish: boolean }).publish, true);
+    assert.deepEqual(parseImportArgs(['--source-url=https://old.example/fr/x', 'a.txt']), { dryRun: false, publish: false, json: false, sourceUrl: 'https://old.example/fr/x', files: ['a.txt'] });
+    assert.deepEqual(parseImportArgs(['--', '--odd-name.txt']), { dryRun: false, publish: false, json: false, sourceUrl: null, files: ['--odd-name.txt'] });
   });
   test('mistakes', () => {
     assert.match((parseImportArgs([]) as { error: string }).error, /at least one FILE/);

@@ -11,13 +11,16 @@ import type { ImportOptions } from './legacy.schemas.js';
 /** Saved pages larger than this are refused before they are read. */
 export const MAX_PAGE_BYTES = 20 * 1024 * 1024;
 
-export const IMPORT_LEGACY_USAGE = `Usage: npm run diwan -- import-legacy [--dry-run] [--json] [--source-url URL] FILE...
+export const IMPORT_LEGACY_USAGE = `Usage: npm run diwan -- import-legacy [--dry-run] [--publish] [--json] [--source-url URL] FILE...
 
 Reads pages saved from the dialogue's old websites (plain text or HTML; English, French, Spanish,
 Portuguese or Italian), extracts the activities they describe and creates them, or merges them into
-the activities Diwan already has. The old address of each page is kept so that it redirects.
+the activities Diwan already has. The old address of each page is kept so that it redirects once
+the activity is published. New activities are drafts for an editor to review and publish in the
+back-office; changes merged into a published activity wait for review the same way.
 
   --dry-run          print the plan (create, merge or skip for each activity) and write nothing
+  --publish          publish new activities at once, and apply merged changes to published ones
   --json             print one JSON document on standard output (messages go to standard error)
   --source-url URL   the address the page was saved from (one FILE only); otherwise the address
                      found in the saved page, if any
@@ -47,7 +50,7 @@ export class SavedPageError extends Error {
 /** Parses the command's arguments (with or without the command name first). */
 export function parseImportArgs(argv: string[]): ImportOptions | { error: string } | { help: true } {
   const args = argv[0] === 'import-legacy' ? argv.slice(1) : argv;
-  const options: ImportOptions = { dryRun: false, json: false, sourceUrl: null, files: [] };
+  const options: ImportOptions = { dryRun: false, publish: false, json: false, sourceUrl: null, files: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') {
@@ -56,6 +59,7 @@ export function parseImportArgs(argv: string[]): ImportOptions | { error: string
     }
     if (a === '-h' || a === '--help') return { help: true };
     if (a === '--dry-run') options.dryRun = true;
+    else if (a === '--publish') options.publish = true;
     else if (a === '--json') options.json = true;
     else if (a === '--source-url' || a.startsWith('--source-url=')) {
       const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
@@ -176,7 +180,7 @@ function line(item: PlanItem): string[] {
   return out;
 }
 
-function printPlan(pages: PlanPage[], plan: PlanItem[], out: (s: string) => void, report: ImportReport | null, dryRun: boolean): void {
+function printPlan(pages: PlanPage[], plan: PlanItem[], out: (s: string) => void, report: ImportReport | null, dryRun: boolean, published: boolean): void {
   if (dryRun) out('Dry run: nothing is written.');
   for (const page of pages) {
     const items = plan.filter((p) => p.file === page.file);
@@ -191,6 +195,7 @@ function printPlan(pages: PlanPage[], plan: PlanItem[], out: (s: string) => void
   out('');
   if (report) {
     out(`Import run #${report.runId}: ${report.created} created, ${report.merged} merged, ${report.skipped} skipped${report.failed ? `, ${report.failed} FAILED` : ''}; ${report.warnings} warnings.`);
+    if (!published && report.created) out('New activities are drafts: review and publish them in the back-office (Activities), or import again with --publish.');
   } else {
     const n = (a: string) => plan.filter((p) => p.action === a).length;
     out(`Plan: ${n('create')} to create, ${n('merge')} to merge, ${n('skip')} to skip.`);
@@ -236,10 +241,10 @@ export async function runImportLegacy(argv: string[], deps: ImportLegacyDeps): P
   const plan = await planImport(deps.db, pages, { now });
   let report: ImportReport | null = null;
   if (!parsed.dryRun) {
-    report = await applyImportPlan(deps.db, plan, { files: parsed.files.map((f) => path.basename(f)), now });
+    report = await applyImportPlan(deps.db, plan, { files: parsed.files.map((f) => path.basename(f)), now, publish: parsed.publish });
   }
   if (parsed.json) deps.out(JSON.stringify(toJsonDocument(plan, { dryRun: parsed.dryRun, report }), null, 2));
-  else printPlan(pages, plan, deps.out, report, parsed.dryRun);
+  else printPlan(pages, plan, deps.out, report, parsed.dryRun, parsed.publish);
   if (report?.failed) {
     deps.err(`import-legacy: ${report.failed} activit${report.failed > 1 ? 'ies' : 'y'} could not be written (see the report); the others were.`);
     return 1;

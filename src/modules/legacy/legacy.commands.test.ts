@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
-import { saveActivity } from '../activities/index.js';
+import { changeActivityWorkflow, loadEditableActivity, saveActivity } from '../activities/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { applyImportPlan } from './legacy.commands.js';
 import { extractActivities } from './legacy.extract.js';
@@ -95,7 +95,7 @@ for (const dialect of await dialectsUnderTest()) {
       assert.deepEqual(revisions, [{ version: 1, saved_by: null }, { version: 2, saved_by: null }]);
       const audits = await db.selectFrom('audit_log').select(['action', 'actor_user_id']).where('entity_type', '=', 'activity').where('entity_id', '=', String(created.a.id)).orderBy('id').execute();
       assert.deepEqual(audits, [{ action: 'activity.import', actor_user_id: null }, { action: 'activity.import_merge', actor_user_id: null }]);
-      assert.equal(merged.a.workflow, 'published');
+      assert.equal(merged.a.workflow, 'draft', 'an imported record waits for an editor to publish it');
       assert.equal(merged.a.edited_at, null, 'an import is not an editor');
       const items = await legacyDb(db).selectFrom('legacy_import_items').select(['action', 'changes']).where('activity_id', '=', created.a.id).orderBy('id').execute();
       assert.deepEqual(items.map((i) => i.action), ['created', 'merged']);
@@ -179,6 +179,14 @@ for (const dialect of await dialectsUnderTest()) {
       const { plan, report } = await importPages(db, [page('pt-oficina.txt')]);
       assert.equal(plan[0]!.action, 'merge');
       assert.equal(report.merged, 1);
+      // The record is published: like an editor's save, the merge waits for review and the public record stays as it was.
+      const live = await activityByTitle(db, 'Oficina sobre registo civil');
+      assert.equal(live.a.countries_count, null);
+      assert.ok(report.items[0]!.warnings.some((w) => /wait for review/.test(w)));
+      const editable = await loadEditableActivity(db, live.a.id);
+      assert.ok(editable && editable.pendingVersion !== null, 'changes waiting for review');
+      assert.deepEqual(editable.input.countries_count, { value: 20, qualifier: 'around' });
+      await changeActivityWorkflow(db, live.a.id, 'publish', null);
       const r = await activityByTitle(db, 'Oficina sobre registo civil');
       assert.deepEqual([r.a.participants, r.a.participants_qualifier], [64, 'exact'], "the editor's figure stays");
       assert.deepEqual([r.a.countries_count, r.a.countries_qualifier], [20, 'around'], 'an empty figure is filled');

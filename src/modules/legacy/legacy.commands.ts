@@ -1,23 +1,21 @@
 import path from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
-import { activityColumns, writeActivityDetails, type Trx as ActivitiesTrx } from '../activities/index.js';
-import { readActivityContent } from '../activities/index.js';
-import type { ActivityInputParsed } from '../activities/index.js';
-import { audit } from '../../platform/audit/audit.js';
+import { ACTIVITY_LIMITS, createActivity, loadEditableActivity, updateActivity, type ActivityInputParsed, type PartyRef } from '../activities/index.js';
 import type { Db } from '../../platform/db/database.js';
-import { announceChanges } from '../../platform/events/changes.js';
-import { sanitizeRichText } from '../../platform/html/sanitize.js';
+import { SlugTakenError, type EditorialActor } from '../../platform/editorial/editorial.js';
 import { oldAddress } from './legacy.addresses.js';
 import { buildActivityInput, checkReferences, importSlug, type PlanItem } from './legacy.match.js';
-import { mergeChanges } from './legacy.merge.js';
+import { mergeChanges, type MergeResult } from './legacy.merge.js';
 import { toJsonActivity } from './legacy.presenter.js';
 import { loadExisting, loadReferences, slugTaken, type References } from './legacy.repository.js';
 import { legacyDb, type LegacyDatabase } from './legacy.tables.js';
 
 /**
- * Applies an import plan: each activity is created or merged in its own transaction together with
- * its source address, provenance and report line, so a failure leaves nothing half-written. The
- * run and its report are recorded in legacy_import_runs and legacy_import_items.
+ * Applies an import plan through the activities module's commands: each activity is created or
+ * merged in one transaction of the editorial core together with its source address, provenance
+ * and report line, so a failure leaves nothing half-written. New records are drafts for review
+ * unless the import publishes; a merge into a published record waits for review the same way.
+ * The run and its report are recorded in legacy_import_runs and legacy_import_items.
  */
 
 type Trx = Transaction<LegacyDatabase>;
@@ -42,57 +40,6 @@ export interface ImportReport {
   failed: number;
   warnings: number;
   items: ImportReportItem[];
-}
-
-/** Inserts a new, published activity with everything that hangs off it, through the activities module's own writers. */
-async function insertActivity(trx: Trx, input: ActivityInputParsed, now: string): Promise<number> {
-  const t = trx as unknown as ActivitiesTrx;
-  const cols = await activityColumns(t, input, now);
-  const { id } = await t
-    .insertInto('activities')
-    .values({ ...cols, key: input.key ?? null, workflow: 'published', published_at: now, created_at: now, edited_at: null, updated_by: null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await writeActivityDetails(t, id, input, now);
-  return id;
-}
-
-/** Keeps the editorial history whole: the record as the import left it becomes a revision, with no author. */
-async function saveImportRevision(trx: Trx, activityId: number, version: number, now: string): Promise<void> {
-  const t = trx as unknown as ActivitiesTrx;
-  const snapshot = await readActivityContent(t, activityId);
-  await t.insertInto('revisions').values({ entity_type: 'activity', entity_id: activityId, version, state: 'saved', action: 'import', saved_at: now, saved_by: null, snapshot: JSON.stringify(snapshot) }).execute();
-}
-
-async function insertCoChairs(trx: Trx, activityId: number, codes: string[], refs: References): Promise<void> {
-  let position = 0;
-  for (const code of codes) {
-    const isCountry = /^[A-Z]{2}$/.test(code);
-    await trx
-      .insertInto('activity_co_chairs')
-      .values({ activity_id: activityId, position: position++, country_code: isCountry ? code : null, organisation_id: isCountry ? null : (refs.organisations.get(code) ?? null) })
-      .execute();
-  }
-}
-
-async function insertThemes(trx: Trx, activityId: number, codes: string[]): Promise<void> {
-  if (!codes.length) return;
-  const themes = await trx.selectFrom('themes').select(['id', 'code']).where('code', 'in', codes).execute();
-  if (themes.length) await trx.insertInto('activity_themes').values(themes.map((t) => ({ activity_id: activityId, theme_id: t.id }))).execute();
-}
-
-async function appendDocuments(trx: Trx, activityId: number, docs: { type: string; url: string | null; lang: string; titles: Record<string, string> }[]): Promise<void> {
-  if (!docs.length) return;
-  const last = await trx.selectFrom('activity_documents').select((eb) => eb.fn.max('position').as('max')).where('activity_id', '=', activityId).executeTakeFirst();
-  let position = last?.max === null || last?.max === undefined ? 0 : Number(last.max) + 1;
-  for (const doc of docs) {
-    const { id } = await trx
-      .insertInto('activity_documents')
-      .values({ activity_id: activityId, position: position++, type: doc.type, url: doc.url, lang: doc.lang, size_bytes: null, mime: null })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    for (const [lang, title] of Object.entries(doc.titles)) await trx.insertInto('activity_document_titles').values({ document_id: id, lang, title }).execute();
-  }
 }
 
 async function recordSource(trx: Trx, activityId: number, item: PlanItem, runId: number, now: string): Promise<void> {
@@ -139,12 +86,71 @@ async function saveProvenance(trx: Trx, activityId: number, confidence: Record<s
   if (!Number(done.numUpdatedRows)) await trx.insertInto('legacy_provenance').values({ activity_id: activityId, confidence: value, updated_at: now }).execute();
 }
 
-async function freeSlugIn(trx: Trx, title: string, start: string): Promise<string> {
+async function freeSlugIn(db: Db | Kysely<LegacyDatabase>, title: string, start: string, avoid: ReadonlySet<string> = new Set()): Promise<string> {
   const stem = importSlug(title, start);
   for (let n = 1; ; n++) {
     const slug = n === 1 ? stem : `${stem}-${n}`;
-    if (!(await slugTaken(trx as unknown as Kysely<LegacyDatabase>, slug))) return slug;
+    if (!avoid.has(slug) && !(await slugTaken(db as unknown as Kysely<LegacyDatabase>, slug))) return slug;
   }
+}
+
+/**
+ * The record's newest content with a merge's changes applied: what the activities module's save
+ * command writes (or keeps waiting for review). Codes the directory does not know are left out.
+ */
+async function mergedContent(db: Db, content: ActivityInputParsed, m: MergeResult, lang: string, refs: References): Promise<ActivityInputParsed> {
+  const next: ActivityInputParsed = structuredClone(content);
+  const a = m.activity;
+  if (a.type) next.type = a.type as ActivityInputParsed['type'];
+  if (a.status) next.status = a.status as ActivityInputParsed['status'];
+  if (a.start_date) {
+    next.start_date = a.start_date;
+    next.end_date = a.end_date ?? null;
+    next.date_precision = a.date_precision as ActivityInputParsed['date_precision'];
+  }
+  if (a.format) next.format = a.format as ActivityInputParsed['format'];
+  if (a.country_code !== undefined) next.country = a.country_code;
+  if (a.host_country_code !== undefined || a.host_organisation_id !== undefined) {
+    const orgCode = a.host_organisation_id ? [...refs.organisations].find(([, id]) => id === a.host_organisation_id)?.[0] : undefined;
+    next.host = a.host_country_code ? { country: a.host_country_code } : orgCode ? { organisation: orgCode } : null;
+  }
+  for (const [field, value, qualifier] of [
+    ['participants', a.participants, a.participants_qualifier],
+    ['countries_count', a.countries_count, a.countries_qualifier],
+    ['organisations_count', a.organisations_count, a.organisations_qualifier],
+  ] as const) {
+    if (value !== undefined && value !== null) next[field] = { value, qualifier: (qualifier ?? 'exact') as 'exact' };
+  }
+  if (a.gallery_url) next.gallery_url = a.gallery_url;
+  const known = (code: string): PartyRef | null => (/^[A-Z]{2}$/.test(code) ? (refs.countries.has(code) ? { country: code } : null) : refs.organisations.has(code) ? { organisation: code } : null);
+  if (m.coChairs) next.co_chairs = m.coChairs.map(known).filter((p): p is PartyRef => p !== null);
+  if (m.themes) next.themes = m.themes.filter((code) => refs.themes.has(code));
+  const text = (s: string | null | undefined, max: number) => (s && s.length <= max ? s : null);
+  if (m.newTranslation) {
+    const tr = m.newTranslation;
+    const taken = new Set(Object.values(next.t).map((t) => t.slug));
+    next.t[tr.lang] = {
+      title: tr.title.slice(0, ACTIVITY_LIMITS.title),
+      slug: await freeSlugIn(db, tr.title, next.start_date, taken),
+      summary: tr.summary.slice(0, ACTIVITY_LIMITS.summary),
+      narrative_html: tr.narrative_html,
+      city: text(tr.city, ACTIVITY_LIMITS.city),
+      venue: text(tr.venue, ACTIVITY_LIMITS.venue),
+    };
+  }
+  if (m.translationUpdate && next.t[m.translationUpdate.lang]) {
+    const target = next.t[m.translationUpdate.lang]!;
+    const set = m.translationUpdate.set;
+    if (set.title) target.title = set.title.slice(0, ACTIVITY_LIMITS.title);
+    if (set.summary !== undefined) target.summary = set.summary.slice(0, ACTIVITY_LIMITS.summary);
+    if (set.narrative_html !== undefined) target.narrative_html = set.narrative_html;
+    if (set.city !== undefined) target.city = text(set.city, ACTIVITY_LIMITS.city);
+    if (set.venue !== undefined) target.venue = text(set.venue, ACTIVITY_LIMITS.venue);
+  }
+  for (const d of m.documents) {
+    next.documents.push({ type: d.type, url: d.url, lang, title: { [lang]: d.title.slice(0, ACTIVITY_LIMITS.documentTitle) }, size_bytes: null, mime: null });
+  }
+  return next;
 }
 
 /** The confidence of what an import wrote into a new record, by field (0 for defaults it had to choose). */
@@ -167,61 +173,93 @@ function creationProvenance(item: PlanItem): Record<string, number> {
   };
 }
 
-async function merge(trx: Trx, activityId: number, item: PlanItem, refs: References, runId: number, now: Date, actorUserId: number | null = null): Promise<string[]> {
-  const existing = await loadExisting(trx as unknown as Kysely<LegacyDatabase>, activityId);
-  if (!existing) throw new Error(`activity #${activityId} no longer exists`);
+/**
+ * Merges a page into an existing record through the activities module's save command (a three-way
+ * merge against the version read here, so an editor's save in between is kept). Only the import's
+ * own bookkeeping is written here, inside the same transaction.
+ */
+async function merge(db: Db, activityId: number, item: PlanItem, refs: References, runId: number, now: Date, actor: EditorialActor): Promise<string[]> {
+  const ldb = legacyDb(db);
+  const existing = await loadExisting(db, activityId);
+  const record = await loadEditableActivity(db, activityId);
+  if (!existing || !record) throw new Error(`activity #${activityId} no longer exists`);
   const m = mergeChanges(existing, item.activity, { sourceUrl: item.sourceUrl, file: item.file ? path.basename(item.file) : null, now, refs });
   item.warnings.push(...m.conflicts.filter((c) => !item.warnings.includes(c)));
   const stamp = now.toISOString();
+  const bookkeeping = async (trx: Trx) => {
+    await recordSource(trx, activityId, item, runId, stamp);
+    await saveProvenance(trx, activityId, m.provenance, stamp);
+    await writeItem(trx, runId, item, 'merged', activityId, m.changes);
+  };
   const content = Object.keys(m.activity).length > 0 || !!m.newTranslation || !!m.translationUpdate || !!m.coChairs || !!m.themes || m.documents.length > 0;
-  // A content change moves the edit version, so an editor with the record open gets a conflict, not a silent overwrite.
-  const version = content ? (await trx.selectFrom('activities').select('version').where('id', '=', activityId).executeTakeFirstOrThrow()).version + 1 : null;
-  if (content) await trx.updateTable('activities').set({ ...m.activity, version: version!, updated_at: stamp }).where('id', '=', activityId).execute();
-  if (m.newTranslation) {
-    const tr = m.newTranslation;
-    await trx
-      .insertInto('activity_translations')
-      .values({
-        activity_id: activityId,
-        lang: tr.lang,
-        title: tr.title.slice(0, 300),
-        slug: await freeSlugIn(trx, tr.title, existing.row.start_date),
-        summary: tr.summary,
-        narrative_html: tr.narrative_html ? sanitizeRichText(tr.narrative_html) : '',
-        city: tr.city && tr.city.length <= 120 ? tr.city : null,
-        venue: tr.venue && tr.venue.length <= 200 ? tr.venue : null,
-        updated_at: stamp,
-      })
-      .execute();
+  if (!content) {
+    await ldb.transaction().execute(bookkeeping);
+    return m.changes;
   }
-  if (m.translationUpdate) {
-    const set = { ...m.translationUpdate.set, updated_at: stamp };
-    if (set.narrative_html) set.narrative_html = sanitizeRichText(set.narrative_html);
-    await trx.updateTable('activity_translations').set(set).where('activity_id', '=', activityId).where('lang', '=', m.translationUpdate.lang).execute();
+  // The same rule as an editor's save: a published record keeps serving what was published.
+  const pending = record.workflow === 'published' && !actor.canPublish;
+  if (pending) item.warnings.push('the record is published: the merged changes wait for review');
+  for (let attempt = 1; ; attempt++) {
+    const next = await mergedContent(db, record.input, m, item.activity.language, refs);
+    const saved = await updateActivity(db, activityId, record.version, next, actor, undefined, {
+      action: 'import_merge',
+      summary: importSummary(item, runId),
+      countsAsEdit: false,
+      within: (trx) => bookkeeping(trx as unknown as Trx),
+    });
+    if (saved.ok) return m.changes;
+    // Another record took the new translation's slug meanwhile: choose again, once.
+    if (saved.reason === 'slug_taken' && attempt < 2) continue;
+    if (saved.reason === 'conflict') throw new Error(`an editor changed ${saved.conflicts.map((c) => c.key).join(', ')} meanwhile; nothing merged`);
+    throw new Error(saved.reason === 'slug_taken' ? 'its address is taken by another record' : 'the record no longer exists');
   }
-  if (m.coChairs) {
-    await trx.deleteFrom('activity_co_chairs').where('activity_id', '=', activityId).execute();
-    await insertCoChairs(trx, activityId, m.coChairs, refs);
+}
+
+/** Creates an activity through the activities module's command: a draft, or published when the import publishes. */
+async function create(db: Db, input: ActivityInputParsed, item: PlanItem, runId: number, now: Date, actor: EditorialActor, publish: boolean): Promise<number> {
+  const ldb = legacyDb(db);
+  const stamp = now.toISOString();
+  for (let attempt = 1; ; attempt++) {
+    // The slug was free when planned; take the next one if another writer took it since.
+    for (const tr of Object.values(input.t)) if (await slugTaken(ldb, tr.slug)) tr.slug = await freeSlugIn(db, tr.title, input.start_date);
+    try {
+      return await createActivity(db, input, actor, {
+        publish,
+        action: 'import',
+        summary: importSummary(item, runId),
+        countsAsEdit: false,
+        within: async (t, id) => {
+          const trx = t as unknown as Trx;
+          await recordSource(trx, id, item, runId, stamp);
+          await saveProvenance(trx, id, creationProvenance(item), stamp);
+          await writeItem(trx, runId, item, 'created', id, []);
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof SlugTakenError) || attempt >= 2) throw e;
+    }
   }
-  if (m.themes) {
-    await trx.deleteFrom('activity_themes').where('activity_id', '=', activityId).execute();
-    await insertThemes(trx, activityId, m.themes);
-  }
-  const lang = item.activity.language;
-  await appendDocuments(trx, activityId, m.documents.map((d) => ({ type: d.type, url: d.url, lang, titles: { [lang]: d.title.slice(0, 300) } })));
-  await recordSource(trx, activityId, item, runId, stamp);
-  await saveProvenance(trx, activityId, m.provenance, stamp);
-  if (version !== null) await saveImportRevision(trx, activityId, version, stamp);
-  await audit(trx as unknown as ActivitiesTrx, { actorUserId, action: 'activity.import_merge', entityType: 'activity', entityId: activityId, summary: importSummary(item, runId), after: { changes: m.changes } });
-  return m.changes;
 }
 
 /**
  * Writes an import plan (see planImport): creates and merges activities one transaction each,
  * records their old addresses, and stores the run's report. Skipped items are reported, not written.
  */
-export async function applyImportPlan(db: Db, plan: PlanItem[], options: { files: string[]; now?: Date; /** The back-office user who accepted the import (the audit names them); none for the command line. */ actorUserId?: number | null }): Promise<ImportReport> {
+export async function applyImportPlan(
+  db: Db,
+  plan: PlanItem[],
+  options: {
+    files: string[];
+    now?: Date;
+    /** The back-office user who accepted the import (the audit names them); none for the command line. */
+    actorUserId?: number | null;
+    /** Publish new records (and merged changes to published ones) at once instead of leaving them for review. Only for someone who may publish. */
+    publish?: boolean;
+  },
+): Promise<ImportReport> {
   const now = options.now ?? new Date();
+  const publish = options.publish === true;
+  const actor: EditorialActor = { id: options.actorUserId ?? null, canPublish: publish };
   const ldb = legacyDb(db);
   const refs = await loadReferences(db);
   const { id: runId } = await ldb.insertInto('legacy_import_runs').values({ started_at: now.toISOString(), finished_at: null, files: JSON.stringify(options.files) }).returning('id').executeTakeFirstOrThrow();
@@ -249,29 +287,12 @@ export async function applyImportPlan(db: Db, plan: PlanItem[], options: { files
       if (action === 'skip') {
         report = { ...base, action: 'skipped', activityId: item.target?.kind === 'existing' ? item.target.id : null, changes: [], warnings: item.warnings };
       } else if (action === 'create' && item.input) {
-        const input = item.input;
-        const id = await ldb.transaction().execute(async (trx) => {
-          // The slug was free when planned; take the next one if another writer took it since.
-          for (const tr of Object.values(input.t)) if (await slugTaken(trx as unknown as Kysely<LegacyDatabase>, tr.slug)) tr.slug = await freeSlugIn(trx, tr.title, input.start_date);
-          const stamp = now.toISOString();
-          const newId = await insertActivity(trx, input, stamp);
-          await saveImportRevision(trx, newId, 1, stamp);
-          await recordSource(trx, newId, item, runId, stamp);
-          await saveProvenance(trx, newId, creationProvenance(item), stamp);
-          await audit(trx as unknown as ActivitiesTrx, { actorUserId: options.actorUserId ?? null, action: 'activity.import', entityType: 'activity', entityId: newId, summary: importSummary(item, runId), after: input });
-          await writeItem(trx, runId, item, 'created', newId, []);
-          return newId;
-        });
+        const id = await create(db, item.input, item, runId, now, actor, publish);
         created.set(item.index, id);
         report = { ...base, action: 'created', activityId: id, changes: [], warnings: item.warnings };
       } else if (action === 'merge' && targetId !== null) {
-        const id = targetId;
-        const changes = await ldb.transaction().execute(async (trx) => {
-          const c = await merge(trx, id, item, refs, runId, now, options.actorUserId ?? null);
-          await writeItem(trx, runId, item, 'merged', id, c);
-          return c;
-        });
-        report = { ...base, action: 'merged', activityId: id, changes, warnings: item.warnings };
+        const changes = await merge(db, targetId, item, refs, runId, now, actor);
+        report = { ...base, action: 'merged', activityId: targetId, changes, warnings: item.warnings };
       } else {
         report = { ...base, action: 'skipped', activityId: null, changes: [], warnings: item.warnings };
       }
@@ -287,10 +308,7 @@ export async function applyImportPlan(db: Db, plan: PlanItem[], options: { files
   const count = (a: ImportReportItem['action']) => items.filter((i) => i.action === a).length;
   const summary = { created: count('created'), merged: count('merged'), skipped: count('skipped'), failed: count('failed'), warnings: items.reduce((n, i) => n + i.warnings.length, 0) };
   await ldb.updateTable('legacy_import_runs').set({ ...summary, finished_at: new Date().toISOString() }).where('id', '=', runId).execute();
-  await announceChanges(
-    db,
-    items.filter((i) => i.activityId !== null && (i.action === 'created' || i.action === 'merged')).map((i) => ({ entity: 'activity', id: i.activityId!, action: i.action === 'created' ? 'imported' : 'import_merged', public: true, visibleFrom: null })),
-  );
+  // Each create and merge announced its own change when it committed (the activities module's commands).
   return { runId, ...summary, items };
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Db } from '../../platform/db/database.js';
 import { SLUG_MAX_LENGTH, slugify } from '../../platform/text/slug.js';
-import { ActivityInputSchema, type ActivityInput, type ActivityInputParsed, type PartyRef } from '../activities/index.js';
+import { ACTIVITY_LIMITS, ActivityInputSchema, type ActivityInput, type ActivityInputParsed, type PartyRef } from '../activities/index.js';
 import { cleanTitle } from './legacy.extract.js';
 import { candidatesAround, activitiesFromSource, keyTaken, loadExisting, loadReferences, slugTaken, type CandidateActivity, type References } from './legacy.repository.js';
 import type { ExtractedActivity, ExtractionResult } from './legacy.schemas.js';
@@ -204,9 +204,9 @@ export async function buildActivityInput(
   const warnings: string[] = [];
   if (!x.title || !x.start_date || !x.date_precision) throw new Error('title and date are required');
   let title = x.title;
-  if (title.length > 300) {
-    title = `${title.slice(0, 299).trimEnd()}…`;
-    warnings.push('title: longer than 300 characters; shortened');
+  if (title.length > ACTIVITY_LIMITS.title) {
+    title = `${title.slice(0, ACTIVITY_LIMITS.title - 1).trimEnd()}…`;
+    warnings.push(`title: longer than ${ACTIVITY_LIMITS.title} characters; shortened`);
   }
   const lang = x.language;
   const input: ActivityInput = {
@@ -230,13 +230,13 @@ export async function buildActivityInput(
       [lang]: {
         title,
         slug: await freeSlug(db, title, x.start_date, reserved.slugs),
-        summary: (x.summary ?? '').slice(0, 1000),
+        summary: (x.summary ?? '').slice(0, ACTIVITY_LIMITS.summary),
         narrative_html: x.body_html,
-        city: x.city && x.city.length <= 120 ? x.city : null,
-        venue: x.venue && x.venue.length <= 200 ? x.venue : null,
+        city: x.city && x.city.length <= ACTIVITY_LIMITS.city ? x.city : null,
+        venue: x.venue && x.venue.length <= ACTIVITY_LIMITS.venue ? x.venue : null,
       },
     },
-    documents: x.documents.map((d) => ({ type: d.type, lang, url: d.url, title: { [lang]: d.title.length > 300 ? `${d.title.slice(0, 299)}…` : d.title } })),
+    documents: x.documents.map((d) => ({ type: d.type, lang, url: d.url, title: { [lang]: d.title.length > ACTIVITY_LIMITS.documentTitle ? `${d.title.slice(0, ACTIVITY_LIMITS.documentTitle - 1)}…` : d.title } })),
     related: [],
   };
   if (!x.type) warnings.push('type: unknown; recorded as "other"');

@@ -52,7 +52,7 @@ for (const dialect of await dialectsUnderTest()) {
         [`https://${OLD}/fr/activites`, 'fr-liste-comites.html'],
       ];
       for (const [url, file] of imports) {
-        const code = await runImportLegacy(['--source-url', url, path.join(FIXTURES, file)], { db: t.db, ...quiet });
+        const code = await runImportLegacy(['--publish', '--source-url', url, path.join(FIXTURES, file)], { db: t.db, ...quiet });
         assert.equal(code, 0, file);
       }
       for (const row of await t.db.selectFrom('activity_translations').select(['title', 'slug']).execute()) slugs[row.title] = row.slug;

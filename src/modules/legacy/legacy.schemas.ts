@@ -85,6 +85,8 @@ export interface ExtractInput {
 /** The import-legacy command's options. */
 export interface ImportOptions {
   dryRun: boolean;
+  /** Publish new records at once (and merged changes to published ones) instead of leaving drafts for review. */
+  publish: boolean;
   json: boolean;
   sourceUrl: string | null;
   files: string[];

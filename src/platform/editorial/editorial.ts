@@ -173,13 +173,26 @@ export async function loadEditable<I extends EditableContent>(db: Executor, kind
   };
 }
 
+/** How a record is created: as a draft unless `publish` (and the actor may), by which action, with what else in the same transaction. */
+export interface CreateOptions {
+  publish?: boolean;
+  publishAt?: Date;
+  /** The action in revisions, audit and events ('create', 'import'). */
+  action?: string;
+  summary?: string;
+  /** False for writers whose changes are not an editor's (seeders, importers): a later import may still refresh the record. Default: the actor is a person. */
+  countsAsEdit?: boolean;
+  /** More writes that must commit or fail with the record (an importer's source addresses and report). */
+  within?: (trx: Trx, id: number) => Promise<void>;
+}
+
 /** Creates a record as a draft (or published at once, or at `publishAt`, for seeders and importers), with its first revision. */
 export async function createRecord<I extends EditableContent>(
   db: Db,
   kind: EditorialKind<I>,
   raw: unknown,
   actor: EditorialActor,
-  options: { publish?: boolean; publishAt?: Date; action?: string; summary?: string; within?: (trx: Trx, id: number) => Promise<void> } = {},
+  options: CreateOptions = {},
 ): Promise<number> {
   const input = normalized(kind, raw);
   const now = nowIso();
@@ -189,13 +202,14 @@ export async function createRecord<I extends EditableContent>(
     const taken = await kind.takenSlugs(trx, null, input);
     if (taken.length) throw new SlugTakenError(taken);
     const id = await kind.insert(trx, input, now);
-    await setWorkflowColumns(trx, kind.table, id, { workflow: publish ? 'published' : 'draft', published_at: publishedAt, version: 1, pending_version: null, updated_by: actor.id, edited_at: actor.id === null ? null : now });
+    const edited = options.countsAsEdit ?? actor.id !== null;
+    await setWorkflowColumns(trx, kind.table, id, { workflow: publish ? 'published' : 'draft', published_at: publishedAt, version: 1, pending_version: null, updated_by: actor.id, edited_at: edited ? now : null });
     await addRevision(trx, kind.entityType, id, 1, 'saved', options.action ?? 'create', actor.id, input, now);
     await audit(trx, { actorUserId: actor.id, action: `${kind.entityType}.${options.action ?? 'create'}`, entityType: kind.entityType, entityId: id, summary: options.summary, after: input });
     await options.within?.(trx, id);
     return id;
   });
-  await announceChanges(db, [{ entity: kind.entityType, id, action: 'created', public: publish, visibleFrom: visibleFrom(publishedAt, now) }]);
+  await announceChanges(db, [{ entity: kind.entityType, id, action: options.action === undefined || options.action === 'create' ? 'created' : options.action, public: publish, visibleFrom: visibleFrom(publishedAt, now) }]);
   return id;
 }
 
@@ -216,7 +230,7 @@ export async function saveRecord<I extends EditableContent>(
   db: Db,
   kind: EditorialKind<I>,
   id: number,
-  args: { baseVersion: number; input: unknown; actor: EditorialActor; action?: string; choices?: Record<string, Choice>; summary?: string; within?: (trx: Trx) => Promise<void> },
+  args: { baseVersion: number; input: unknown; actor: EditorialActor; action?: string; choices?: Record<string, Choice>; summary?: string; countsAsEdit?: boolean; within?: (trx: Trx) => Promise<void> },
   attempt = 1,
 ): Promise<SaveResult<I>> {
   let mine = normalized(kind, args.input);
@@ -241,7 +255,7 @@ export async function saveRecord<I extends EditableContent>(
     const version = row.version + 1;
     const pending = row.workflow === 'published' && !args.actor.canPublish;
     // Seeders and importers (no actor) do not count as edits: a record they wrote may still be refreshed.
-    const edited = args.actor.id === null ? {} : { edited_at: now };
+    const edited = (args.countsAsEdit ?? args.actor.id !== null) ? { edited_at: now } : {};
     if (pending) {
       if (!(await setWorkflowColumns(trx, kind.table, id, { version, pending_version: version, updated_at: now, updated_by: args.actor.id, ...edited }, row.version))) return null;
       await addRevision(trx, kind.entityType, id, version, 'pending', action, args.actor.id, mine, now);
