@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { catalogueLanguages, catalogueOf, translator } from '../src/platform/i18n/i18n.js';
+// Every module registers its catalogue when it is imported, as the application does.
+import '../src/app/modules.js';
 import { SUPPORTED_UI_LANGUAGES } from '../src/platform/config.js';
 import { ACTIVITY_FORMATS, ACTIVITY_STATUSES, ACTIVITY_TYPES, DATE_PRECISIONS, DOCUMENT_TYPES, FIGURE_QUALIFIERS, FILTER_KEYS } from '../src/modules/activities/activities.schemas.js';
 import { WORKFLOW_STATES } from '../src/modules/activities/activities.editor.js';

@@ -334,12 +334,12 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
 
   const NOTICES: Record<string, MessageKey> = {
     created: 'activityAdmin.created',
-    saved: 'activityAdmin.saved',
+    saved: 'editorial.saved',
     pending: 'editorial.saved.pending',
-    submit: 'activityAdmin.workflow.done.submit',
-    publish: 'activityAdmin.workflow.done.publish',
-    unpublish: 'activityAdmin.workflow.done.unpublish',
-    return: 'activityAdmin.workflow.done.return',
+    submit: 'editorial.workflow.done.submit',
+    publish: 'editorial.workflow.done.publish',
+    unpublish: 'editorial.workflow.done.unpublish',
+    return: 'editorial.workflow.done.return',
     publish_changes: 'editorial.done.publish_changes',
     discard: 'editorial.done.discard',
   };

@@ -111,7 +111,7 @@ export function AdminActivityList({
               <th scope="col" safe>{t('activityAdmin.col.title')}</th>
               <th scope="col" safe>{t('activityAdmin.col.date')}</th>
               <th scope="col" safe>{t('activityAdmin.col.type')}</th>
-              <th scope="col" safe>{t('activityAdmin.col.workflow')}</th>
+              <th scope="col" safe>{t('editorial.col.workflow')}</th>
               <th scope="col" safe>{t('activityAdmin.col.translations')}</th>
             </tr>
           </thead>
@@ -213,7 +213,7 @@ export function ActivityForm({
             return (
               <fieldset lang={lang} data-testid={`texts-${lang}`}>
                 <legend>
-                  <span safe>{t('activityAdmin.language', { language: t(`lang.${lang}` as MessageKey) })}</span>{' '}
+                  <span safe>{t('form.language', { language: t(`lang.${lang}` as MessageKey) })}</span>{' '}
                   <span class={`state state-${state}`} data-testid={`translation-state-${lang}`} safe>
                     {t(`activityAdmin.translation.${state}`)}
                   </span>
@@ -221,7 +221,7 @@ export function ActivityForm({
                 <TextField id={`t_${lang}_title`} label={t('activityAdmin.field.title')} value={v.title} error={err(`t_${lang}_title`)} />
                 <TextField id={`t_${lang}_slug`} label={t('activityAdmin.field.slug')} hint={t('activityAdmin.field.slugHint')} value={v.slug} error={err(`t_${lang}_slug`)} />
                 <TextArea id={`t_${lang}_summary`} label={t('activityAdmin.field.summary')} value={v.summary} error={err(`t_${lang}_summary`)} rows={3} />
-                <TextArea id={`t_${lang}_narrative_html`} label={t('activityAdmin.field.narrative')} hint={t('activityAdmin.field.narrativeHint')} value={v.narrative_html} error={err(`t_${lang}_narrative_html`)} rows={12} richText />
+                <TextArea id={`t_${lang}_narrative_html`} label={t('activityAdmin.field.narrative')} hint={t('form.richTextHint')} value={v.narrative_html} error={err(`t_${lang}_narrative_html`)} rows={12} richText />
                 <TextField id={`t_${lang}_city`} label={t('activityAdmin.field.city')} value={v.city} error={err(`t_${lang}_city`)} />
                 <TextField id={`t_${lang}_venue`} label={t('activityAdmin.field.venue')} value={v.venue} error={err(`t_${lang}_venue`)} />
               </fieldset>
@@ -323,7 +323,7 @@ export function WorkflowPanel({ tr, csrf, id, workflow, publishedAt, can, error 
       </h2>
       <p>
         <span class={`state state-${workflow}`} data-testid="workflow-state" safe>
-          {t('activityAdmin.workflow.state', { state: t(`workflow.${workflow}`) })}
+          {t('editorial.workflow.state', { state: t(`workflow.${workflow}`) })}
         </span>{' '}
         {when ? <span safe>{scheduled ? t('activityAdmin.workflow.scheduledAt', { date: when }) : t('activityAdmin.workflow.publishedAt', { date: when })}</span> : ''}
       </p>
@@ -338,10 +338,10 @@ export function WorkflowPanel({ tr, csrf, id, workflow, publishedAt, can, error 
         {can.publishChanges ? button('publish_changes', t('editorial.publishChanges')) : ''}
         {can.discardChanges ? button('discard_changes', t('editorial.discardChanges'), 'button button-secondary') : ''}
         {/* With the edit form on the page, sending and publishing go through its buttons so unsaved edits are saved first. */}
-        {can.submit && !can.edit ? button('submit', t('activityAdmin.workflow.submit')) : ''}
-        {can.publish && !can.edit ? button('publish', t('activityAdmin.workflow.publish')) : ''}
-        {can.returnToDraft ? button('return', t('activityAdmin.workflow.return'), 'button button-secondary') : ''}
-        {can.unpublish ? button('unpublish', t('activityAdmin.workflow.unpublish'), 'button button-warning') : ''}
+        {can.submit && !can.edit ? button('submit', t('editorial.workflow.submit')) : ''}
+        {can.publish && !can.edit ? button('publish', t('editorial.workflow.publish')) : ''}
+        {can.returnToDraft ? button('return', t('editorial.workflow.return'), 'button button-secondary') : ''}
+        {can.unpublish ? button('unpublish', t('editorial.workflow.unpublish'), 'button button-warning') : ''}
       </div>
       {can.publish ? (
         <form method="post" action={action} class="actions">

@@ -309,7 +309,7 @@ export function activityFormSchema({ languages, known, slugTaken, activityId }: 
       status: z.enum(ACTIVITY_STATUSES, says('activityAdmin.error.choose')),
       format: z.enum(ACTIVITY_FORMATS, says('activityAdmin.error.choose')),
       date_precision: z.enum(DATE_PRECISIONS).catch('day'),
-      start_date: z.string().min(1, says('activityAdmin.error.required')),
+      start_date: z.string().min(1, says('form.error.required')),
       end_date: z.string(),
       country: z.string().refine((c) => c === '' || known.countries.has(c), says('activityAdmin.error.choose')),
       host: party('host'),
@@ -343,13 +343,13 @@ export function activityFormSchema({ languages, known, slugTaken, activityId }: 
         if (!tv || !Object.values(tv).some((x) => typeof x === 'string' && x.trim() !== '')) continue;
         written++;
         if (!tv.title) {
-          problem(ctx, ['t', lang, 'title'], 'activityAdmin.error.required');
+          problem(ctx, ['t', lang, 'title'], 'form.error.required');
           continue;
         }
-        if (!isValidSlug(tv.slug, ACTIVITY_LIMITS.slug)) problem(ctx, ['t', lang, 'slug'], 'activityAdmin.error.slug');
+        if (!isValidSlug(tv.slug, ACTIVITY_LIMITS.slug)) problem(ctx, ['t', lang, 'slug'], 'form.error.slug');
         else if (await slugTaken(lang, tv.slug)) problem(ctx, ['t', lang, 'slug'], 'activityAdmin.error.slugTaken');
       }
-      if (!written) problem(ctx, ['t', languages[0] ?? 'en', 'title'], 'activityAdmin.error.noLanguage');
+      if (!written) problem(ctx, ['t', languages[0] ?? 'en', 'title'], 'form.error.noLanguage');
       (v.documents ?? []).forEach((d, i) => {
         if (!(DOCUMENT_TYPES as readonly string[]).includes(d.type)) problem(ctx, ['documents', i, 'type'], 'activityAdmin.error.docType', { n: i + 1 });
         if (!Object.values(d.titles ?? {}).some(Boolean)) problem(ctx, ['documents', i, 'titles', languages[0] ?? 'en'], 'activityAdmin.error.docTitle', { n: i + 1 });

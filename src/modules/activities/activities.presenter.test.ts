@@ -4,6 +4,8 @@ import { translator } from '../../platform/i18n/i18n.js';
 import type { FrameworkNode } from '../framework/index.js';
 import { presentActivityDetail, type ActivityDetailSource } from './activities.presenter.js';
 import type { ActivityRow, TranslationRow } from './activities.repository.js';
+import './activities.catalogue.js';
+import '../framework/index.js';
 
 const row = (over: Partial<ActivityRow> = {}): ActivityRow => ({
   id: 7,

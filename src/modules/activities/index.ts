@@ -1,3 +1,4 @@
+import './activities.catalogue.js';
 import type { DiwanModule } from '../../platform/module.js';
 import { has } from '../../platform/policy.js';
 import { registerActivityAdminRoutes } from './activities.admin.routes.js';

@@ -1,3 +1,4 @@
+import './admin.catalogue.js';
 import type { DiwanModule } from '../../platform/module.js';
 import { has } from '../../platform/policy.js';
 import { registerAdminRoutes } from './admin.routes.js';

@@ -1,3 +1,4 @@
+import './auth.catalogue.js';
 import { adminCookieOptions } from '../../platform/admin/shell.js';
 import type { DiwanModule } from '../../platform/module.js';
 import { has } from '../../platform/policy.js';

@@ -1,3 +1,4 @@
+import './directory.catalogue.js';
 import type { DiwanModule } from '../../platform/module.js';
 import { has } from '../../platform/policy.js';
 import { loadDirectoryReferenceData } from './reference-data.js';

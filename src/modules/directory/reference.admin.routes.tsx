@@ -162,7 +162,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
             <SelectField id="region" label={t.t('ref.field.region')} value={str(values, 'region')} options={COUNTRY_REGIONS.map((r) => ({ value: r, label: t.t(`region.${r}`) }))} />
             <SelectField id="status" label={t.t('ref.field.status')} value={str(values, 'status')} options={COUNTRY_STATUSES.map((s) => ({ value: s, label: t.t(`countryStatus.${s}`) }))} />
             <button class="button" type="submit" safe>
-              {t.t('activityAdmin.save')}
+              {t.t('form.save')}
             </button>
           </form>
         </>
@@ -253,7 +253,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
             <SelectField id="kind" label={t.t('ref.field.kind')} value={str(values, 'kind')} options={ORGANISATION_KINDS.map((k) => ({ value: k, label: t.t(`orgKind.${k}`) }))} />
             <RetiredBox tr={t} checked={str(values, 'retired') === '1'} />
             <button class="button" type="submit" safe>
-              {t.t('activityAdmin.save')}
+              {t.t('form.save')}
             </button>
           </form>
         </>
@@ -362,7 +362,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
             <SelectField id="parent" label={t.t('ref.field.parent')} value={str(values, 'parent')} blank={fw.shortName} options={fw.themes.filter((th) => th.id !== id).map((th) => ({ value: String(th.id), label: `${'— '.repeat(th.depth)}${th.number ? `${th.number}. ` : ''}${th.name}` }))} />
             <RetiredBox tr={t} checked={str(values, 'retired') === '1'} />
             <button class="button" type="submit" safe>
-              {t.t('activityAdmin.save')}
+              {t.t('form.save')}
             </button>
           </form>
         </>

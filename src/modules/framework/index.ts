@@ -1,3 +1,4 @@
+import './framework.catalogue.js';
 import type { DiwanModule } from '../../platform/module.js';
 import { loadFrameworkReferenceData } from './reference-data.js';
 

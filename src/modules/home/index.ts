@@ -1,3 +1,4 @@
+import './home.catalogue.js';
 import type { DiwanModule } from '../../platform/module.js';
 import { registerHomeRoutes } from './home.routes.js';
 

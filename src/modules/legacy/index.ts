@@ -1,3 +1,4 @@
+import './legacy.catalogue.js';
 import type { DiwanModule } from '../../platform/module.js';
 import { has } from '../../platform/policy.js';
 import { registerImportAdminRoutes } from './legacy.admin.routes.js';

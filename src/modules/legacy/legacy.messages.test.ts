@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { translator } from '../../platform/i18n/i18n.js';
 import { legacyMessageEn, parseLegacyMessage, translateLegacyMessage } from './legacy.messages.js';
+import './legacy.catalogue.js';
 
 test('a message renders in English exactly as the importer prints it, and reads back into its code and values', () => {
   const text = legacyMessageEn('legacy.msg.place.usuallyIn', { city: 'Rabat', known: 'MA', country: 'ES' });

@@ -1,5 +1,5 @@
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
-import { legacyEn } from '../../platform/i18n/messages.legacy.en.js';
+import { legacyEn } from './legacy.catalogue.en.js';
 
 /**
  * The importer's warnings, plan reasons and merge changes as structured messages: a code (a key

@@ -1,3 +1,4 @@
+import './pages.catalogue.js';
 import type { DiwanModule } from '../../platform/module.js';
 import { has } from '../../platform/policy.js';
 import { seedDemoPages } from './pages.commands.js';

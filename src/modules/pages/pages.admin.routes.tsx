@@ -34,10 +34,10 @@ function PageForm({ tr, csrf, action, values, errors, languages, intents }: { tr
       <div class="side-by-side">
         {languages.map((l) => (
           <fieldset lang={l}>
-            <legend safe>{t('activityAdmin.language', { language: t(`lang.${l}` as MessageKey) })}</legend>
+            <legend safe>{t('form.language', { language: t(`lang.${l}` as MessageKey) })}</legend>
             <TextField id={`t_${l}_title`} label={t('pages.field.title')} value={values.t[l]?.title} error={err(`t_${l}_title`)} />
             <TextField id={`t_${l}_slug`} label={t('pages.field.slug')} hint={t('pages.field.slugHint')} value={values.t[l]?.slug} error={err(`t_${l}_slug`)} />
-            <TextArea id={`t_${l}_body_html`} label={t('pages.field.body')} hint={t('activityAdmin.field.narrativeHint')} value={values.t[l]?.body_html} error={err(`t_${l}_body_html`)} rows={14} richText />
+            <TextArea id={`t_${l}_body_html`} label={t('pages.field.body')} hint={t('form.richTextHint')} value={values.t[l]?.body_html} error={err(`t_${l}_body_html`)} rows={14} richText />
           </fieldset>
         ))}
       </div>
@@ -112,7 +112,7 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
             <section class="card" data-testid="workflow">
               <p>
                 <span class={`state state-${page.workflow}`} data-testid="workflow-state" safe>
-                  {t.t('activityAdmin.workflow.state', { state: t.t(`workflow.${page.workflow}`) })}
+                  {t.t('editorial.workflow.state', { state: t.t(`workflow.${page.workflow}`) })}
                 </span>
               </p>
               <div class="actions">
@@ -121,10 +121,10 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
                     ['publish_changes', can.publishChanges, 'editorial.publishChanges'],
                     ['discard_changes', can.discardChanges, 'editorial.discardChanges'],
                     // With the form on the page, sending and publishing go through its buttons (unsaved edits are saved first).
-                    ['submit', can.submit && !can.edit, 'activityAdmin.workflow.submit'],
-                    ['publish', can.publish && !can.edit, 'activityAdmin.workflow.publish'],
-                    ['return', can.returnToDraft, 'activityAdmin.workflow.return'],
-                    ['unpublish', can.unpublish, 'activityAdmin.workflow.unpublish'],
+                    ['submit', can.submit && !can.edit, 'editorial.workflow.submit'],
+                    ['publish', can.publish && !can.edit, 'editorial.workflow.publish'],
+                    ['return', can.returnToDraft, 'editorial.workflow.return'],
+                    ['unpublish', can.unpublish, 'editorial.workflow.unpublish'],
                   ] as const
                 )
                   .filter(([, ok]) => ok)
@@ -196,7 +196,7 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
               <thead>
                 <tr>
                   <th scope="col" safe>{tr.t('pages.field.title')}</th>
-                  <th scope="col" safe>{tr.t('activityAdmin.col.workflow')}</th>
+                  <th scope="col" safe>{tr.t('editorial.col.workflow')}</th>
                   <th scope="col" safe>{tr.t('pages.col.nav')}</th>
                 </tr>
               </thead>
@@ -241,12 +241,12 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
 
   const NOTICES: Record<string, MessageKey> = {
     created: 'pages.admin.created',
-    saved: 'activityAdmin.saved',
+    saved: 'editorial.saved',
     pending: 'editorial.saved.pending',
-    submit: 'activityAdmin.workflow.done.submit',
-    publish: 'activityAdmin.workflow.done.publish',
-    unpublish: 'activityAdmin.workflow.done.unpublish',
-    return: 'activityAdmin.workflow.done.return',
+    submit: 'editorial.workflow.done.submit',
+    publish: 'editorial.workflow.done.publish',
+    unpublish: 'editorial.workflow.done.unpublish',
+    return: 'editorial.workflow.done.return',
     publish_changes: 'editorial.done.publish_changes',
     discard: 'editorial.done.discard',
   };

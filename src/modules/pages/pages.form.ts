@@ -27,14 +27,14 @@ export function pageFormSchema(languages: readonly string[], slugTaken: (lang: s
           if (!tv || (!tv.title && !tv.slug && !tv.body_html.trim())) continue;
           written++;
           if (!tv.title) {
-            problem(ctx, ['t', l, 'title'], 'activityAdmin.error.required');
+            problem(ctx, ['t', l, 'title'], 'form.error.required');
             continue;
           }
-          if (!isValidSlug(tv.slug, PAGE_LIMITS.slug)) problem(ctx, ['t', l, 'slug'], 'activityAdmin.error.slug');
+          if (!isValidSlug(tv.slug, PAGE_LIMITS.slug)) problem(ctx, ['t', l, 'slug'], 'form.error.slug');
           else if (RESERVED_SLUGS.includes(tv.slug)) problem(ctx, ['t', l, 'slug'], 'pages.error.reserved');
           else if (await slugTaken(l, tv.slug)) problem(ctx, ['t', l, 'slug'], 'pages.error.slugTaken');
         }
-        if (!written) problem(ctx, ['t', languages[0] ?? 'en', 'title'], 'activityAdmin.error.noLanguage');
+        if (!written) problem(ctx, ['t', languages[0] ?? 'en', 'title'], 'form.error.noLanguage');
       },
       { when: () => true },
     )

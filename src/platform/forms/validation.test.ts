@@ -6,10 +6,10 @@ import { checkForm, formErrors, inSentence, problem, says } from './validation.j
 
 const schema = z
   .object({
-    name: z.string().min(1, says('users.error.name')).max(5, says('form.error.tooLong')),
+    name: z.string().min(1, says('form.error.required')).max(5, says('form.error.tooLong')),
     code: z.string().regex(/^[A-Z]{2}$/, 'an English sentence from zod'),
   })
-  .superRefine((v, ctx) => problem(ctx, ['name'], 'users.error.name'), { when: () => true });
+  .superRefine((v, ctx) => problem(ctx, ['name'], 'form.error.required'), { when: () => true });
 
 test('issues become one message per field, from catalogue keys, with the field and the limit filled in', async () => {
   const fr = translator('fr');
@@ -22,7 +22,7 @@ test('issues become one message per field, from catalogue keys, with the field a
 });
 
 test('a message whose values are missing falls back to the generic one instead of throwing', () => {
-  const parsed = z.object({ doc: z.string().min(1, says('activityAdmin.error.docType')) }).safeParse({ doc: '' });
+  const parsed = z.object({ doc: z.string().min(1, says('editorial.slugTaken')) }).safeParse({ doc: '' });
   assert.ok(!parsed.success);
   assert.deepEqual(formErrors(parsed.error, translator('en')), [{ field: 'doc', message: 'Check the doc: it is not in the expected form' }]);
 });

@@ -2,16 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { formatDateRange, isoAtPrecision } from './dates.js';
-import { translator } from './i18n.js';
-import { adminEn } from './messages.admin.en.js';
-import { adminFr } from './messages.admin.fr.js';
-import { en as publicEn } from './messages.en.js';
-import { fr as publicFr } from './messages.fr.js';
-import { legacyEn } from './messages.legacy.en.js';
-import { legacyFr } from './messages.legacy.fr.js';
+import { catalogueOf, registerMessages, translator } from './i18n.js';
+// Every module's catalogue, as the running application registers them.
+import '../../app/modules.js';
 
-const en = { ...publicEn, ...adminEn, ...legacyEn };
-const fr: Record<string, string> = { ...publicFr, ...adminFr, ...legacyFr };
+const en: Record<string, string> = { ...catalogueOf('en') };
+const fr: Record<string, string> = { ...catalogueOf('fr') };
 
 function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()): Set<string> {
   for (const el of elements) {
@@ -26,9 +22,9 @@ function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()):
 
 test('every English message exists in French with the same placeholders, and parses', () => {
   assert.deepEqual(Object.keys(fr).sort(), Object.keys(en).sort());
-  for (const key of Object.keys(en) as (keyof typeof en)[]) {
+  for (const key of Object.keys(en)) {
     assert.ok(fr[key], key);
-    const a = argumentsOf(parse(en[key]));
+    const a = argumentsOf(parse(en[key] ?? ""));
     const b = argumentsOf(parse(fr[key] ?? ''));
     assert.deepEqual([...b].sort(), [...a].sort(), key);
   }
@@ -64,4 +60,9 @@ test('dates are written at their precision, the way each language writes a range
   assert.equal(formatDateRange('2008-03', null, 'month', 'fr'), 'mars 2008');
   assert.equal(formatDateRange('2012', null, 'year', 'fr'), '2012');
   assert.equal(isoAtPrecision('2015-06-15', 'month'), '2015-06');
+});
+
+test('a module must give every interface language, and may not take another owner\'s key', () => {
+  assert.throws(() => registerMessages('broken', { en: { 'broken.x': 'X' } }), /broken: no fr messages/);
+  assert.throws(() => registerMessages('thief', { en: { 'form.save': 'Save' }, fr: { 'form.save': 'Enregistrer' } }), /belongs to platform/);
 });

@@ -1,18 +1,44 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { localeOf, textDirection } from './languages.js';
-import { adminEn } from './messages.admin.en.js';
-import { adminFr } from './messages.admin.fr.js';
 import { en } from './messages.en.js';
 import { fr } from './messages.fr.js';
-import { legacyEn } from './messages.legacy.en.js';
-import { legacyFr } from './messages.legacy.fr.js';
 
-/** Every message key of the interface: public site, back-office and e-mails. */
-export type MessageKey = keyof typeof en | keyof typeof adminEn | keyof typeof legacyEn;
-type Catalogue = Record<MessageKey, string>;
+/**
+ * Every message key of the interface: the platform's own (messages.en.ts) and each module's, which
+ * a module adds by declaration merging in its `<module>.catalogue.ts`:
+ *
+ *     declare module '../../platform/i18n/i18n.js' {
+ *       interface MessageCatalogue extends Record<keyof typeof pagesEn, string> {}
+ *     }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the body comes from the modules' declarations
+export interface MessageCatalogue extends Record<keyof typeof en, string> {}
+export type MessageKey = keyof MessageCatalogue & string;
 
-/** The interface catalogues: a new language is one more line here (its files typed as Catalogue). */
-const catalogues: Record<string, Catalogue> = { en: { ...en, ...adminEn, ...legacyEn }, fr: { ...fr, ...adminFr, ...legacyFr } };
+/**
+ * The interface catalogues, one per interface language: the platform's messages, then each
+ * module's as it registers them. A new language is one more entry here and one more file per module.
+ */
+const catalogues: Record<string, Record<string, string>> = { en: { ...en }, fr: { ...fr } };
+const owners = new Map<string, string>();
+
+/**
+ * Adds a module's messages to every catalogue. A module must give every interface language (its
+ * files are typed so that none can miss a key), and no two owners may give the same key.
+ */
+export function registerMessages(owner: string, byLanguage: Record<string, Record<string, string>>): void {
+  for (const lang of Object.keys(catalogues)) if (!byLanguage[lang]) throw new Error(`${owner}: no ${lang} messages`);
+  for (const [lang, messages] of Object.entries(byLanguage)) {
+    const target = catalogues[lang];
+    if (!target) throw new Error(`${owner}: ${lang} is not an interface language`);
+    for (const [key, text] of Object.entries(messages)) {
+      const first = owners.get(key) ?? (Object.hasOwn(en, key) ? 'platform' : undefined);
+      if (first !== undefined && first !== owner) throw new Error(`${owner}: the message ${key} belongs to ${first}`);
+      owners.set(key, owner);
+      target[key] = text;
+    }
+  }
+}
 
 export type Values = Record<string, string | number>;
 
@@ -39,12 +65,12 @@ export function catalogueOf(lang: string): Readonly<Record<string, string>> | un
   return catalogues[lang];
 }
 
-/** True when an interface catalogue exists for the language. */
 /** True when a string is a message key of the interface (for messages that arrive as data). */
 export function hasMessage(key: string): key is MessageKey {
   return Object.hasOwn(catalogues.en!, key);
 }
 
+/** True when an interface catalogue exists for the language. */
 export function hasCatalogue(lang: string): boolean {
   return lang in catalogues;
 }
@@ -62,7 +88,8 @@ export function translator(lang: string): Translator {
     locale,
     dir: textDirection(lang),
     t(key, values) {
-      const message = catalogue[key];
+      // A key no registered module gives (its module was not imported) shows as itself, never as nothing.
+      const message = catalogue[key] ?? catalogues.en![key] ?? key;
       if (!values) return message;
       const cacheKey = `${lang}\u0000${key}`;
       let fmt = formatCache.get(cacheKey);

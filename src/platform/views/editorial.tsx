@@ -151,7 +151,7 @@ export function SaveButtons({ tr, intents }: { tr: Translator; intents: { submit
   return (
     <div class="actions form-actions">
       <button class="button" type="submit" name="intent" value="save" data-testid="save" safe>
-        {tr.t('activityAdmin.save')}
+        {tr.t('form.save')}
       </button>
       {intents.submit ? extra('submit', tr.t('editorial.saveAndSubmit')) : ''}
       {intents.publish ? extra('publish', tr.t('editorial.saveAndPublish')) : ''}
