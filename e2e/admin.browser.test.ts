@@ -364,7 +364,7 @@ describe('editorial flows', { concurrency: CONCURRENCY }, () => {
         assert.equal(await a.text(a.notice), TEXT.en.saved);
         await b.fill({ texts: { en: { title: titleB } } });
         assert.equal((await b.save()).status(), 200, 'no conflict: the changes are merged');
-        assert.match(await b.text(b.notice), /their changes to Summary \(EN\) were kept/);
+        assert.match(await b.text(b.notice), /their changes to Summary \(English\) were kept/);
         assert.equal(await b.title('en').inputValue(), titleB);
         assert.equal(await b.summary('en').inputValue(), summaryA);
 
@@ -377,7 +377,7 @@ describe('editorial flows', { concurrency: CONCURRENCY }, () => {
         assert.ok(await b.conflict.isVisible(), 'the resolve step is shown');
         assert.deepEqual(await b.conflictKeys(), ['t.en.title'], 'only the field both changed');
         const [row] = await b.conflictRows();
-        assert.deepEqual(row, { field: 'Title (EN)', theirs: titleA, yours: `${titleB} (again)` });
+        assert.deepEqual(row, { field: 'Title (English)', theirs: titleA, yours: `${titleB} (again)` });
         const saved = await b.resolve({ 't.en.title': 'theirs' });
         assert.equal(saved.status(), 200);
         assert.equal(await b.conflict.count(), 0);
@@ -499,13 +499,13 @@ describe('editorial flows', { concurrency: CONCURRENCY }, () => {
       // By default: the last two versions.
       assert.ok(await revisions.diff.isVisible(), 'the diff table is shown');
       let rows = await revisions.diffRows();
-      assert.deepEqual(rows.map((r) => r.field), ['Summary (EN)']);
+      assert.deepEqual(rows.map((r) => r.field), ['Summary (English)']);
       assert.ok(rows[0]!.inserted.join(' ').includes('third version'), JSON.stringify(rows));
       assert.ok(rows[0]!.deleted.length > 0, 'removed words are marked');
 
       await revisions.compare(1, 3);
       rows = await revisions.diffRows();
-      const title = rows.find((r) => r.field === 'Title (EN)');
+      const title = rows.find((r) => r.field === 'Title (English)');
       assert.ok(title, `the title changed between versions 1 and 3: ${JSON.stringify(rows)}`);
       assert.ok(title.deleted.length > 0 && title.inserted.length > 0, 'with <del> and <ins>');
       assert.ok(title.inserted.join(' ').includes('statistics'), JSON.stringify(title));
@@ -699,6 +699,36 @@ describe('accessibility of the back-office (axe-core, WCAG 2.1 A and AA)', { con
           const refused = await p.submitWith(page.getByTestId('read-page'));
           assert.equal(refused.status(), 400);
           await check(page, 'new import form with errors', t);
+        }));
+
+      test('pages, accounts and reference data: lists, forms and a page’s revisions', (t) =>
+        asUser(admin, async (page) => {
+          const p = new AdminPage(page);
+          const paths: [string, string][] = [
+            ['/admin/pages', 'pages list'],
+            ['/admin/pages/new', 'new page form'],
+            ['/admin/users', 'accounts'],
+            ['/admin/users/invite', 'invitation form'],
+            ['/admin/reference', 'reference data'],
+            ['/admin/reference/countries', 'countries'],
+            ['/admin/reference/countries/new', 'new country form'],
+            ['/admin/reference/organisations', 'organisations'],
+            ['/admin/reference/organisations/new', 'new organisation form'],
+            ['/admin/reference/themes', 'themes'],
+          ];
+          for (const [path, label] of paths) {
+            assert.equal((await p.gotoPath(path)).status(), 200, path);
+            await check(page, label, t);
+          }
+          await p.gotoPath('/admin/pages');
+          const href = await page.getByTestId('admin-pages').locator('a').first().getAttribute('href');
+          assert.ok(href);
+          assert.equal((await p.gotoPath(href)).status(), 200);
+          assert.ok(await page.getByTestId('workflow').isVisible(), 'the page form has the publication panel');
+          await check(page, 'page form', t);
+          assert.equal((await p.gotoPath(`${href}/revisions`)).status(), 200);
+          assert.ok(await page.getByTestId('revisions').isVisible());
+          await check(page, 'page revisions', t);
         }));
 
       test('outbox', (t) =>

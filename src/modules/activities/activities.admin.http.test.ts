@@ -188,7 +188,7 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal(second.statusCode, 303, 'no conflict: different fields');
       assert.match(String(second.headers.location), /merged=t\.en\.summary/);
       const notice = await other.get(String(second.headers.location));
-      assert.match(notice.body, /their changes to Summary \(EN\) were kept/);
+      assert.match(notice.body, /their changes to Summary \(English\) were kept/);
       // The record is published and the second person may not publish: their merged save waits for review.
       const latest = await admin.get(`/admin/activities/${id}`);
       assert.equal(inputValue(latest.body, 't_en_summary') ?? latest.body.match(/<textarea id="t_en_summary"[^>]*>([^<]*)</)?.[1], 'Summary by the first editor.');
@@ -214,7 +214,7 @@ for (const dialect of await dialectsUnderTest()) {
       const fields = { _csrf: csrfToken(clash.body), base_version: hidden('base_version'), intent: hidden('intent'), mine: hidden('mine') };
       const missing = await editor.post(`/admin/activities/${id}/resolve`, fields);
       assert.equal(missing.statusCode, 400, 'a choice is required');
-      assert.match(missing.body, /Choose which version of Title \(EN\) to keep/);
+      assert.match(missing.body, /Choose which version of Title \(English\) to keep/);
       const resolved = await editor.post(`/admin/activities/${id}/resolve`, { ...fields, choice_t_en_title: 'theirs' });
       assert.equal(resolved.statusCode, 303);
       const ap = await admin.get(`/admin/activities/${id}`);

@@ -1,18 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { diffWords } from 'diff';
 import { sendHtml } from '../../platform/app.js';
 import type { Db } from '../../platform/db/database.js';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { url } from '../../platform/http/urls.js';
-import { CsrfField, ErrorSummary, type FieldError } from '../../platform/views/forms.js';
+import { ErrorSummary, type FieldError } from '../../platform/views/forms.js';
 import { notFound } from '../../platform/http/errors.js';
+import { richTextToPlain } from '../../platform/html/sanitize.js';
 import { Layout } from '../../platform/views/layout.js';
-import { ConflictResolution, PendingChanges, readChoices } from '../../platform/views/editorial.js';
-import { WorkflowStateError } from '../../platform/editorial/editorial.js';
+import { ConflictResolution, PendingChanges, readChoices, WorkflowPanel } from '../../platform/views/editorial.js';
+import { afterSave, editorialNotice, recordId, registerRevisionRoutes, registerWorkflowRoute, saveIntent, type EditorialAdminKind, type SaveIntent } from '../../platform/admin/editorial-routes.js';
 import type { FieldConflict } from '../../platform/editorial/merge.js';
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
 import { frameworkTree } from '../framework/index.js';
-import { ActivityForm, AdminActivityList, WorkflowPanel, type AdminActivityRow, type FormOptions } from './activities.admin.views.js';
+import { ActivityForm, AdminActivityList, type AdminActivityRow, type FormOptions } from './activities.admin.views.js';
 import {
   changeActivityWorkflow,
   createActivityDraft,
@@ -23,7 +23,6 @@ import {
   translationStates,
   updateActivity,
   type EditableActivity,
-  type WorkflowAction,
 } from './activities.editor.js';
 import { blankFormValues, readForm, toFormValues, validateForm, type ActivityFormValues } from './activities.form.js';
 import { activityAbilities } from './activities.policy.js';
@@ -97,27 +96,13 @@ function flatten(input: ActivityInputParsed, tr: Translator): [string, string][]
     [t('activityAdmin.field.related'), input.related_ids.join(', ')],
   ];
   for (const [lang, tx] of Object.entries(input.t).sort()) {
-    const l = lang.toUpperCase();
+    const l = t(`lang.${lang}` as MessageKey);
     rows.push([`${t('activityAdmin.field.title')} (${l})`, tx.title], [`${t('activityAdmin.field.slug')} (${l})`, tx.slug], [`${t('activityAdmin.field.summary')} (${l})`, tx.summary ?? '']);
-    rows.push([`${t('activityAdmin.field.narrative')} (${l})`, tx.narrative_html ?? ''], [`${t('activityAdmin.field.city')} (${l})`, tx.city ?? ''], [`${t('activityAdmin.field.venue')} (${l})`, tx.venue ?? '']);
+    // The narrative as it reads, without its markup, so that the diff shows words.
+    rows.push([`${t('activityAdmin.field.narrative')} (${l})`, richTextToPlain(tx.narrative_html ?? '')], [`${t('activityAdmin.field.city')} (${l})`, tx.city ?? ''], [`${t('activityAdmin.field.venue')} (${l})`, tx.venue ?? '']);
   }
   input.documents.forEach((d, i) => rows.push([t('activityAdmin.field.docType', { n: i + 1 }).replace(/:.*$/, ''), `${d.type} · ${d.lang} · ${d.url ?? ''} · ${Object.values(d.title).join(' / ')}`]));
   return rows;
-}
-
-function changedRows(a: ActivityInputParsed, b: ActivityInputParsed, tr: Translator): { label: string; before: string; after: string }[] {
-  const x = new Map(flatten(a, tr));
-  const y = new Map(flatten(b, tr));
-  const labels = [...new Set([...x.keys(), ...y.keys()])];
-  return labels.filter((l) => (x.get(l) ?? '') !== (y.get(l) ?? '')).map((label) => ({ label, before: x.get(label) ?? '', after: y.get(label) ?? '' }));
-}
-
-function Diff({ before, after }: { before: string; after: string }): JSX.Element {
-  return (
-    <span class="diff">
-      {diffWords(before, after).map((p) => (p.added ? <ins safe>{p.value}</ins> : p.removed ? <del safe>{p.value}</del> : <span safe>{p.value}</span>))}
-    </span>
-  );
 }
 
 const FIELD_LABELS: Record<string, MessageKey> = {
@@ -144,25 +129,37 @@ function fieldLabel(key: string, tr: Translator): string {
   const m = /^t\.([^.]+)\.(.+)$/.exec(key);
   if (m) {
     const field = m[2] === 'narrative_html' ? 'narrative' : m[2];
-    return `${tr.t(`activityAdmin.field.${field}` as MessageKey)} (${m[1]!.toUpperCase()})`;
+    return `${tr.t(`activityAdmin.field.${field}` as MessageKey)} (${tr.t(`lang.${m[1]}` as MessageKey)})`;
   }
   const k = FIELD_LABELS[key];
   return k ? tr.t(k) : key;
 }
 
-const INTENTS = ['save', 'submit', 'publish'] as const;
-type Intent = (typeof INTENTS)[number];
+type Intent = SaveIntent;
+
+/** Activities as the shared editorial back-office pages (notices, workflow, revisions) see them. */
+const activityAdminKind: EditorialAdminKind<ActivityInputParsed, EditableActivity> = {
+  path: '/activities',
+  current: 'activities',
+  load: loadEditableActivity,
+  abilities: activityAbilities,
+  title: titleOf,
+  describe: flatten,
+  fieldLabel,
+  messages: { created: 'activityAdmin.created', back: 'activityAdmin.back', revisionsTitle: 'activityAdmin.revisions.title' },
+  changeWorkflow: changeActivityWorkflow,
+  listRevisions: listActivityRevisions,
+  loadRevision: loadActivityRevision,
+  restoreRevision: restoreActivityRevision,
+};
 
 /** Back-office pages for activities: list, create, edit, workflow, preview, revisions. */
 export function registerActivityAdminRoutes(admin: FastifyInstance): void {
   const { db, config } = admin.diwan;
   const languages = config.languages;
 
-  const idParam = (request: FastifyRequest) => {
-    const id = Number((request.params as { id: string }).id);
-    if (!Number.isInteger(id) || id <= 0) throw notFound();
-    return id;
-  };
+  const idParam = recordId;
+  const kind = activityAdminKind;
 
   admin.get<{ Querystring: { workflow?: string; type?: string; q?: string; page?: string; theme?: string; year?: string; country?: string; format?: string } }>('/activities', async (request, reply) => {
     const can = activityAbilities(request.actor);
@@ -254,7 +251,7 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
           {a ? (
             <>
               {a.pendingVersion !== null ? <PendingChanges tr={t} revisionsHref={`/admin/activities/${a.id}/revisions`} from={a.liveVersion} to={a.pendingVersion} /> : ''}
-              <WorkflowPanel tr={t} csrf={csrf} id={a.id} workflow={a.workflow} publishedAt={a.publishedAt} can={can} error={args.workflowError} />
+              <WorkflowPanel tr={t} csrf={csrf} action={`/admin/activities/${a.id}/workflow`} workflow={a.workflow} publishedAt={a.publishedAt} can={can} error={args.workflowError} />
               <p class="actions">
                 {can.preview
                   ? languages.map((l) => (
@@ -265,7 +262,7 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
                   : ''}
                 {can.revisions ? (
                   <a href={`/admin/activities/${a.id}/revisions`} data-testid="revisions-link" safe>
-                    {t.t('activityAdmin.revisions')}
+                    {t.t('editorial.revisions.link')}
                   </a>
                 ) : (
                   ''
@@ -332,67 +329,14 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     return reply.redirect(`/admin/activities/${id}?done=created`, 303);
   });
 
-  const NOTICES: Record<string, MessageKey> = {
-    created: 'activityAdmin.created',
-    saved: 'editorial.saved',
-    pending: 'editorial.saved.pending',
-    submit: 'editorial.workflow.done.submit',
-    publish: 'editorial.workflow.done.publish',
-    unpublish: 'editorial.workflow.done.unpublish',
-    return: 'editorial.workflow.done.return',
-    publish_changes: 'editorial.done.publish_changes',
-    discard: 'editorial.done.discard',
-  };
-
   admin.get<{ Params: { id: string }; Querystring: { done?: string; merged?: string; restored?: string } }>('/activities/:id', async (request, reply) => {
     const denied = guard(request, reply, activityAbilities(request.actor).list);
     if (denied) return denied;
     const a = await loadEditableActivity(db, idParam(request));
     if (!a) throw notFound();
     const tr = translator(adminLanguage(request));
-    const { done, merged, restored } = request.query;
-    // Only known codes become notices: nothing typed into the address is shown back.
-    const parts: string[] = [];
-    const restoredVersion = Number(restored);
-    if (Number.isInteger(restoredVersion) && restoredVersion > 0) parts.push(tr.t('activityAdmin.revisions.restored', { version: restoredVersion }));
-    // After a restore, "saved" goes without saying; "waiting for review" does not.
-    if (done && NOTICES[done] && !(parts.length && done === 'saved')) parts.push(tr.t(NOTICES[done]));
-    const mergedKeys = String(merged ?? '')
-      .split(',')
-      .filter((k) => /^[a-z_]+(\.[a-z]{2}\.[a-z_]+)?$/.test(k))
-      .slice(0, 40);
-    if (mergedKeys.length) parts.push(tr.t('editorial.saved.merged', { fields: mergedKeys.map((k) => fieldLabel(k, tr)).join(', ') }));
-    return renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [], notice: parts.join(' ') || undefined });
+    return renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [], notice: editorialNotice(tr, kind, request.query) });
   });
-
-  /** After a successful save: the workflow step the person asked for, then back to the form. */
-  const afterSave = async (request: FastifyRequest, reply: FastifyReply, id: number, result: { pending: boolean; fromTheirs: string[] }, intent: Intent) => {
-    let done = result.pending ? 'pending' : 'saved';
-    if (intent !== 'save') {
-      const fresh = await loadEditableActivity(db, id);
-      const can = activityAbilities(request.actor, fresh ?? undefined);
-      if (fresh && intent === 'submit' && can.submit) {
-        await changeActivityWorkflow(db, id, 'submit', request.actor!.id);
-        done = 'submit';
-      } else if (fresh && intent === 'publish' && (can.publish || can.publishChanges)) {
-        await changeActivityWorkflow(db, id, 'publish', request.actor!.id);
-        done = can.publishChanges ? 'publish_changes' : 'publish';
-      }
-    }
-    request.log.info({ actor: request.actor!.id, activity: id, done }, 'activity saved');
-    const merged = result.fromTheirs.length ? `&merged=${encodeURIComponent(result.fromTheirs.join(','))}` : '';
-    return reply.redirect(`/admin/activities/${id}?done=${done}${merged}`, 303);
-  };
-
-  /** Refuses a save-and-act intent the person may not carry out before anything is written. */
-  const intentOf = (request: FastifyRequest, a: EditableActivity): Intent | null => {
-    const raw = String(((request.body ?? {}) as Record<string, unknown>).intent ?? 'save');
-    const intent = (INTENTS as readonly string[]).includes(raw) ? (raw as Intent) : 'save';
-    const can = activityAbilities(request.actor, a);
-    if (intent === 'submit' && !(can.submit || a.workflow === 'in_review')) return null;
-    if (intent === 'publish' && !can.publishDirectly) return null;
-    return intent;
-  };
 
   const saveOutcome = async (
     request: FastifyRequest,
@@ -404,7 +348,7 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     baseVersion: number,
   ) => {
     const tr = translator(adminLanguage(request));
-    if (result.ok) return afterSave(request, reply, a.id, result, intent);
+    if (result.ok) return afterSave(request, reply, kind, a.id, result, intent);
     if (result.reason === 'missing') throw notFound();
     if (result.reason === 'slug_taken') {
       const errors = result.langs.map((l) => ({ field: `t_${l}_slug`, message: tr.t('editorial.slugTaken', { language: tr.t(`lang.${l}` as MessageKey) }) }));
@@ -426,7 +370,7 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     if (denied) return denied;
     const a = await loadEditableActivity(db, idParam(request));
     if (!a) throw notFound();
-    const intent = intentOf(request, a);
+    const intent = saveIntent(request, activityAbilities(request.actor, a), a.workflow);
     return guard(request, reply, intent !== null) ?? { a, intent: intent! };
   };
 
@@ -476,44 +420,7 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     return saveOutcome(request, reply, a, values, result, intent, baseVersion);
   });
 
-  admin.post<{ Params: { id: string } }>('/activities/:id/workflow', async (request, reply) => {
-    const id = idParam(request);
-    const a = await loadEditableActivity(db, id);
-    if (!a) throw notFound();
-    const can = activityAbilities(request.actor, a);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const action = String(body.action ?? '');
-    const allowed: Record<string, boolean> = {
-      submit: can.submit,
-      publish: can.publish,
-      schedule: can.publish,
-      unpublish: can.unpublish,
-      return: can.returnToDraft,
-      publish_changes: can.publishChanges,
-      discard_changes: can.discardChanges,
-    };
-    const denied = guard(request, reply, allowed[action] === true);
-    if (denied) return denied;
-    const tr = translator(adminLanguage(request));
-    let publishAt: Date | undefined;
-    if (action === 'schedule') {
-      const raw = String(body.publish_at ?? '');
-      publishAt = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(raw) ? new Date(`${raw}:00Z`) : undefined;
-      if (!publishAt || Number.isNaN(publishAt.getTime()) || publishAt <= new Date()) {
-        return renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [], status: 400, workflowError: tr.t('activityAdmin.workflow.badDate') });
-      }
-    }
-    const wf: WorkflowAction = action === 'schedule' || action === 'publish_changes' ? 'publish' : action === 'discard_changes' ? 'return' : (action as WorkflowAction);
-    try {
-      await changeActivityWorkflow(db, id, wf, request.actor!.id, publishAt);
-    } catch (e) {
-      if (!(e instanceof WorkflowStateError)) throw e;
-      return renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [], status: 409, workflowError: tr.t('editorial.workflow.notAllowed') });
-    }
-    request.log.info({ actor: request.actor!.id, activity: id, action }, 'activity workflow changed');
-    const done = action === 'schedule' ? 'publish' : action === 'discard_changes' ? 'discard' : action;
-    return reply.redirect(`/admin/activities/${id}?done=${done}`, 303);
-  });
+  registerWorkflowRoute(admin, kind, (request, reply, a, message, status) => renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [], status, workflowError: message }));
 
   admin.get<{ Params: { id: string }; Querystring: { lang?: string } }>('/activities/:id/preview', async (request, reply) => {
     const denied = guard(request, reply, activityAbilities(request.actor).preview);
@@ -537,133 +444,5 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     return sendHtml(request, reply, html, { lang });
   });
 
-  admin.get<{ Params: { id: string }; Querystring: { from?: string; to?: string; error?: string } }>('/activities/:id/revisions', async (request, reply) => {
-    const denied = guard(request, reply, activityAbilities(request.actor).revisions);
-    if (denied) return denied;
-    const id = idParam(request);
-    const a = await loadEditableActivity(db, id);
-    if (!a) throw notFound();
-    const lang = adminLanguage(request);
-    const tr = translator(lang);
-    const revisions = await listActivityRevisions(db, id);
-    const newest = revisions[0]?.version ?? a.version;
-    const to = Number(request.query.to) || newest;
-    const from = Number(request.query.from) || (revisions[1]?.version ?? to);
-    const [before, after] = [await loadActivityRevision(db, id, from), await loadActivityRevision(db, id, to)];
-    const changes = before && after ? changedRows(before, after, tr) : [];
-    const can = activityAbilities(request.actor, a);
-    const fmt = new Intl.DateTimeFormat(tr.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-    const title = tr.t('activityAdmin.revisions.title', { title: titleOf(a.input, lang) });
-    // The only error this page shows comes from a restore whose address is now taken; the language code is checked.
-    const slugError = /^slug-[a-z]{2}$/.test(String(request.query.error ?? '')) ? String(request.query.error).slice(5) : null;
-    return renderAdmin(request, reply, {
-      title,
-      current: 'activities',
-      status: slugError ? 409 : 200,
-      body: ({ tr: t, csrf }) => (
-        <>
-          <p>
-            <a href={`/admin/activities/${id}`} safe>
-              {t.t('activityAdmin.back')}
-            </a>
-          </p>
-          <h1 safe>{title}</h1>
-          {slugError ? (
-            <p class="error-summary" role="alert" data-testid="restore-error" safe>
-              {t.t('editorial.restore.slugTaken', { language: t.t(`lang.${slugError}` as MessageKey) })}
-            </p>
-          ) : (
-            ''
-          )}
-          <form method="get" action={`/admin/activities/${id}/revisions`} class="actions">
-            {(['from', 'to'] as const).map((k) => (
-              <div class="form-group">
-                <label for={k} safe>
-                  {t.t(k === 'from' ? 'activityAdmin.revisions.from' : 'activityAdmin.revisions.to')}
-                </label>
-                <select id={k} name={k}>
-                  {revisions.map((r) => (
-                    <option value={String(r.version)} selected={r.version === (k === 'from' ? from : to)} safe>
-                      {t.t('activityAdmin.revisions.version', { version: r.version })}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            ))}
-            <button class="button" type="submit" safe>
-              {t.t('activityAdmin.revisions.compare')}
-            </button>
-          </form>
-          {changes.length ? (
-            <div class="table-wrap">
-              <table class="data" data-testid="diff">
-                <thead>
-                  <tr>
-                    <th scope="col" safe>{t.t('activityAdmin.revisions.field')}</th>
-                    <th scope="col" safe>{`${t.t('activityAdmin.revisions.version', { version: from })} → ${t.t('activityAdmin.revisions.version', { version: to })}`}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {changes.map((c) => (
-                    <tr>
-                      <th scope="row" safe>{c.label}</th>
-                      <td>
-                        <Diff before={c.before} after={c.after} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : (
-            <p safe>{t.t('activityAdmin.revisions.noChange')}</p>
-          )}
-          <ol reversed="reversed" data-testid="revisions">
-            {revisions.map((r) => (
-              <li>
-                <strong safe>{t.t('activityAdmin.revisions.version', { version: r.version })}</strong>{' '}
-                <span safe>{t.t('activityAdmin.revisions.by', { date: fmt.format(new Date(r.saved_at)), name: r.display_name ?? t.t('audit.system') })}</span>
-                {r.state !== 'saved' ? (
-                  <span class={`state state-${r.state}`} data-testid={`revision-state-${r.version}`} safe>
-                    {t.t(`editorial.revision.state.${r.state}` as MessageKey)}
-                  </span>
-                ) : (
-                  ''
-                )}
-                {can.restore && can.edit && r.version !== a.version ? (
-                  <form method="post" action={`/admin/activities/${id}/revisions/${r.version}/restore`} class="inline">
-                    <CsrfField token={csrf} />
-                    <input type="hidden" name="version" value={String(a.version)} />
-                    <button class="link-button" type="submit" data-testid={`restore-${r.version}`} safe>
-                      {t.t('activityAdmin.revisions.restore')}
-                    </button>
-                  </form>
-                ) : (
-                  ''
-                )}
-              </li>
-            ))}
-          </ol>
-        </>
-      ),
-    });
-  });
-
-  admin.post<{ Params: { id: string; version: string } }>('/activities/:id/revisions/:version/restore', async (request, reply) => {
-    const a0 = await loadEditableActivity(db, idParam(request));
-    if (!a0) throw notFound();
-    const can = activityAbilities(request.actor, a0);
-    const denied = guard(request, reply, can.restore && can.edit);
-    if (denied) return denied;
-    const version = Number(request.params.version);
-    if (!Number.isInteger(version) || version <= 0) throw notFound();
-    const result = await restoreActivityRevision(db, a0.id, version, { id: request.actor!.id, canPublish: can.publishDirectly });
-    if (!result) throw notFound();
-    if (!result.ok) {
-      if (result.reason === 'slug_taken') return reply.redirect(`/admin/activities/${a0.id}/revisions?error=slug-${result.langs[0]}`, 303);
-      throw notFound();
-    }
-    request.log.info({ actor: request.actor!.id, activity: a0.id, version }, 'activity revision restored');
-    return reply.redirect(`/admin/activities/${a0.id}?restored=${version}&done=${result.pending ? 'pending' : 'saved'}`, 303);
-  });
+  registerRevisionRoutes(admin, kind);
 }

@@ -2,10 +2,8 @@ import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
 import { SaveButtons } from '../../platform/views/editorial.js';
 import { CsrfField, ErrorSummary, SelectField, TextArea, TextField, richTextLabels, type FieldError } from '../../platform/views/forms.js';
 import type { FrameworkNode } from '../framework/index.js';
-import type { ActivityAbilities } from './activities.policy.js';
 import { CO_CHAIR_SLOTS, EMPTY_DOCUMENT_ROWS, type ActivityFormValues } from './activities.form.js';
 import { ACTIVITY_FORMATS, ACTIVITY_STATUSES, ACTIVITY_TYPES, DATE_PRECISIONS, DOCUMENT_TYPES, FIGURE_QUALIFIERS } from './activities.schemas.js';
-import type { WorkflowState } from './activities.editor.js';
 
 export interface FormOptions {
   countries: { value: string; label: string }[];
@@ -298,69 +296,6 @@ export function ActivityForm({
       </fieldset>
       <SaveButtons tr={tr} intents={intents} />
     </form>
-  );
-}
-
-/** The publication panel: the state, and the workflow actions the actor may take. */
-export function WorkflowPanel({ tr, csrf, id, workflow, publishedAt, can, error }: { tr: Translator; csrf: string; id: number; workflow: WorkflowState; publishedAt: string | null; can: ActivityAbilities; error?: string | undefined }): JSX.Element {
-  const t = tr.t;
-  const action = `/admin/activities/${id}/workflow`;
-  const when = publishedAt ? new Intl.DateTimeFormat(tr.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(publishedAt)) + ' UTC' : '';
-  const scheduled = workflow === 'published' && publishedAt !== null && new Date(publishedAt) > new Date();
-  const button = (name: string, label: string, cls = 'button') => (
-    <form method="post" action={action}>
-      <CsrfField token={csrf} />
-      <input type="hidden" name="action" value={name} />
-      <button class={cls} type="submit" data-testid={`workflow-${name}`} safe>
-        {label}
-      </button>
-    </form>
-  );
-  return (
-    <section class="card" aria-labelledby="workflow-title" data-testid="workflow">
-      <h2 id="workflow-title" safe>
-        {t('activityAdmin.workflow.title')}
-      </h2>
-      <p>
-        <span class={`state state-${workflow}`} data-testid="workflow-state" safe>
-          {t('editorial.workflow.state', { state: t(`workflow.${workflow}`) })}
-        </span>{' '}
-        {when ? <span safe>{scheduled ? t('activityAdmin.workflow.scheduledAt', { date: when }) : t('activityAdmin.workflow.publishedAt', { date: when })}</span> : ''}
-      </p>
-      {error ? (
-        <p class="field-error" role="alert" safe>
-          {error}
-        </p>
-      ) : (
-        ''
-      )}
-      <div class="actions">
-        {can.publishChanges ? button('publish_changes', t('editorial.publishChanges')) : ''}
-        {can.discardChanges ? button('discard_changes', t('editorial.discardChanges'), 'button button-secondary') : ''}
-        {/* With the edit form on the page, sending and publishing go through its buttons so unsaved edits are saved first. */}
-        {can.submit && !can.edit ? button('submit', t('editorial.workflow.submit')) : ''}
-        {can.publish && !can.edit ? button('publish', t('editorial.workflow.publish')) : ''}
-        {can.returnToDraft ? button('return', t('editorial.workflow.return'), 'button button-secondary') : ''}
-        {can.unpublish ? button('unpublish', t('editorial.workflow.unpublish'), 'button button-warning') : ''}
-      </div>
-      {can.publish ? (
-        <form method="post" action={action} class="actions">
-          <CsrfField token={csrf} />
-          <input type="hidden" name="action" value="schedule" />
-          <div class="form-group">
-            <label for="publish_at" safe>
-              {t('activityAdmin.workflow.scheduleAt')}
-            </label>
-            <input id="publish_at" name="publish_at" type="datetime-local" />
-          </div>
-          <button class="button button-secondary" type="submit" data-testid="workflow-schedule" safe>
-            {t('activityAdmin.workflow.schedule')}
-          </button>
-        </form>
-      ) : (
-        ''
-      )}
-    </section>
   );
 }
 

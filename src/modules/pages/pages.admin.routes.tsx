@@ -2,11 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { CsrfField, ErrorSummary, TextArea, TextField, richTextLabels, type FieldError } from '../../platform/views/forms.js';
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
-import { ConflictResolution, PendingChanges, readChoices, SaveButtons } from '../../platform/views/editorial.js';
+import { ConflictResolution, PendingChanges, readChoices, SaveButtons, WorkflowPanel } from '../../platform/views/editorial.js';
+import { afterSave, editorialNotice, registerRevisionRoutes, registerWorkflowRoute, saveIntent, type EditorialAdminKind, type SaveIntent } from '../../platform/admin/editorial-routes.js';
+import { richTextToPlain } from '../../platform/html/sanitize.js';
 import type { FieldConflict } from '../../platform/editorial/merge.js';
 import { slugify } from '../../platform/text/slug.js';
 import { checkForm } from '../../platform/forms/validation.js';
-import { changePageWorkflow, createPage, loadEditablePage, updatePage, type EditablePage } from './pages.commands.js';
+import { changePageWorkflow, createPage, listPageRevisions, loadEditablePage, loadPageRevision, restorePageRevision, updatePage, type EditablePage } from './pages.commands.js';
 import { pageAbilities } from './pages.policy.js';
 import { PageInputSchema, type PageInputParsed } from './pages.schemas.js';
 import { pageFormSchema } from './pages.form.js';
@@ -46,7 +48,42 @@ function PageForm({ tr, csrf, action, values, errors, languages, intents }: { tr
   );
 }
 
-/** Back-office pages for static pages: list, create, edit, workflow. */
+/** A page's fields as labelled text, for comparing two revisions (the text as read, without markup). */
+function describePage(input: PageInputParsed, tr: Translator): [string, string][] {
+  const rows: [string, string][] = [[tr.t('pages.field.nav'), input.nav_position === null || input.nav_position === undefined ? '' : String(input.nav_position)]];
+  for (const [lang, tx] of Object.entries(input.t).sort()) {
+    const l = tr.t(`lang.${lang}` as MessageKey);
+    rows.push([`${tr.t('pages.field.title')} (${l})`, tx.title], [`${tr.t('pages.field.slug')} (${l})`, tx.slug], [`${tr.t('pages.field.body')} (${l})`, richTextToPlain(tx.body_html)]);
+  }
+  return rows;
+}
+
+/** The label of a merge field of a page (`nav_position`, `t.fr.title`) in the reader's language. */
+function pageFieldLabel(key: string, tr: Translator): string {
+  const m = /^t\.([^.]+)\.(.+)$/.exec(key);
+  if (m) return `${tr.t(m[2] === 'body_html' ? 'pages.field.body' : m[2] === 'slug' ? 'pages.field.slug' : 'pages.field.title')} (${tr.t(`lang.${m[1]}` as MessageKey)})`;
+  return key === 'nav_position' ? tr.t('pages.field.nav') : key;
+}
+
+const pageTitle = (input: PageInputParsed, lang: string) => input.t[lang]?.title ?? Object.values(input.t)[0]?.title ?? '';
+
+/** Pages as the shared editorial back-office pages (notices, workflow, revisions) see them. */
+const kind: EditorialAdminKind<PageInputParsed, EditablePage> = {
+  path: '/pages',
+  current: 'pages',
+  load: loadEditablePage,
+  abilities: pageAbilities,
+  title: pageTitle,
+  describe: describePage,
+  fieldLabel: pageFieldLabel,
+  messages: { created: 'pages.admin.created', back: 'pages.admin.back', revisionsTitle: 'pages.admin.revisions' },
+  changeWorkflow: changePageWorkflow,
+  listRevisions: listPageRevisions,
+  loadRevision: loadPageRevision,
+  restoreRevision: restorePageRevision,
+};
+
+/** Back-office pages for static pages: list, create, edit, workflow, revisions. */
 export function registerPageAdminRoutes(admin: FastifyInstance): void {
   const { db, config } = admin.diwan;
   const languages = config.languages;
@@ -74,18 +111,14 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
     return { errors: checked.errors, input: checked.data };
   };
 
-  const fieldLabel = (key: string, tr: Translator) => {
-    const m = /^t\.([^.]+)\.(.+)$/.exec(key);
-    if (m) return `${tr.t(m[2] === 'body_html' ? 'pages.field.body' : m[2] === 'slug' ? 'pages.field.slug' : 'pages.field.title')} (${m[1]!.toUpperCase()})`;
-    return key === 'nav_position' ? tr.t('pages.field.nav') : key;
-  };
+  const fieldLabel = pageFieldLabel;
 
   type Resolve = { conflicts: FieldConflict[]; mine: PageInputParsed; baseVersion: number; intent: string; missing?: string[] };
-  const render = async (request: FastifyRequest, reply: FastifyReply, page: EditablePage | null, values: PageValues, errors: FieldError[], status = 200, notice?: string, resolve?: Resolve) => {
+  const render = async (request: FastifyRequest, reply: FastifyReply, page: EditablePage | null, values: PageValues, errors: FieldError[], status = 200, notice?: string, resolve?: Resolve, workflowError?: string) => {
     const lang = adminLanguage(request);
     const tr = translator(lang);
     const can = pageAbilities(request.actor, page ?? undefined);
-    const title = page ? tr.t('pages.admin.edit', { title: page.input.t[lang]?.title ?? Object.values(page.input.t)[0]?.title ?? '' }) : tr.t('pages.admin.new');
+    const title = page ? tr.t('pages.admin.edit', { title: pageTitle(page.input, lang) }) : tr.t('pages.admin.new');
     return renderAdmin(request, reply, {
       title,
       current: 'pages',
@@ -107,38 +140,20 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
             ''
           )}
           <ErrorSummary tr={t} errors={errors} />
-          {page && page.pendingVersion !== null ? <PendingChanges tr={t} from={page.liveVersion} to={page.pendingVersion} /> : ''}
+          {page && page.pendingVersion !== null ? <PendingChanges tr={t} revisionsHref={`/admin/pages/${page.id}/revisions`} from={page.liveVersion} to={page.pendingVersion} /> : ''}
           {page ? (
-            <section class="card" data-testid="workflow">
-              <p>
-                <span class={`state state-${page.workflow}`} data-testid="workflow-state" safe>
-                  {t.t('editorial.workflow.state', { state: t.t(`workflow.${page.workflow}`) })}
-                </span>
-              </p>
-              <div class="actions">
-                {(
-                  [
-                    ['publish_changes', can.publishChanges, 'editorial.publishChanges'],
-                    ['discard_changes', can.discardChanges, 'editorial.discardChanges'],
-                    // With the form on the page, sending and publishing go through its buttons (unsaved edits are saved first).
-                    ['submit', can.submit && !can.edit, 'editorial.workflow.submit'],
-                    ['publish', can.publish && !can.edit, 'editorial.workflow.publish'],
-                    ['return', can.returnToDraft, 'editorial.workflow.return'],
-                    ['unpublish', can.unpublish, 'editorial.workflow.unpublish'],
-                  ] as const
-                )
-                  .filter(([, ok]) => ok)
-                  .map(([action, , label]) => (
-                    <form method="post" action={`/admin/pages/${page.id}/workflow`}>
-                      <CsrfField token={csrf} />
-                      <input type="hidden" name="action" value={action} />
-                      <button class="button" type="submit" data-testid={`workflow-${action}`} safe>
-                        {t.t(label)}
-                      </button>
-                    </form>
-                  ))}
-              </div>
-            </section>
+            <>
+              <WorkflowPanel tr={t} csrf={csrf} action={`/admin/pages/${page.id}/workflow`} workflow={page.workflow} publishedAt={page.publishedAt} can={can} error={workflowError} />
+              {can.revisions ? (
+                <p class="actions">
+                  <a href={`/admin/pages/${page.id}/revisions`} data-testid="revisions-link" safe>
+                    {t.t('editorial.revisions.link')}
+                  </a>
+                </p>
+              ) : (
+                ''
+              )}
+            </>
           ) : (
             ''
           )}
@@ -239,57 +254,18 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
     return reply.redirect(`/admin/pages/${id}?done=created`, 303);
   });
 
-  const NOTICES: Record<string, MessageKey> = {
-    created: 'pages.admin.created',
-    saved: 'editorial.saved',
-    pending: 'editorial.saved.pending',
-    submit: 'editorial.workflow.done.submit',
-    publish: 'editorial.workflow.done.publish',
-    unpublish: 'editorial.workflow.done.unpublish',
-    return: 'editorial.workflow.done.return',
-    publish_changes: 'editorial.done.publish_changes',
-    discard: 'editorial.done.discard',
-  };
-
-  admin.get<{ Params: { id: string }; Querystring: { done?: string; merged?: string } }>('/pages/:id', async (request, reply) => {
+  admin.get<{ Params: { id: string }; Querystring: { done?: string; merged?: string; restored?: string } }>('/pages/:id', async (request, reply) => {
     const denied = guard(request, reply, pageAbilities(request.actor).list);
     if (denied) return denied;
     const page = await loadEditablePage(db, pageId(request));
     if (!page) return reply.callNotFound();
     const tr = translator(adminLanguage(request));
-    const { done, merged } = request.query;
-    const parts = done && NOTICES[done] ? [tr.t(NOTICES[done])] : [];
-    const mergedKeys = String(merged ?? '').split(',').filter((k) => /^[a-z_]+(\.[a-z]{2}\.[a-z_]+)?$/.test(k)).slice(0, 20);
-    if (mergedKeys.length) parts.push(tr.t('editorial.saved.merged', { fields: mergedKeys.map((k) => fieldLabel(k, tr)).join(', ') }));
-    return render(request, reply, page, toValues(page), [], 200, parts.join(' ') || undefined);
+    return render(request, reply, page, toValues(page), [], 200, editorialNotice(tr, kind, request.query));
   });
-
-  const INTENTS = ['save', 'submit', 'publish'];
-  const intentOf = (request: FastifyRequest, page: EditablePage): string | null => {
-    const raw = String(((request.body ?? {}) as Record<string, unknown>).intent ?? 'save');
-    const intent = INTENTS.includes(raw) ? raw : 'save';
-    const can = pageAbilities(request.actor, page);
-    if (intent === 'submit' && !(can.submit || page.workflow === 'in_review')) return null;
-    if (intent === 'publish' && !can.publishDirectly) return null;
-    return intent;
-  };
 
   const outcome = async (request: FastifyRequest, reply: FastifyReply, page: EditablePage, values: PageValues, result: Awaited<ReturnType<typeof updatePage>>, intent: string, baseVersion: number) => {
     const tr = translator(adminLanguage(request));
-    if (result.ok) {
-      let done = result.pending ? 'pending' : 'saved';
-      const fresh = await loadEditablePage(db, page.id);
-      const can = pageAbilities(request.actor, fresh ?? undefined);
-      if (fresh && intent === 'submit' && can.submit) {
-        await changePageWorkflow(db, page.id, 'submit', request.actor!.id);
-        done = 'submit';
-      } else if (fresh && intent === 'publish' && (can.publish || can.publishChanges)) {
-        await changePageWorkflow(db, page.id, 'publish', request.actor!.id);
-        done = can.publishChanges ? 'publish_changes' : 'publish';
-      }
-      const merged = result.fromTheirs.length ? `&merged=${encodeURIComponent(result.fromTheirs.join(','))}` : '';
-      return reply.redirect(`/admin/pages/${page.id}?done=${done}${merged}`, 303);
-    }
+    if (result.ok) return afterSave(request, reply, kind, page.id, result, intent as SaveIntent);
     if (result.reason === 'missing') return reply.callNotFound();
     if (result.reason === 'slug_taken') {
       return render(request, reply, page, values, result.langs.map((l) => ({ field: `t_${l}_slug`, message: tr.t('editorial.slugTaken', { language: tr.t(`lang.${l}` as MessageKey) }) })), 409);
@@ -306,7 +282,7 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
       reply.callNotFound();
       return reply;
     }
-    const intent = intentOf(request, page);
+    const intent = saveIntent(request, pageAbilities(request.actor, page), page.workflow);
     return guard(request, reply, intent !== null) ?? { page, intent: intent! };
   };
 
@@ -350,15 +326,6 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
     return outcome(request, reply, page, values, await updatePage(db, page.id, base, mine, actor, choices), intent, base);
   });
 
-  admin.post<{ Params: { id: string } }>('/pages/:id/workflow', async (request, reply) => {
-    const page = await loadEditablePage(db, pageId(request));
-    const can = pageAbilities(request.actor, page ?? undefined);
-    const action = String(((request.body ?? {}) as Record<string, unknown>).action ?? '');
-    const allowed: Record<string, boolean> = { submit: can.submit, publish: can.publish, unpublish: can.unpublish, return: can.returnToDraft, publish_changes: can.publishChanges, discard_changes: can.discardChanges };
-    const denied = guard(request, reply, !!page && allowed[action] === true);
-    if (denied) return denied;
-    const wf = action === 'publish_changes' ? 'publish' : action === 'discard_changes' ? 'return' : (action as 'submit');
-    await changePageWorkflow(db, page!.id, wf, request.actor!.id);
-    return reply.redirect(`/admin/pages/${page!.id}?done=${action === 'discard_changes' ? 'discard' : action}`, 303);
-  });
+  registerWorkflowRoute(admin, kind, (request, reply, page, message, status) => render(request, reply, page, toValues(page), [], status, undefined, undefined, message));
+  registerRevisionRoutes(admin, kind);
 }

@@ -2,6 +2,8 @@
 export const pagesEn = {
   "admin.nav.pages": "Pages",
   "pages.admin.title": "Pages",
+  "pages.admin.back": "Back to the pages",
+  "pages.admin.revisions": "Revisions of the page “{title}”",
   "pages.admin.new": "Create a page",
   "pages.admin.edit": "Edit page: {title}",
   "pages.admin.created": "The page has been created as a draft.",

@@ -4,6 +4,8 @@ import type { pagesEn } from './pages.catalogue.en.js';
 export const pagesFr: Record<keyof typeof pagesEn, string> = {
   "admin.nav.pages": "Pages",
   "pages.admin.title": "Pages",
+  "pages.admin.back": "Retour aux pages",
+  "pages.admin.revisions": "Versions de la page « {title} »",
   "pages.admin.new": "Créer une page",
   "pages.admin.edit": "Modifier la page : {title}",
   "pages.admin.created": "La page a été créée comme brouillon.",

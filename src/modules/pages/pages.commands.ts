@@ -4,7 +4,10 @@ import type { Db } from '../../platform/db/database.js';
 import {
   changeWorkflow,
   createRecord,
+  listRevisions,
   loadEditable,
+  loadRevision,
+  restoreRevision,
   saveRecord,
   type EditableRecord,
   type EditorialActor,
@@ -14,6 +17,7 @@ import {
   type Executor,
   type SaveResult,
   type WorkflowAction,
+  type WorkflowState,
 } from '../../platform/editorial/editorial.js';
 import type { Choice } from '../../platform/editorial/merge.js';
 import { sanitizeRichText } from '../../platform/html/sanitize.js';
@@ -82,9 +86,24 @@ export function updatePage(db: Db, id: number, baseVersion: number, raw: unknown
   return saveRecord(db, pageKind, id, { baseVersion, input: raw, actor, choices });
 }
 
-/** Moves a page through the same workflow as activities. */
-export async function changePageWorkflow(db: Db, id: number, action: WorkflowAction, actorId: number): Promise<void> {
-  await changeWorkflow(db, pageKind, id, action, actorId);
+/** Moves a page through the same workflow as activities; publishing may be scheduled for a later time. */
+export function changePageWorkflow(db: Db, id: number, action: WorkflowAction, actorId: number | null, publishAt?: Date): Promise<WorkflowState> {
+  return changeWorkflow(db, pageKind, id, action, actorId, publishAt);
+}
+
+/** The saved revisions of a page, newest first. */
+export function listPageRevisions(db: Executor, id: number) {
+  return listRevisions(db, pageKind, id);
+}
+
+/** One saved revision's content. */
+export function loadPageRevision(db: Executor, id: number, version: number): Promise<PageInputParsed | null> {
+  return loadRevision(db, pageKind, id, version);
+}
+
+/** Restores an earlier revision as a new save (waiting for review when the actor may not publish). */
+export function restorePageRevision(db: Db, id: number, version: number, actor: EditorialActor): Promise<SaveResult<PageInputParsed> | null> {
+  return restoreRevision(db, pageKind, id, version, actor);
 }
 
 const DemoPagesSchema = z.array(PageInputSchema);

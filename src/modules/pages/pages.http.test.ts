@@ -83,6 +83,49 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal((await t.app.inject('/en/contact-us')).statusCode, 404);
     });
 
+    test('page revisions: versions compared word by word; an editor’s restore of a published page waits for review', async () => {
+      const { id } = await t.db.selectFrom('page_translations').select('page_id as id').where('lang', '=', 'en').where('slug', '=', 'partners').executeTakeFirstOrThrow();
+      const form = await admin.get(`/admin/pages/${id}`);
+      assert.match(form.body, /data-testid="revisions-link"/);
+      const version = form.body.match(/name="version" value="(\d+)"/)?.[1] ?? '';
+      const saved = await admin.post(`/admin/pages/${id}`, { _csrf: csrfToken(form.body), version, nav_position: '3', t_en_title: 'Partners and observers', t_en_slug: 'partners', t_en_body_html: '<p>The partners of the dialogue, old and new.</p>', t_fr_title: 'Partenaires', t_fr_slug: 'partenaires', t_fr_body_html: '<p>Les partenaires.</p>' });
+      assert.equal(saved.statusCode, 303);
+      assert.match((await t.app.inject('/en/partners')).body, /Partners and observers/, 'an admin’s save goes live');
+      const revisions = await editor.get(`/admin/pages/${id}/revisions`);
+      assert.equal(revisions.statusCode, 200);
+      assert.match(revisions.body, /<ins>[^<]*observers/, 'the new words are marked as added');
+      assert.match(revisions.body, /data-testid="restore-1"/);
+      const restored = await editor.post(`/admin/pages/${id}/revisions/1/restore`, { _csrf: csrfToken(revisions.body), version: String(Number(version) + 1) });
+      assert.equal(restored.statusCode, 303);
+      assert.match(String(restored.headers.location), /restored=1&done=pending/);
+      assert.match((await t.app.inject('/en/partners')).body, /Partners and observers/, 'the public page keeps the published version until review');
+      const notice = await editor.get(String(restored.headers.location));
+      assert.match(notice.body, /Version 1 restored/);
+      assert.match(notice.body, /data-testid="pending-changes"/);
+      const fr = new TestClient(t.app);
+      await fr.login('admin@example.org', PASSWORD);
+      const frPage = await fr.get(`/admin/pages/${id}/revisions?lang=fr`);
+      assert.match(frPage.body, /Versions de la page/);
+      assert.equal((await editor.get(`/admin/pages/999999/revisions`)).statusCode, 404);
+    });
+
+    test('an admin schedules a page: it appears in the navigation at its time, not before', async () => {
+      const create = await admin.submit('/admin/pages/new', '/admin/pages', { version: '0', nav_position: '9', t_en_title: 'Annual report', t_en_body_html: '<p>Soon.</p>' });
+      const id = Number(String(create.headers.location).match(/\/admin\/pages\/(\d+)/)?.[1]);
+      const page = await admin.get(`/admin/pages/${id}`);
+      assert.match(page.body, /data-testid="workflow-schedule"/);
+      const past = await admin.post(`/admin/pages/${id}/workflow`, { _csrf: csrfToken(page.body), action: 'schedule', publish_at: '2001-01-01T10:00' });
+      assert.equal(past.statusCode, 400);
+      assert.match(past.body, /role="alert"[^>]*>[^<]*future/i);
+      const later = new Date(Date.now() + 3_600_000).toISOString().slice(0, 16);
+      const scheduled = await admin.post(`/admin/pages/${id}/workflow`, { _csrf: csrfToken(page.body), action: 'schedule', publish_at: later });
+      assert.equal(scheduled.statusCode, 303);
+      assert.equal((await t.app.inject('/en/annual-report')).statusCode, 404, 'not before its time');
+      assert.doesNotMatch((await t.app.inject('/en/')).body, /Annual report/);
+      await t.db.updateTable('pages').set({ published_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', id).execute();
+      assert.equal((await t.app.inject('/en/annual-report')).statusCode, 200, 'visible once its time has come');
+    });
+
     test('a focal point cannot reach page editing', async () => {
       const fp = new TestClient(t.app);
       await fp.login('fp@example.org', PASSWORD);

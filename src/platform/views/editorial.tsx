@@ -1,6 +1,8 @@
 import type { FieldConflict } from '../editorial/merge.js';
 import type { Translator } from '../i18n/i18n.js';
 import { CsrfField } from './forms.js';
+import type { WorkflowState } from '../editorial/editorial.js';
+import type { EditorialAbilities } from '../editorial/abilities.js';
 
 /** A field's value as a person reads it in a comparison (lists joined, figures with their qualifier). */
 export function displayValue(value: unknown, tr: Translator): string {
@@ -158,3 +160,71 @@ export function SaveButtons({ tr, intents }: { tr: Translator; intents: { submit
     </div>
   );
 }
+
+/**
+ * A record's workflow panel: its state and publication time, the steps this person may take, and
+ * publication at a time to come. Sending for review and publishing go through the edit form's
+ * buttons when the form is on the page, so unsaved edits are saved first.
+ */
+/** The publication panel: the state, and the workflow actions the actor may take. */
+export function WorkflowPanel({ tr, csrf, action, workflow, publishedAt, can, error }: { tr: Translator; csrf: string; action: string; workflow: WorkflowState; publishedAt: string | null; can: EditorialAbilities; error?: string | undefined }): JSX.Element {
+  const t = tr.t;
+  const when = publishedAt ? new Intl.DateTimeFormat(tr.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(publishedAt)) + ' UTC' : '';
+  const scheduled = workflow === 'published' && publishedAt !== null && new Date(publishedAt) > new Date();
+  const button = (name: string, label: string, cls = 'button') => (
+    <form method="post" action={action}>
+      <CsrfField token={csrf} />
+      <input type="hidden" name="action" value={name} />
+      <button class={cls} type="submit" data-testid={`workflow-${name}`} safe>
+        {label}
+      </button>
+    </form>
+  );
+  return (
+    <section class="card" aria-labelledby="workflow-title" data-testid="workflow">
+      <h2 id="workflow-title" safe>
+        {t('editorial.workflow.title')}
+      </h2>
+      <p>
+        <span class={`state state-${workflow}`} data-testid="workflow-state" safe>
+          {t('editorial.workflow.state', { state: t(`workflow.${workflow}`) })}
+        </span>{' '}
+        {when ? <span safe>{scheduled ? t('editorial.workflow.scheduledAt', { date: when }) : t('editorial.workflow.publishedAt', { date: when })}</span> : ''}
+      </p>
+      {error ? (
+        <p class="field-error" role="alert" safe>
+          {error}
+        </p>
+      ) : (
+        ''
+      )}
+      <div class="actions">
+        {can.publishChanges ? button('publish_changes', t('editorial.publishChanges')) : ''}
+        {can.discardChanges ? button('discard_changes', t('editorial.discardChanges'), 'button button-secondary') : ''}
+        {/* With the edit form on the page, sending and publishing go through its buttons so unsaved edits are saved first. */}
+        {can.submit && !can.edit ? button('submit', t('editorial.workflow.submit')) : ''}
+        {can.publish && !can.edit ? button('publish', t('editorial.workflow.publish')) : ''}
+        {can.returnToDraft ? button('return', t('editorial.workflow.return'), 'button button-secondary') : ''}
+        {can.unpublish ? button('unpublish', t('editorial.workflow.unpublish'), 'button button-warning') : ''}
+      </div>
+      {can.publish ? (
+        <form method="post" action={action} class="actions">
+          <CsrfField token={csrf} />
+          <input type="hidden" name="action" value="schedule" />
+          <div class="form-group">
+            <label for="publish_at" safe>
+              {t('editorial.workflow.scheduleAt')}
+            </label>
+            <input id="publish_at" name="publish_at" type="datetime-local" />
+          </div>
+          <button class="button button-secondary" type="submit" data-testid="workflow-schedule" safe>
+            {t('editorial.workflow.schedule')}
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
+    </section>
+  );
+}
+
