@@ -25,6 +25,12 @@ export function pgDriver(): typeof pgModule {
 export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dialect'>): Db {
   if (config.dialect === 'postgres') {
     const pool = new (pgDriver().Pool)({ connectionString: config.databaseUrl, max: 10 });
+    // An idle connection the server closes (a restart, a failover, an administrator) is an 'error'
+    // event on the pool: without a listener Node.js would end the process. The pool drops that
+    // connection and opens a new one for the next query; only the error's code is reported.
+    pool.on('error', (err: Error & { code?: string }) => {
+      process.emitWarning(`an idle database connection was closed (${err.code ?? 'no code'}); the next query opens a new one`, { code: 'DIWAN_DB_IDLE_CONNECTION_LOST' });
+    });
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const file = config.databaseUrl.replace(/^sqlite:/, '');
