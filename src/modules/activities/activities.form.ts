@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/database.js';
 import { z } from 'zod';
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
-import { checkForm, problem, says } from '../../platform/forms/validation.js';
+import { checkForm, firstLanguage, problem, says } from '../../platform/forms/validation.js';
 import type { FieldError } from '../../platform/views/forms.js';
 import { isValidSlug, slugify } from '../../platform/text/slug.js';
 import {
@@ -349,10 +349,10 @@ export function activityFormSchema({ languages, known, slugTaken, activityId }: 
         if (!isValidSlug(tv.slug, ACTIVITY_LIMITS.slug)) problem(ctx, ['t', lang, 'slug'], 'form.error.slug');
         else if (await slugTaken(lang, tv.slug)) problem(ctx, ['t', lang, 'slug'], 'activityAdmin.error.slugTaken');
       }
-      if (!written) problem(ctx, ['t', languages[0] ?? 'en', 'title'], 'form.error.noLanguage');
+      if (!written) problem(ctx, ['t', firstLanguage(languages), 'title'], 'form.error.noLanguage');
       (v.documents ?? []).forEach((d, i) => {
         if (!(DOCUMENT_TYPES as readonly string[]).includes(d.type)) problem(ctx, ['documents', i, 'type'], 'activityAdmin.error.docType', { n: i + 1 });
-        if (!Object.values(d.titles ?? {}).some(Boolean)) problem(ctx, ['documents', i, 'titles', languages[0] ?? 'en'], 'activityAdmin.error.docTitle', { n: i + 1 });
+        if (!Object.values(d.titles ?? {}).some(Boolean)) problem(ctx, ['documents', i, 'titles', firstLanguage(languages)], 'activityAdmin.error.docTitle', { n: i + 1 });
       });
       // Run even when a field failed, so that every problem shows at once (GOV.UK's summary).
     }, { when: () => true })

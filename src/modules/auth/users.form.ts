@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database.js';
-import { problem, says } from '../../platform/forms/validation.js';
+import { firstLanguage, problem, says } from '../../platform/forms/validation.js';
 import { roleCodes } from './roles.reference-data.js';
 import { isValidEmail, normaliseEmail } from './users.commands.js';
 
@@ -40,7 +40,7 @@ export function accountFormSchema(known: Awaited<ReturnType<typeof accountChoice
       role: z.string().refine((r) => known.roles.has(r), says('user.error.role')),
       country: z.string().refine((c) => c === '' || known.countries.has(c), says('form.error.choose')),
       organisation: z.string().refine((o) => o === '' || known.organisations.has(o), says('form.error.choose')),
-      lang: z.string().catch(languages[0] ?? 'en'),
+      lang: z.string().catch(firstLanguage(languages)),
       status: z.enum(['active', 'disabled']).catch('active'),
     })
     .superRefine(
@@ -56,7 +56,7 @@ export function accountFormSchema(known: Awaited<ReturnType<typeof accountChoice
       role: v.role,
       countryCode: v.country || null,
       organisationId: v.organisation ? Number(v.organisation) : null,
-      lang: languages.includes(v.lang) ? v.lang : (languages[0] ?? 'en'),
+      lang: languages.includes(v.lang) ? v.lang : firstLanguage(languages),
       status: v.status,
     }));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { problem, says, type FormErrorOptions } from '../../platform/forms/validation.js';
+import { firstLanguage, problem, says, type FormErrorOptions } from '../../platform/forms/validation.js';
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
 import { THEME_LEVELS } from '../framework/index.js';
 import { COUNTRY_REGIONS, COUNTRY_STATUSES, ORGANISATION_KINDS } from './directory.schemas.js';
@@ -15,7 +15,7 @@ const name = z.string().max(REFERENCE_LIMITS.name, says('form.error.tooLong'));
 const names = (languages: readonly string[]) =>
   z.record(z.string(), name).superRefine(
     (n, ctx) => {
-      if (!Object.values(n).some(Boolean)) problem(ctx, [languages[0] ?? 'en'], 'ref.error.name');
+      if (!Object.values(n).some(Boolean)) problem(ctx, [firstLanguage(languages)], 'ref.error.name');
     },
     { when: () => true },
   );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { problem, says } from '../../platform/forms/validation.js';
+import { firstLanguage, problem, says } from '../../platform/forms/validation.js';
 import { isValidSlug } from '../../platform/text/slug.js';
 import { PAGE_LIMITS, RESERVED_SLUGS } from './pages.schemas.js';
 
@@ -34,7 +34,7 @@ export function pageFormSchema(languages: readonly string[], slugTaken: (lang: s
           else if (RESERVED_SLUGS.includes(tv.slug)) problem(ctx, ['t', l, 'slug'], 'pages.error.reserved');
           else if (await slugTaken(l, tv.slug)) problem(ctx, ['t', l, 'slug'], 'pages.error.slugTaken');
         }
-        if (!written) problem(ctx, ['t', languages[0] ?? 'en', 'title'], 'form.error.noLanguage');
+        if (!written) problem(ctx, ['t', firstLanguage(languages), 'title'], 'form.error.noLanguage');
       },
       { when: () => true },
     )

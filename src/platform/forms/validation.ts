@@ -11,6 +11,13 @@ import type { FieldError } from '../views/forms.js';
 /** Options for zod's own checks that name a catalogue key: `z.string().max(300, says('form.error.tooLong'))`. */
 export const says = (key: MessageKey) => ({ error: key });
 
+/** The first configured language, where a form puts a problem that belongs to no one language (config requires one). */
+export function firstLanguage(languages: readonly string[]): string {
+  const first = languages[0];
+  if (first === undefined) throw new Error('no language is configured');
+  return first;
+}
+
 /** Adds a problem to a form from a refinement: where it is, the catalogue key, the values it needs. */
 export function problem(ctx: z.RefinementCtx, path: PropertyKey[], key: MessageKey, values?: Values): void {
   ctx.addIssue({ code: 'custom', path, message: key, params: values ? { values } : undefined, input: undefined });
