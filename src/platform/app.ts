@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import type { Db } from './db/database.js';
 import { readContentVersion } from './db/site-state.js';
+import { forgetReadMostly } from './db/read-mostly.js';
 import { nextScheduledPublication } from './editorial/editorial.js';
 import { onChange } from './events/changes.js';
 import { listenForChanges, type ChangeListener } from './events/listen.js';
@@ -97,8 +98,11 @@ export function sendHtml(request: FastifyRequest, reply: FastifyReply, html: str
   const headers = { 'content-type': 'text/html; charset=utf-8', 'content-language': options.lang };
   const shareable = options.cacheKey !== undefined && status === 200 && !hasCredentials(request);
   if (!shareable) return sendOnce(request, reply, html, status, { ...headers, 'cache-control': NO_STORE, ...options.headers });
-  const page = preparePage(html, { ...headers, 'cache-control': PUBLIC_CACHE_CONTROL }, SECURITY_HEADERS);
-  if (request.method === 'GET') cache.set(cacheKey(options.cacheKey!), page, request.cacheGeneration);
+  // A page the cache will keep is compressed well, once per encoding asked for; one it will not keep
+  // (cache off, content changed meanwhile, a HEAD) is compressed fast, in the one encoding asked for.
+  const stored = request.method === 'GET' && cache.accepts(request.cacheGeneration);
+  const page = preparePage(html, { ...headers, 'cache-control': PUBLIC_CACHE_CONTROL }, SECURITY_HEADERS, stored ? 'stored' : 'once');
+  if (stored) cache.set(cacheKey(options.cacheKey!), page, request.cacheGeneration);
   sendPrepared(request, reply, page);
   return reply;
 }
@@ -184,7 +188,9 @@ export async function buildApp({ config, db, modules }: BuildAppOptions): Promis
     const timer = setInterval(() => {
       if (listener?.connected()) return;
       readContentVersion(db).then(
-        (v) => cache.observeVersion(v),
+        (v) => {
+          if (cache.observeVersion(v)) forgetReadMostly();
+        },
         (err: unknown) => app.log.warn({ err }, 'content version poll failed'),
       );
     }, config.contentPollMs);

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
+import { rememberForContent } from '../../platform/db/read-mostly.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { ActivityFilters } from './activities.schemas.js';
 
@@ -92,13 +93,28 @@ export function matchesFilters(eb: ActivityEb, filters: ActivityFilters, themeId
   return eb.and(conditions);
 }
 
+interface ThemeIndex {
+  byCode: Map<string, number>;
+  children: Map<number, number[]>;
+}
+
+/** Every theme's id by code and its sub-themes: reference data, kept until it changes. */
+function themeIndex(db: Db): Promise<ThemeIndex> {
+  return rememberForContent(db, 'activities:theme-index', async () => {
+    const themes = await db.selectFrom('themes').select(['id', 'code', 'parent_id']).execute();
+    const children = new Map<number, number[]>();
+    for (const t of themes) if (t.parent_id !== null) children.set(t.parent_id, [...(children.get(t.parent_id) ?? []), t.id]);
+    return { byCode: new Map(themes.map((t) => [t.code, t.id])), children };
+  });
+}
+
 /** The ids of a theme and all the themes under it, or null when no theme has that code. */
 export async function themeWithDescendants(db: Db, code: string): Promise<number[] | null> {
-  const themes = await db.selectFrom('themes').select(['id', 'code', 'parent_id']).execute();
-  const root = themes.find((t) => t.code === code);
-  if (!root) return null;
-  const ids = [root.id];
-  for (let i = 0; i < ids.length; i++) for (const t of themes) if (t.parent_id === ids[i]) ids.push(t.id);
+  const { byCode, children } = await themeIndex(db);
+  const root = byCode.get(code);
+  if (root === undefined) return null;
+  const ids = [root];
+  for (let i = 0; i < ids.length; i++) ids.push(...(children.get(ids[i]!) ?? []));
   return ids;
 }
 
@@ -182,7 +198,10 @@ export async function findPublishedBySlug(db: Db, slug: string, now: string): Pr
 export async function countryNames(db: Db, codes: string[], lang: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (!codes.length) return out;
-  const rows = await db.selectFrom('country_names').select(['country_code', 'lang', 'name']).where('country_code', 'in', [...new Set(codes)]).execute();
+  // Every country's names: a few hundred rows of reference data, read once until they change.
+  const all = await rememberForContent(db, 'activities:country-names', () => db.selectFrom('country_names').select(['country_code', 'lang', 'name']).execute());
+  const wanted = new Set(codes);
+  const rows = all.filter((r) => wanted.has(r.country_code));
   for (const r of rows) if (r.lang === lang || !out.has(r.country_code)) out.set(r.country_code, r.name);
   for (const r of rows) if (r.lang === lang) out.set(r.country_code, r.name);
   return out;
@@ -297,34 +316,41 @@ export async function facetCounts(db: Db, filters: ActivityFilters, themeIds: nu
     .groupBy((eb) => eb.fn('substr', ['activities.start_date', eb.lit(1), eb.lit(4)]))
     .execute();
 
-  const countryRows = await base('country').select(['activities.id', 'activities.country_code', 'activities.host_country_code']).execute();
-  const chairRows = countryRows.length
-    ? await db.selectFrom('activity_co_chairs').select(['activity_id', 'country_code']).where('country_code', 'is not', null).where('activity_id', 'in', countryRows.map((r) => r.id)).execute()
-    : [];
-  const byCountry = new Map<string, Set<number>>();
-  const addTo = <K>(map: Map<K, Set<number>>, key: K, id: number) => {
-    let set = map.get(key);
-    if (!set) map.set(key, (set = new Set()));
-    set.add(id);
-  };
-  for (const r of countryRows) for (const c of [r.country_code, r.host_country_code]) if (c) addTo(byCountry, c, r.id);
-  for (const r of chairRows) if (r.country_code) addTo(byCountry, r.country_code, r.activity_id);
+  // Countries: where it takes place, who hosts it, who co-chairs it; each activity once per country.
+  // One grouped query over the matching activities, never their ids sent back as a list.
+  const inCountry = base('country').select('activities.id');
+  const countryPairs = db
+    .selectFrom('activities')
+    .select(['activities.id as activity_id', 'activities.country_code as code'])
+    .where('activities.country_code', 'is not', null)
+    .where('activities.id', 'in', inCountry)
+    .union(db.selectFrom('activities').select(['activities.id as activity_id', 'activities.host_country_code as code']).where('activities.host_country_code', 'is not', null).where('activities.id', 'in', inCountry))
+    .union(db.selectFrom('activity_co_chairs').select(['activity_co_chairs.activity_id', 'activity_co_chairs.country_code as code']).where('activity_co_chairs.country_code', 'is not', null).where('activity_co_chairs.activity_id', 'in', inCountry));
+  const countryRows = await db
+    .selectFrom(countryPairs.as('pairs'))
+    .select((eb) => ['pairs.code', eb.fn.countAll<number>().as('n')])
+    .groupBy('pairs.code')
+    .execute();
 
-  const themeActivities = await base('theme').select('activities.id').execute();
-  const links = themeActivities.length
-    ? await db.selectFrom('activity_themes').select(['activity_id', 'theme_id']).where('activity_id', 'in', themeActivities.map((r) => r.id)).execute()
-    : [];
-  const parents = new Map((await db.selectFrom('themes').select(['id', 'parent_id']).execute()).map((t) => [t.id, t.parent_id]));
-  const byTheme = new Map<number, Set<number>>();
-  for (const l of links) {
-    for (let t: number | null | undefined = l.theme_id; t != null; t = parents.get(t)) addTo(byTheme, t, l.activity_id);
-  }
-  const size = <K>(m: Map<K, Set<number>>) => new Map([...m].map(([k, v]) => [k, v.size]));
+  // Themes count the activities of their sub-themes too: each (activity, theme) link climbs to
+  // every ancestor in a recursive query; UNION keeps each activity once per theme.
+  const themeRows = await db
+    .withRecursive('up(activity_id, theme_id)', (qb) =>
+      qb
+        .selectFrom('activity_themes')
+        .select(['activity_themes.activity_id', 'activity_themes.theme_id'])
+        .where('activity_themes.activity_id', 'in', base('theme').select('activities.id'))
+        .union((q) => q.selectFrom('up').innerJoin('themes', 'themes.id', 'up.theme_id').select(['up.activity_id', 'themes.parent_id as theme_id']).where('themes.parent_id', 'is not', null).$narrowType<{ theme_id: number }>()),
+    )
+    .selectFrom('up')
+    .select((eb) => ['up.theme_id', eb.fn.countAll<number>().as('n')])
+    .groupBy('up.theme_id')
+    .execute();
   return {
     type: await grouped('type'),
     format: await grouped('format'),
     year: new Map(yearRows.map((r) => [String(r.y), Number(r.n)])),
-    country: size(byCountry),
-    theme: size(byTheme),
+    country: new Map(countryRows.map((r) => [String(r.code), Number(r.n)])),
+    theme: new Map(themeRows.map((r) => [Number(r.theme_id), Number(r.n)])),
   };
 }

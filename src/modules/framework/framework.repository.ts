@@ -1,4 +1,5 @@
 import type { Db } from '../../platform/db/database.js';
+import { rememberForContent } from '../../platform/db/read-mostly.js';
 
 export interface ThemeNode {
   id: number;
@@ -29,7 +30,12 @@ function pick<T extends { lang: string }>(rows: T[], lang: string, fallbackLang:
  * Every framework with its themes in hierarchy order (depth-first), named in a language.
  * Retired themes are left out of pickers but still name the activities that carry them.
  */
-export async function frameworkTree(db: Db, lang: string, options: { includeRetired?: boolean; fallbackLang?: string } = {}): Promise<FrameworkNode[]> {
+export function frameworkTree(db: Db, lang: string, options: { includeRetired?: boolean; fallbackLang?: string } = {}): Promise<FrameworkNode[]> {
+  // The tree changes only through the reference-data commands, which announce it.
+  return rememberForContent(db, `framework-tree:${lang}:${options.includeRetired === true}:${options.fallbackLang ?? ''}`, () => loadFrameworkTree(db, lang, options));
+}
+
+async function loadFrameworkTree(db: Db, lang: string, options: { includeRetired?: boolean; fallbackLang?: string }): Promise<FrameworkNode[]> {
   const frameworks = await db.selectFrom('frameworks').select(['id', 'code', 'period_start', 'period_end', 'position']).orderBy('position').execute();
   const fnames = await db.selectFrom('framework_names').select(['framework_id', 'lang', 'name', 'short_name']).execute();
   let themeQuery = db.selectFrom('themes').select(['id', 'code', 'framework_id', 'parent_id', 'level', 'number', 'position']).orderBy('position');

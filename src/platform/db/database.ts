@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type pgModule from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
@@ -19,6 +19,35 @@ export function pgDriver(): typeof pgModule {
     pgLoaded.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
   }
   return pgLoaded;
+}
+
+/** Statements kept prepared per SQLite connection (the distinct queries the application runs fit easily). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * better-sqlite3 behind Kysely, with its prepared statements kept: Kysely prepares every query
+ * afresh, and preparing cost as much as running the query on a page that is not cached. A
+ * statement is reused for the same SQL text (parameters differ), least recently used first out.
+ */
+export function withStatementCache(sqlite: SQLite.Database, max = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => {
+      statements.clear();
+      sqlite.close();
+    },
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= max) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
 }
 
 /** Opens the configured database: SQLite (WAL, foreign keys on) by default, PostgreSQL for postgres URLs. */
@@ -40,7 +69,7 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dialect'>): D
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 
 /** The current time as stored in timestamp columns. */

@@ -23,14 +23,15 @@ export function sendPrepared(request: FastifyRequest, reply: FastifyReply, page:
   reply.hijack();
   const res = reply.raw;
   if (matchesEtag(request, page.etag)) {
-    const { 'content-length': _l, 'content-encoding': _e, ...headers } = page.wire.identity;
+    const { 'content-length': _l, 'content-encoding': _e, ...headers } = page.wire('identity');
     res.writeHead(304, headers);
     res.end();
     return;
   }
-  const encoding = pickEncoding(request.headers['accept-encoding']) ?? 'identity';
-  res.writeHead(200, page.wire[encoding]);
-  res.end(request.method === 'HEAD' ? undefined : page[encoding === 'identity' ? 'raw' : encoding]);
+  // Small bodies are not worth compressing (the headers cost more than the saving).
+  const encoding = page.raw.length > 1024 ? (pickEncoding(request.headers['accept-encoding']) ?? 'identity') : 'identity';
+  res.writeHead(200, page.wire(encoding));
+  res.end(request.method === 'HEAD' ? undefined : page.body(encoding));
 }
 
 /** Sends a page that will not be cached (errors, 400s, back-office): one fast compression in the encoding asked for. */

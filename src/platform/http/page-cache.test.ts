@@ -7,12 +7,25 @@ import { PageCache, preparePage } from './page-cache.js';
 test('a prepared page holds the same bytes in every encoding, with a strong ETag', () => {
   const body = '<p>Réunion thématique</p>'.repeat(50);
   const page = preparePage(body, { 'content-type': 'text/html' });
-  assert.equal(gunzipSync(page.gzip).toString(), body);
-  assert.equal(brotliDecompressSync(page.br).toString(), body);
-  assert.ok(page.gzip.length < page.raw.length);
+  assert.equal(gunzipSync(page.body('gzip')).toString(), body);
+  assert.equal(brotliDecompressSync(page.body('br')).toString(), body);
+  assert.ok(page.body('gzip').length < page.raw.length);
   assert.match(page.etag, /^"[\w-]{22}"$/);
   assert.equal(preparePage(body, {}).etag, page.etag);
   assert.notEqual(preparePage(`${body}.`, {}).etag, page.etag);
+});
+
+test('encodings are computed when first asked for; a page sent once is compressed fast', () => {
+  const body = '<p>Réunion thématique sur la protection internationale</p>'.repeat(200);
+  const stored = preparePage(body, {});
+  assert.deepEqual(stored.ready(), ['identity']);
+  stored.body('br');
+  assert.deepEqual(stored.ready().sort(), ['br', 'identity']);
+  assert.equal(stored.wire('br')['content-length'], stored.body('br').length);
+  const once = preparePage(body, {}, {}, 'once');
+  assert.equal(gunzipSync(once.body('gzip')).toString(), body);
+  assert.ok(once.body('gzip').length >= stored.body('gzip').length, 'the fast level is never smaller');
+  assert.equal(once.etag, stored.etag, 'the same bytes have the same ETag whatever the effort');
 });
 
 test('the cache evicts the least recently used page and empties when the content version moves', () => {

@@ -3,39 +3,72 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 
-/** A rendered page kept with its compressed forms and complete header sets, so a hit costs no work but a write. */
+/**
+ * A rendered page with its strong ETag and full header sets, compressed once per encoding on
+ * first use: a page kept in the cache costs a hit nothing but a write, and an encoding no client
+ * asks for is never computed.
+ */
 export interface CachedPage {
   etag: string;
   raw: Buffer;
-  gzip: Buffer;
-  br: Buffer;
   headers: Record<string, string>;
-  /** The full response headers for each encoding, built once. */
-  wire: Record<Encoding, Record<string, string | number>>;
+  /** The body in an encoding (compressed at the first request for it, then kept). */
+  body(encoding: Encoding): Buffer;
+  /** The full response headers for an encoding. */
+  wire(encoding: Encoding): Record<string, string | number>;
+  /** The encodings computed so far. */
+  ready(): Encoding[];
 }
 
 /** Brotli quality 5 compresses a 12 KB page in ~1.5 ms to within 1% of quality 9, which takes ~40 ms. */
 const BROTLI_QUALITY = 5;
 
-/** Compresses a body once, with every encoding we offer, and computes its strong ETag. */
-export function preparePage(body: string | Buffer, headers: Record<string, string>, baseHeaders: Record<string, string> = {}): CachedPage {
+/** How hard to compress: once for a page that is kept (`stored`), or fast for one sent once (`once`). */
+export type Effort = 'stored' | 'once';
+
+const compressors: Record<Effort, Record<'br' | 'gzip', (raw: Buffer) => Buffer>> = {
+  stored: {
+    gzip: (raw) => gzipSync(raw, { level: 9 }),
+    br: (raw) => brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
+  },
+  // A page no one else will be sent: the fastest levels, a few percent larger.
+  once: {
+    gzip: (raw) => gzipSync(raw, { level: 1 }),
+    br: (raw) => brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
+  },
+};
+
+/** Prepares a body: its strong ETag now, each compressed form when first asked for. */
+export function preparePage(body: string | Buffer, headers: Record<string, string>, baseHeaders: Record<string, string> = {}, effort: Effort = 'stored'): CachedPage {
   const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   const etag = `"${createHash('sha1').update(raw).digest('base64url').slice(0, 22)}"`;
-  const gzip = gzipSync(raw, { level: 9 });
-  const br = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } });
   const common = { ...baseHeaders, ...headers, etag, vary: 'Accept-Encoding' };
-  return {
+  const bodies: Partial<Record<Encoding, Buffer>> = { identity: raw };
+  const wires: Partial<Record<Encoding, Record<string, string | number>>> = {};
+  const page: CachedPage = {
     etag,
     raw,
-    gzip,
-    br,
     headers,
-    wire: {
-      br: { ...common, 'content-encoding': 'br', 'content-length': br.length },
-      gzip: { ...common, 'content-encoding': 'gzip', 'content-length': gzip.length },
-      identity: { ...common, 'content-length': raw.length },
+    body(encoding) {
+      let b = bodies[encoding];
+      if (!b) {
+        b = compressors[effort][encoding as 'br' | 'gzip'](raw);
+        bodies[encoding] = b;
+      }
+      return b;
     },
+    wire(encoding) {
+      let w = wires[encoding];
+      if (!w) {
+        const length = page.body(encoding).length;
+        w = encoding === 'identity' ? { ...common, 'content-length': length } : { ...common, 'content-encoding': encoding, 'content-length': length };
+        wires[encoding] = w;
+      }
+      return w;
+    },
+    ready: () => Object.keys(bodies) as Encoding[],
   };
+  return page;
 }
 
 /**
@@ -78,6 +111,11 @@ export class PageCache {
       this.entries.set(key, hit);
     }
     return hit;
+  }
+
+  /** True when a page rendered from the content of `generation` would be kept (so it is worth compressing well). */
+  accepts(generation = this.generation): boolean {
+    return this.maxEntries > 0 && generation === this.generation && !Number.isNaN(this.horizon) && this.now() < this.horizon;
   }
 
   /** Stores a page rendered from the content of `generation` (the value when its request began). */
@@ -125,11 +163,11 @@ export class PageCache {
     this.generation++;
   }
 
-  /** Clears the cache when the content version differs from the one the pages were rendered at. */
-  observeVersion(version: string): void {
-    if (version !== this.version) {
-      this.version = version;
-      this.clear();
-    }
+  /** Clears the cache when the content version differs from the one the pages were rendered at; true when it did. */
+  observeVersion(version: string): boolean {
+    if (version === this.version) return false;
+    this.version = version;
+    this.clear();
+    return true;
   }
 }

@@ -30,6 +30,21 @@ function toDate(iso: string): Date {
  * range: "15–16 June 2015", "15–16 juin 2015", "March 2008", "2012".
  */
 export function formatDateRange(start: string, end: string | null, precision: DatePrecision, lang: string): string {
+  // ICU formatting is the costliest step of rendering a list; the same few thousand dates recur.
+  const key = `${lang}|${precision}|${start}|${end ?? ''}`;
+  let text = formatted.get(key);
+  if (text === undefined) {
+    text = formatUncached(start, end, precision, lang);
+    if (formatted.size >= FORMATTED_MAX) formatted.delete(formatted.keys().next().value!);
+    formatted.set(key, text);
+  }
+  return text;
+}
+
+const FORMATTED_MAX = 20_000;
+const formatted = new Map<string, string>();
+
+function formatUncached(start: string, end: string | null, precision: DatePrecision, lang: string): string {
   const f = fmt(lang, precision);
   const s = toDate(start);
   if (!end || end === start || precision !== 'day') return f.format(s);

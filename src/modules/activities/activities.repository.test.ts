@@ -1,0 +1,48 @@
+/**
+ * Facet counts are one grouped query each (a recursive one for themes), never id lists. What they
+ * must say is defined by the list itself: the count shown beside a choice is the number of
+ * activities the list gives once that choice is added to the other filters. Checked for every
+ * choice, under several filter combinations, on both databases.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../../../test/helpers/databases.js';
+import { openDatabase, type Db } from '../../platform/db/database.js';
+import { facetCounts, listPublishedActivities, themeWithDescendants } from './activities.repository.js';
+import type { ActivityFilters } from './activities.schemas.js';
+
+const NOW = new Date().toISOString();
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`facet counts agree with the list (${dialect})`, () => {
+    let tdb: TestDatabase;
+    let db: Db;
+    before(async () => {
+      tdb = await createTestDatabase(dialect, {}, 'demo');
+      db = openDatabase(tdb.config);
+    });
+    after(async () => {
+      await db?.destroy();
+      await tdb?.drop();
+    });
+
+    const total = async (filters: ActivityFilters) => {
+      const themeIds = filters.theme ? await themeWithDescendants(db, filters.theme) : null;
+      return (await listPublishedActivities(db, { filters, themeIds, offset: 0, limit: 1, now: NOW })).total;
+    };
+
+    for (const filters of [{}, { year: 2015 }, { type: 'thematic_meeting' }, { format: 'in_person', country: 'MA' }, { theme: 'marrakesh-2018.d5' }] as ActivityFilters[]) {
+      test(`every choice's count, with ${JSON.stringify(filters)}`, async () => {
+        const themeIds = filters.theme ? await themeWithDescendants(db, filters.theme) : null;
+        const counts = await facetCounts(db, filters, themeIds, NOW);
+        assert.ok(counts.type.size > 0 && counts.country.size > 0 && counts.theme.size > 0, 'each facet has choices');
+        for (const [type, n] of counts.type) assert.equal(n, await total({ ...filters, type: type as ActivityFilters['type'] }), `type ${type}`);
+        for (const [format, n] of counts.format) assert.equal(n, await total({ ...filters, format: format as ActivityFilters['format'] }), `format ${format}`);
+        for (const [year, n] of counts.year) assert.equal(n, await total({ ...filters, year: Number(year) }), `year ${year}`);
+        for (const [country, n] of counts.country) assert.equal(n, await total({ ...filters, country }), `country ${country}`);
+        const codes = new Map((await db.selectFrom('themes').select(['id', 'code']).execute()).map((t) => [t.id, t.code]));
+        for (const [id, n] of counts.theme) assert.equal(n, await total({ ...filters, theme: codes.get(id)! }), `theme ${codes.get(id)}`);
+      });
+    }
+  });
+}
