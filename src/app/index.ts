@@ -3,17 +3,22 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../platform/app.js';
 import { migrateAndLoadReferenceData, prepareDatabase, seedDemo, type Logger } from '../platform/bootstrap.js';
 import type { Config } from '../platform/config.js';
-import type { Db } from '../platform/db/database.js';
+import { openDatabase, type Db } from '../platform/db/database.js';
 import { MODULES } from './modules.js';
 
 export { MODULES } from './modules.js';
 
-export function buildDiwan(options: { config: Config; db: Db }): Promise<FastifyInstance> {
+export function buildDiwan(options: { config: Config; db: Db; logStream?: { write(line: string): void } }): Promise<FastifyInstance> {
   return buildApp({ ...options, modules: MODULES });
 }
 
 export function prepareDiwanDatabase(config: Config, log: Logger): Promise<Db> {
   return prepareDatabase(config, MODULES, log);
+}
+
+/** Opens the database without preparing it (a worker whose primary had the first worker prepare it). */
+export function openDiwanDatabase(config: Config): Db {
+  return openDatabase(config);
 }
 
 export function migrateDiwan(db: Db, log: Logger): Promise<void> {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { catalogueLanguages } from './i18n/i18n.js';
@@ -16,9 +17,19 @@ const EnvSchema = z.object({
     .transform((s) => s.split(',').map((l) => l.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[a-z]{2}$/, 'each language is a two-letter code such as en')).min(1)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The level of the one access-log line per request (written when LOG_LEVEL lets it through), or off. */
+  ACCESS_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug', 'trace', 'off']).default('info'),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   PUBLIC_URL: z.string().url('PUBLIC_URL must be an absolute URL such as https://diwan.example.org').optional(),
   PAGE_CACHE_ENTRIES: z.coerce.number().int().min(0).default(2000),
+  /** Server processes on the one port (node:cluster); empty means one per core. */
+  WORKERS: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? os.availableParallelism() : Number(v)))
+    .pipe(z.number({ error: 'WORKERS must be a whole number from 1 to 64, or empty for one per core' }).int('WORKERS must be a whole number from 1 to 64, or empty for one per core').min(1).max(64)),
+  /** Set by the primary process for the workers it starts (not for operators). */
+  DIWAN_WORKER_ROLE: z.enum(['prepare', 'serve']).optional(),
   CONTENT_POLL_MS: z.coerce.number().int().min(0).default(1000),
   SMTP_URL: z
     .string()
@@ -61,9 +72,14 @@ export type Config = {
   languages: string[];
   defaultLanguage: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  accessLogLevel: z.infer<typeof EnvSchema>['ACCESS_LOG_LEVEL'];
   seedDemo: 'auto' | 'never';
   publicUrl: string | undefined;
   pageCacheEntries: number;
+  /** How many server processes share the port (1: no cluster). */
+  workers: number;
+  /** In a worker: whether it prepares the database (the first) or only serves (the others). */
+  workerRole: 'prepare' | 'serve' | undefined;
   contentPollMs: number;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -112,9 +128,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     languages: e.LANGUAGES,
     defaultLanguage: e.LANGUAGES[0]!,
     logLevel: e.LOG_LEVEL,
+    accessLogLevel: e.ACCESS_LOG_LEVEL,
     seedDemo: e.SEED_DEMO,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     pageCacheEntries: e.PAGE_CACHE_ENTRIES,
+    workers: e.WORKERS,
+    workerRole: e.DIWAN_WORKER_ROLE,
     contentPollMs: e.CONTENT_POLL_MS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

@@ -1,0 +1,53 @@
+/**
+ * Logging that costs little and says nothing it should not: one access line per request at the
+ * chosen level (none below it), with the path but not the query (which may hold an e-mail address
+ * or a search), no cookies, no IP address.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { buildDiwan } from '../src/app/index.js';
+import { openDatabase } from '../src/platform/db/database.js';
+import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
+
+const opened: { close(): Promise<void> }[] = [];
+after(async () => {
+  for (const o of opened) await o.close();
+});
+
+async function appLogging(overrides: { logLevel: 'info' | 'warn'; accessLogLevel: 'info' | 'debug' | 'off' }) {
+  const tdb: TestDatabase = await createTestDatabase('sqlite', overrides, 'demo');
+  const db = openDatabase(tdb.config);
+  const lines: Record<string, unknown>[] = [];
+  const app = await buildDiwan({ config: tdb.config, db, logStream: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  await app.ready();
+  opened.push({ close: async () => (await app.close(), await db.destroy(), await tdb.drop()) });
+  return { app, lines };
+}
+
+test('one line per request, with the path and status but not the query, the cookie or the address', async () => {
+  const { app, lines } = await appLogging({ logLevel: 'info', accessLogLevel: 'info' });
+  lines.length = 0;
+  await app.inject({ url: '/en/activities?type=thematic_meeting&q=someone%40example.org', headers: { cookie: 'diwan_session=secret-token', 'x-forwarded-for': '203.0.113.9' } });
+  await app.inject({ url: '/en/no-such-page' });
+  await app.inject({ url: '/en/activities?type=thematic_meeting' });
+  const access = lines.filter((l) => l.msg === 'request');
+  assert.equal(access.length, 3, JSON.stringify(lines));
+  assert.equal(lines.length, 3, 'nothing else is logged per request at the default level');
+  assert.deepEqual(access.map((l) => [l.method, l.path, l.status]), [
+    ['GET', '/en/activities', 301],
+    ['GET', '/en/no-such-page', 404],
+    ['GET', '/en/activities', 200],
+  ]);
+  const text = JSON.stringify(lines);
+  for (const secret of ['someone', 'example.org', 'secret-token', '203.0.113.9']) assert.ok(!text.includes(secret), `${secret} is not in the log`);
+  assert.ok(access.every((l) => typeof l.ms === 'number' && l.level === 30));
+});
+
+test('at a level the deployment does not log, or off, there is no access line', async () => {
+  for (const settings of [{ logLevel: 'info', accessLogLevel: 'debug' }, { logLevel: 'info', accessLogLevel: 'off' }, { logLevel: 'warn', accessLogLevel: 'info' }] as const) {
+    const { app, lines } = await appLogging(settings);
+    lines.length = 0;
+    await app.inject({ url: '/en/' });
+    assert.deepEqual(lines.filter((l) => l.msg === 'request'), [], JSON.stringify(settings));
+  }
+});
