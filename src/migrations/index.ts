@@ -5,6 +5,8 @@ import * as m0003 from './0003_legacy_sources.js';
 import * as m0004 from './0004_editorial_core.js';
 import * as m0005 from './0005_revisions_data.js';
 import * as m0006 from './0006_workflow_default_draft.js';
+import * as m0007 from './0007_facet_index.js';
+import * as m0008 from './0008_activity_facet_tables.js';
 
 /** Every migration in order. Append only: never edit one that has landed on main. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0004_editorial_core': m0004,
   '0005_revisions_data': m0005,
   '0006_workflow_default_draft': m0006,
+  '0007_facet_index': m0007,
+  '0008_activity_facet_tables': m0008,
 };

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { loadAssets } from './assets.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
@@ -154,7 +154,7 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
     },
     bodyLimit: 1024 * 1024,
     // Fastify's two lines per request are replaced by one access line (below), at the chosen level.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   const cache = new PageCache(config.pageCacheEntries);

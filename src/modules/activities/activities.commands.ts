@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { nowIso } from '../../platform/db/database.js';
 import type { Database } from '../../platform/db/schema.js';
@@ -122,6 +122,32 @@ export async function writeActivityDetails(trx: Trx, activityId: number, input: 
   } else {
     await trx.deleteFrom('activity_relations').where('activity_id', '=', activityId).execute();
   }
+  await refreshFacetIndex(trx, activityId);
+}
+
+/**
+ * Brings the list's facet tables (activity_countries, activity_theme_index, migration 0008) in step
+ * with one activity's rows, or with every activity's when `activityId` is null (a theme moved in
+ * the hierarchy, a synthetic record). Run inside the transaction that changed them.
+ */
+export async function refreshFacetIndex(trx: Trx, activityId: number | null): Promise<void> {
+  await (activityId === null ? trx.deleteFrom('activity_countries') : trx.deleteFrom('activity_countries').where('activity_id', '=', activityId)).execute();
+  await (activityId === null ? trx.deleteFrom('activity_theme_index') : trx.deleteFrom('activity_theme_index').where('activity_id', '=', activityId)).execute();
+  const own = activityId === null ? sql`` : sql` AND a.id = ${activityId}`;
+  const ownLink = activityId === null ? sql`` : sql` WHERE at.activity_id = ${activityId}`;
+  await sql`
+    INSERT INTO activity_countries (activity_id, country_code)
+    SELECT a.id, a.country_code FROM activities a WHERE a.country_code IS NOT NULL${own}
+    UNION SELECT a.id, a.host_country_code FROM activities a WHERE a.host_country_code IS NOT NULL${own}
+    UNION SELECT a.id, cc.country_code FROM activity_co_chairs cc JOIN activities a ON a.id = cc.activity_id WHERE cc.country_code IS NOT NULL${own}`.execute(trx);
+  await sql`
+    WITH RECURSIVE ancestry(theme_id, ancestor_id) AS (
+      SELECT id, id FROM themes
+      UNION ALL
+      SELECT ancestry.theme_id, themes.parent_id FROM ancestry JOIN themes ON themes.id = ancestry.ancestor_id WHERE themes.parent_id IS NOT NULL
+    )
+    INSERT INTO activity_theme_index (activity_id, theme_id)
+    SELECT DISTINCT at.activity_id, ancestry.ancestor_id FROM activity_themes at JOIN ancestry ON ancestry.theme_id = at.theme_id${ownLink}`.execute(trx);
 }
 
 /**

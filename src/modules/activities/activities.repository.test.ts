@@ -10,6 +10,8 @@ import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../../
 import { openDatabase, type Db } from '../../platform/db/database.js';
 import { facetCounts, listPublishedActivities, themeWithDescendants } from './activities.repository.js';
 import type { ActivityFilters } from './activities.schemas.js';
+import { saveTheme } from '../directory/index.js';
+import { createUser } from '../auth/index.js';
 
 const NOW = new Date().toISOString();
 
@@ -44,5 +46,19 @@ for (const dialect of await dialectsUnderTest()) {
         for (const [id, n] of counts.theme) assert.equal(n, await total({ ...filters, theme: codes.get(id)! }), `theme ${codes.get(id)}`);
       });
     }
+
+    test('a theme moved under another parent counts its activities there, and no longer under the old one', async () => {
+      const child = await db.selectFrom('themes').select(['id', 'framework_id', 'parent_id', 'level', 'number']).where('parent_id', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
+      const other = await db.selectFrom('themes').select(['id', 'code']).where('framework_id', '=', child.framework_id).where('parent_id', 'is', null).where('id', '!=', child.parent_id!).orderBy('id').executeTakeFirstOrThrow();
+      const linked = await db.selectFrom('activity_themes').select('activity_id').where('theme_id', '=', child.id).execute();
+      assert.ok(linked.length > 0, 'the moved theme carries activities');
+      const admin = await createUser(db, { email: `mover-${dialect}@example.org`, password: 'correct horse battery staple', role: 'admin' });
+      await saveTheme(db, child.id, { frameworkId: child.framework_id, parentId: other.id, level: child.level, number: child.number, retired: false, names: {} }, admin);
+      const themeIds = await themeWithDescendants(db, other.code);
+      assert.ok(themeIds?.includes(child.id), 'the filter follows the move');
+      const counts = await facetCounts(db, {}, null, NOW);
+      const codes = new Map((await db.selectFrom('themes').select(['id', 'code']).execute()).map((t) => [t.id, t.code]));
+      for (const [id, n] of counts.theme) assert.equal(n, await total({ theme: codes.get(id)! }), `theme ${codes.get(id)}`);
+    });
   });
 }

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { rememberForContent } from '../../platform/db/read-mostly.js';
 import type { Database } from '../../platform/db/schema.js';
@@ -301,56 +301,56 @@ export interface FacetCounts {
  * are (as faceted search shows it). Themes count their sub-themes' activities too.
  */
 export async function facetCounts(db: Db, filters: ActivityFilters, themeIds: number[] | null, now: string): Promise<FacetCounts> {
-  const base = (without: keyof ActivityFilters) =>
-    db.selectFrom('activities').where((eb) => eb.and([isPublished(eb, now), matchesFilters(eb, { ...filters, [without]: undefined }, without === 'theme' ? null : themeIds)]));
-  const grouped = async (without: 'type' | 'format') => {
-    const rows = await base(without)
-      .select((eb) => [`activities.${without}` as const, eb.fn.countAll<number>().as('n')])
-      .groupBy(`activities.${without}`)
+  const base = (without: keyof ActivityFilters | null) =>
+    db.selectFrom('activities').where((eb) => eb.and([isPublished(eb, now), matchesFilters(eb, without ? { ...filters, [without]: undefined } : filters, without === 'theme' ? null : themeIds)]));
+  // Literals, not parameters: PostgreSQL only matches a GROUP BY expression written the same way.
+  const year = sql<string>`substr(${sql.ref('activities.start_date')}, 1, 4)`;
+
+  // Type, format and year: each facet whose own filter is not set has the same matching activities,
+  // so they share one scan grouped by all three; a facet whose filter is set gets its own.
+  const shared = (['type', 'format', 'year'] as const).filter((k) => filters[k] === undefined);
+  const out = { type: new Map<string, number>(), format: new Map<string, number>(), year: new Map<string, number>() };
+  const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+  if (shared.length) {
+    const rows = await base(null)
+      .select((eb) => ['activities.type', 'activities.format', year.as('y'), eb.fn.countAll<number>().as('n')])
+      .groupBy(['activities.type', 'activities.format', year])
       .execute();
-    return new Map(rows.map((r) => [String((r as Record<string, unknown>)[without]), Number(r.n)]));
-  };
-  const yearRows = await base('year')
-    // Literals, not parameters: PostgreSQL only matches a GROUP BY expression written the same way.
-    .select((eb) => [eb.fn<string>('substr', ['activities.start_date', eb.lit(1), eb.lit(4)]).as('y'), eb.fn.countAll<number>().as('n')])
-    .groupBy((eb) => eb.fn('substr', ['activities.start_date', eb.lit(1), eb.lit(4)]))
-    .execute();
+    for (const r of rows) {
+      if (shared.includes('type')) add(out.type, r.type, Number(r.n));
+      if (shared.includes('format')) add(out.format, r.format, Number(r.n));
+      if (shared.includes('year')) add(out.year, String(r.y), Number(r.n));
+    }
+  }
+  for (const k of ['type', 'format'] as const) {
+    if (shared.includes(k)) continue;
+    const rows = await base(k).select((eb) => [`activities.${k}` as const, eb.fn.countAll<number>().as('n')]).groupBy(`activities.${k}`).execute();
+    for (const r of rows) add(out[k], String((r as Record<string, unknown>)[k]), Number(r.n));
+  }
+  if (!shared.includes('year')) {
+    const rows = await base('year').select((eb) => [year.as('y'), eb.fn.countAll<number>().as('n')]).groupBy(year).execute();
+    for (const r of rows) add(out.year, String(r.y), Number(r.n));
+  }
 
-  // Countries: where it takes place, who hosts it, who co-chairs it; each activity once per country.
-  // One grouped query over the matching activities, never their ids sent back as a list.
-  const inCountry = base('country').select('activities.id');
-  const countryPairs = db
-    .selectFrom('activities')
-    .select(['activities.id as activity_id', 'activities.country_code as code'])
-    .where('activities.country_code', 'is not', null)
-    .where('activities.id', 'in', inCountry)
-    .union(db.selectFrom('activities').select(['activities.id as activity_id', 'activities.host_country_code as code']).where('activities.host_country_code', 'is not', null).where('activities.id', 'in', inCountry))
-    .union(db.selectFrom('activity_co_chairs').select(['activity_co_chairs.activity_id', 'activity_co_chairs.country_code as code']).where('activity_co_chairs.country_code', 'is not', null).where('activity_co_chairs.activity_id', 'in', inCountry));
+  // Countries (where it takes place, who hosts it, who co-chairs it) and themes (with every theme
+  // above them) come from the facet tables the commands keep, each activity there once per value:
+  // one grouped read each over the matching activities, never their ids sent back as a list.
   const countryRows = await db
-    .selectFrom(countryPairs.as('pairs'))
-    .select((eb) => ['pairs.code', eb.fn.countAll<number>().as('n')])
-    .groupBy('pairs.code')
+    .selectFrom('activity_countries')
+    .where('activity_countries.activity_id', 'in', base('country').select('activities.id'))
+    .select((eb) => ['activity_countries.country_code as code', eb.fn.countAll<number>().as('n')])
+    .groupBy('activity_countries.country_code')
+    .execute();
+  const themeRows = await db
+    .selectFrom('activity_theme_index')
+    .where('activity_theme_index.activity_id', 'in', base('theme').select('activities.id'))
+    .select((eb) => ['activity_theme_index.theme_id as ancestor_id', eb.fn.countAll<number>().as('n')])
+    .groupBy('activity_theme_index.theme_id')
     .execute();
 
-  // Themes count the activities of their sub-themes too: each (activity, theme) link climbs to
-  // every ancestor in a recursive query; UNION keeps each activity once per theme.
-  const themeRows = await db
-    .withRecursive('up(activity_id, theme_id)', (qb) =>
-      qb
-        .selectFrom('activity_themes')
-        .select(['activity_themes.activity_id', 'activity_themes.theme_id'])
-        .where('activity_themes.activity_id', 'in', base('theme').select('activities.id'))
-        .union((q) => q.selectFrom('up').innerJoin('themes', 'themes.id', 'up.theme_id').select(['up.activity_id', 'themes.parent_id as theme_id']).where('themes.parent_id', 'is not', null).$narrowType<{ theme_id: number }>()),
-    )
-    .selectFrom('up')
-    .select((eb) => ['up.theme_id', eb.fn.countAll<number>().as('n')])
-    .groupBy('up.theme_id')
-    .execute();
   return {
-    type: await grouped('type'),
-    format: await grouped('format'),
-    year: new Map(yearRows.map((r) => [String(r.y), Number(r.n)])),
+    ...out,
     country: new Map(countryRows.map((r) => [String(r.code), Number(r.n)])),
-    theme: new Map(themeRows.map((r) => [Number(r.theme_id), Number(r.n)])),
+    theme: new Map(themeRows.map((r) => [Number(r.ancestor_id), Number(r.n)])),
   };
 }

@@ -12,7 +12,7 @@ export type { ActivityCard } from './activities.presenter.js';
 export { ActivityCardView } from './activities.views.js';
 // The vocabulary of an activity, and its commands (the importer creates and merges through them).
 export * from './activities.schemas.js';
-export { saveActivity, UnknownReferenceError, type Trx } from './activities.commands.js';
+export { refreshFacetIndex, saveActivity, UnknownReferenceError, type Trx } from './activities.commands.js';
 export { readActivityContent, createActivity, createActivityDraft, updateActivity, changeActivityWorkflow, loadEditableActivity, type UpdateOptions } from './activities.editor.js';
 export { readDemoActivities, seedDemoActivities } from './demo/demo-seeder.js';
 

@@ -15,3 +15,4 @@ export const directoryModule: DiwanModule = {
   adminRoutes: registerReferenceAdminRoutes,
   adminNav: [{ id: 'reference', href: '/admin/reference', label: 'admin.nav.reference', position: 40, visible: (actor) => has(actor, 'reference.edit') }],
 };
+export { saveTheme } from './reference.commands.js';

@@ -2,6 +2,7 @@ import { audit } from '../../platform/audit/audit.js';
 import type { Db } from '../../platform/db/database.js';
 import { nowIso } from '../../platform/db/database.js';
 import { announceChange } from '../../platform/events/changes.js';
+import { refreshFacetIndex } from '../activities/index.js';
 
 export interface CountryChange {
   code: string;
@@ -96,6 +97,8 @@ export async function saveTheme(db: Db, id: number | null, change: ThemeChange, 
       ).id;
     } else {
       await trx.updateTable('themes').set({ parent_id: change.parentId, level: change.level, number: change.number, retired: change.retired ? 1 : 0, edited_at: now }).where('id', '=', themeId).execute();
+      // A theme that moves in the hierarchy changes which themes count its activities.
+      if ((before?.parent_id ?? null) !== change.parentId) await refreshFacetIndex(trx, null);
     }
     for (const [lang, name] of Object.entries(change.names)) {
       if (!name) continue;

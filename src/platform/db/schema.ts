@@ -124,6 +124,18 @@ export interface ActivityCoChairTable {
   organisation_id: number | null;
 }
 
+/** Each country an activity is about, once: where, host, co-chairs (kept by the activity commands). */
+export interface ActivityCountryTable {
+  activity_id: number;
+  country_code: string;
+}
+
+/** Each theme an activity carries and every theme above it, once (kept by the activity commands). */
+export interface ActivityThemeIndexTable {
+  activity_id: number;
+  theme_id: number;
+}
+
 export interface ActivityThemeTable {
   activity_id: number;
   theme_id: number;
@@ -289,6 +301,8 @@ export interface Database {
   activity_translations: ActivityTranslationTable;
   activity_co_chairs: ActivityCoChairTable;
   activity_themes: ActivityThemeTable;
+  activity_countries: ActivityCountryTable;
+  activity_theme_index: ActivityThemeIndexTable;
   activity_documents: ActivityDocumentTable;
   activity_document_titles: ActivityDocumentTitleTable;
   activity_relations: ActivityRelationTable;
