@@ -22,6 +22,11 @@ for (const dialect of await dialectsUnderTest()) {
     before(async () => {
       tdb = await createTestDatabase(dialect, {}, 'demo');
       db = openDatabase(tdb.config);
+      // Some activities the public does not see: a draft, one scheduled for later, one unpublished.
+      const ids = (await db.selectFrom('activities').select('id').orderBy('id').limit(3).execute()).map((r) => r.id);
+      await db.updateTable('activities').set({ workflow: 'draft', published_at: null }).where('id', '=', ids[0]!).execute();
+      await db.updateTable('activities').set({ published_at: '2999-01-01T00:00:00.000Z' }).where('id', '=', ids[1]!).execute();
+      await db.updateTable('activities').set({ workflow: 'unpublished' }).where('id', '=', ids[2]!).execute();
     });
     after(async () => {
       await db?.destroy();

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { rememberForContent } from '../../platform/db/read-mostly.js';
 import type { Database } from '../../platform/db/schema.js';
@@ -124,8 +124,10 @@ export async function listPublishedActivities(
   args: { filters: ActivityFilters; themeIds: number[] | null; offset: number; limit: number; now: string },
 ): Promise<{ total: number; rows: ActivityRow[] }> {
   const base = db.selectFrom('activities').where((eb) => eb.and([isPublished(eb, args.now), matchesFilters(eb, args.filters, args.themeIds)]));
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const rows = await base.select(ACTIVITY_COLUMNS).orderBy('activities.start_date', 'desc').orderBy('activities.id', 'desc').offset(args.offset).limit(args.limit).execute();
+  const [{ total }, rows] = await Promise.all([
+    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    base.select(ACTIVITY_COLUMNS).orderBy('activities.start_date', 'desc').orderBy('activities.id', 'desc').offset(args.offset).limit(args.limit).execute(),
+  ]);
   return { total: Number(total), rows };
 }
 
@@ -306,51 +308,66 @@ export async function facetCounts(db: Db, filters: ActivityFilters, themeIds: nu
   // Literals, not parameters: PostgreSQL only matches a GROUP BY expression written the same way.
   const year = sql<string>`substr(${sql.ref('activities.start_date')}, 1, 4)`;
 
-  // Type, format and year: each facet whose own filter is not set has the same matching activities,
-  // so they share one scan grouped by all three; a facet whose filter is set gets its own.
-  const shared = (['type', 'format', 'year'] as const).filter((k) => filters[k] === undefined);
-  const out = { type: new Map<string, number>(), format: new Map<string, number>(), year: new Map<string, number>() };
-  const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
-  if (shared.length) {
-    const rows = await base(null)
-      .select((eb) => ['activities.type', 'activities.format', year.as('y'), eb.fn.countAll<number>().as('n')])
-      .groupBy(['activities.type', 'activities.format', year])
-      .execute();
-    for (const r of rows) {
-      if (shared.includes('type')) add(out.type, r.type, Number(r.n));
-      if (shared.includes('format')) add(out.format, r.format, Number(r.n));
-      if (shared.includes('year')) add(out.year, String(r.y), Number(r.n));
+  const simpleFacets = async () => {
+    // Type, format and year: each facet whose own filter is not set has the same matching activities,
+    // so they share one scan grouped by all three; a facet whose filter is set gets its own.
+    const shared = (['type', 'format', 'year'] as const).filter((k) => filters[k] === undefined);
+    const out = { type: new Map<string, number>(), format: new Map<string, number>(), year: new Map<string, number>() };
+    const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+    if (shared.length) {
+      const rows = await base(null)
+        .select((eb) => ['activities.type', 'activities.format', year.as('y'), eb.fn.countAll<number>().as('n')])
+        .groupBy(['activities.type', 'activities.format', year])
+        .execute();
+      for (const r of rows) {
+        if (shared.includes('type')) add(out.type, r.type, Number(r.n));
+        if (shared.includes('format')) add(out.format, r.format, Number(r.n));
+        if (shared.includes('year')) add(out.year, String(r.y), Number(r.n));
+      }
     }
-  }
-  for (const k of ['type', 'format'] as const) {
-    if (shared.includes(k)) continue;
-    const rows = await base(k).select((eb) => [`activities.${k}` as const, eb.fn.countAll<number>().as('n')]).groupBy(`activities.${k}`).execute();
-    for (const r of rows) add(out[k], String((r as Record<string, unknown>)[k]), Number(r.n));
-  }
-  if (!shared.includes('year')) {
-    const rows = await base('year').select((eb) => [year.as('y'), eb.fn.countAll<number>().as('n')]).groupBy(year).execute();
-    for (const r of rows) add(out.year, String(r.y), Number(r.n));
-  }
+    for (const k of ['type', 'format'] as const) {
+      if (shared.includes(k)) continue;
+      const rows = await base(k).select((eb) => [`activities.${k}` as const, eb.fn.countAll<number>().as('n')]).groupBy(`activities.${k}`).execute();
+      for (const r of rows) add(out[k], String((r as Record<string, unknown>)[k]), Number(r.n));
+    }
+    if (!shared.includes('year')) {
+      const rows = await base('year').select((eb) => [year.as('y'), eb.fn.countAll<number>().as('n')]).groupBy(year).execute();
+      for (const r of rows) add(out.year, String(r.y), Number(r.n));
+    }
+    return out;
+  };
 
+  // With no other filter, the matching activities are nearly all of them: count every row of the
+  // facet table (an index scan, no lookups) and take away the few that are not public.
+  const others = (without: 'country' | 'theme') => (Object.keys(filters) as (keyof ActivityFilters)[]).some((k) => k !== without && filters[k] !== undefined);
+  const counted = async (table: 'activity_countries' | 'activity_theme_index', column: 'country_code' | 'theme_id', without: 'country' | 'theme') => {
+    const group = (restrict: (q: SelectQueryBuilder<Database, typeof table, object>) => SelectQueryBuilder<Database, typeof table, object>) =>
+      restrict(db.selectFrom(table) as SelectQueryBuilder<Database, typeof table, object>)
+        .select((eb) => [sql.ref<string | number>(`${table}.${column}`).as('k'), eb.fn.countAll<number>().as('n')])
+        .groupBy(sql.ref(`${table}.${column}`))
+        .execute() as Promise<{ k: string | number; n: number }[]>;
+    const counts = new Map<string, number>();
+    if (others(without)) {
+      for (const r of await group((q) => q.where(`${table}.activity_id`, 'in', base(without).select('activities.id')))) counts.set(String(r.k), Number(r.n));
+      return counts;
+    }
+    for (const r of await group((q) => q)) counts.set(String(r.k), Number(r.n));
+    const hidden = db.selectFrom('activities').select('activities.id').where((eb) => eb.not(isPublished(eb, now)));
+    for (const r of await group((q) => q.where(`${table}.activity_id`, 'in', hidden))) {
+      const left = (counts.get(String(r.k)) ?? 0) - Number(r.n);
+      if (left > 0) counts.set(String(r.k), left);
+      else counts.delete(String(r.k));
+    }
+    return counts;
+  };
   // Countries (where it takes place, who hosts it, who co-chairs it) and themes (with every theme
-  // above them) come from the facet tables the commands keep, each activity there once per value:
-  // one grouped read each over the matching activities, never their ids sent back as a list.
-  const countryRows = await db
-    .selectFrom('activity_countries')
-    .where('activity_countries.activity_id', 'in', base('country').select('activities.id'))
-    .select((eb) => ['activity_countries.country_code as code', eb.fn.countAll<number>().as('n')])
-    .groupBy('activity_countries.country_code')
-    .execute();
-  const themeRows = await db
-    .selectFrom('activity_theme_index')
-    .where('activity_theme_index.activity_id', 'in', base('theme').select('activities.id'))
-    .select((eb) => ['activity_theme_index.theme_id as ancestor_id', eb.fn.countAll<number>().as('n')])
-    .groupBy('activity_theme_index.theme_id')
-    .execute();
+  // above them) come from the facet tables the commands keep, each activity there once per value.
+  // Independent reads: on PostgreSQL they run on separate connections at once.
+  const [out, country, theme] = await Promise.all([simpleFacets(), counted('activity_countries', 'country_code', 'country'), counted('activity_theme_index', 'theme_id', 'theme')]);
 
   return {
     ...out,
-    country: new Map(countryRows.map((r) => [String(r.code), Number(r.n)])),
-    theme: new Map(themeRows.map((r) => [Number(r.ancestor_id), Number(r.n)])),
+    country,
+    theme: new Map([...theme].map(([k, n]) => [Number(k), n])),
   };
 }

@@ -138,17 +138,21 @@ export async function activityList(ctx: AppContext, lang: string, raw: Record<st
   const tr = translator(lang);
   const parsed = await parseListQuery(ctx, raw);
   const nowIso = now.toISOString();
-  const { total, rows } = await listPublishedActivities(ctx.db, {
-    filters: parsed.filters,
-    themeIds: parsed.themeIds,
-    offset: (parsed.page - 1) * LIST_PAGE_SIZE,
-    limit: parsed.page > MAX_PAGE ? 0 : LIST_PAGE_SIZE,
-    now: nowIso,
-  });
+  // The page and the facet counts do not depend on each other: on PostgreSQL their queries run on
+  // separate connections at once (SQLite runs them one after the other on its one connection).
+  const [{ total, rows }, facets] = await Promise.all([
+    listPublishedActivities(ctx.db, {
+      filters: parsed.filters,
+      themeIds: parsed.themeIds,
+      offset: (parsed.page - 1) * LIST_PAGE_SIZE,
+      limit: parsed.page > MAX_PAGE ? 0 : LIST_PAGE_SIZE,
+      now: nowIso,
+    }),
+    facetCounts(ctx.db, parsed.filters, parsed.themeIds, nowIso),
+  ]);
   const backQuery: Query = { ...parsed.query, ...(parsed.page > 1 ? { page: parsed.page } : {}) };
   const cards = await cardsFor(ctx, rows, tr, backQuery);
   const collator = new Intl.Collator(tr.locale);
-  const facets = await facetCounts(ctx.db, parsed.filters, parsed.themeIds, nowIso);
   // Each choice shows how many activities it would give; choices that would give none are left
   // out, except the one in use.
   const counted = <T extends string>(values: readonly T[], counts: Map<string, number>, label: (v: T) => string, selected: string | undefined) =>
