@@ -3,6 +3,7 @@
  * on error and on interrupt, and none is left running.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 
 const MAX_CAPTURE = 256 * 1024;
 
@@ -32,8 +33,10 @@ function capture(stream: NodeJS.ReadableStream | null): () => string {
 export class Children {
   private readonly live = new Map<number, Tracked>();
 
-  spawn(name: string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Tracked {
-    const proc = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawn(name: string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; /** Send standard output to this file instead of keeping it (a server's access log). */ stdoutFile?: string } = {}): Tracked {
+    const out = options.stdoutFile ? openSync(options.stdoutFile, 'a') : 'pipe';
+    const proc = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', out, 'pipe'] });
+    if (typeof out === 'number') closeSync(out);
     if (proc.pid === undefined) throw new Error(`could not start ${name} (${command})`);
     const pid = proc.pid;
     let exitCode: number | null = null;
