@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -35,5 +36,16 @@ export async function prepareDatabase(config: Config, modules: readonly DiwanMod
   const db = openDatabase(config);
   await migrateAndLoadReferenceData(db, modules, log);
   if (config.seedDemo === 'auto' && (await isEmpty(db, modules))) await seedDemo(db, config, modules, { freshInstall: true }, log);
+  await refreshPlannerStatistics(db, config.dialect);
   return db;
+}
+
+/**
+ * SQLite chooses indexes from statistics that only ANALYZE gathers: without them it may walk every
+ * published activity to find one by its slug. `PRAGMA optimize` (with 0x10002: look at every table)
+ * analyzes the tables whose statistics are missing or stale, cheaply. PostgreSQL's autovacuum does
+ * this by itself.
+ */
+export async function refreshPlannerStatistics(db: Db, dialect: Config['dialect']): Promise<void> {
+  if (dialect === 'sqlite') await sql`PRAGMA optimize=0x10002`.execute(db);
 }

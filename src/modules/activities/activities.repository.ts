@@ -264,10 +264,16 @@ export async function relatedOf(db: Db, activityId: number, now: string): Promis
     .where((eb) =>
       eb.and([
         isPublished(eb, now),
-        eb.or([
-          eb('activities.id', 'in', eb.selectFrom('activity_relations').select('related_activity_id').where('activity_id', '=', activityId)),
-          eb('activities.id', 'in', eb.selectFrom('activity_relations').select('activity_id').where('related_activity_id', '=', activityId)),
-        ]),
+        // One IN over both directions of the relation: the related rows are found by their key, never by walking the activities.
+        eb(
+          'activities.id',
+          'in',
+          eb
+            .selectFrom('activity_relations')
+            .select('related_activity_id as id')
+            .where('activity_id', '=', activityId)
+            .union(eb.selectFrom('activity_relations').select('activity_id as id').where('related_activity_id', '=', activityId)),
+        ),
       ]),
     )
     .orderBy('activities.start_date')
