@@ -2,10 +2,10 @@
  * `npm run bench`: what a public page costs, against nginx on the same bytes, in one run.
  *
  * It builds Diwan when dist/ is stale and starts the compiled server (`node dist/main.js`, as
- * `npm start` does) with its default settings (log level, access log, WORKERS = one per core; the
- * access log goes to a file) on a fresh SQLite database with the demo data, and prints its start
+ * `npm start` does) with its default settings (log level, no access log, WORKERS = one per core;
+ * its output goes to a file) on a fresh SQLite database with the demo data, and prints its start
  * time and idle memory. Then, for two pages, under wrk (autocannon when wrk is missing): Diwan from
- * its page cache, Diwan on a cache miss (PAGE_CACHE_ENTRIES=0), nginx sending the same bytes from
+ * its page cache (also with ACCESS_LOG_LEVEL=info), Diwan on a cache miss (PAGE_CACHE_ENTRIES=0), nginx sending the same bytes from
  * disk with sendfile and nginx compressing them per request (gzip 6), each with the ratios to nginx.
  * Then how soon an edit through one worker is seen by every visitor, and the scale part
  * (bench/scale.ts). It only prints figures: the exit code is non-zero only when a server does not
@@ -151,8 +151,8 @@ function describeExit(t: Tracked): string {
 // Servers
 
 /**
- * Starts the compiled server as `npm start` would, with Diwan's defaults (log level, access log,
- * one worker per core) except the given settings; its standard output (the access log) goes to a
+ * Starts the compiled server as `npm start` would, with Diwan's defaults (log level, access log
+ * level, one worker per core) except the given settings; its standard output goes to a
  * file, as it would to a journal.
  */
 async function startApp(dataDir: string, extraEnv: Record<string, string> = {}, label = 'app'): Promise<{ app: Tracked; port: number; startupMs: number }> {
@@ -209,7 +209,7 @@ function findNginx(): string | undefined {
 /**
  * nginx with two workers serving one page's bytes from disk, on two ports: one sends the
  * precompressed file with sendfile (gzip_static), the other compresses it per request at gzip
- * level 6. Both write an access log, as Diwan does by default.
+ * level 6. Neither keeps an access log, as Diwan by default.
  */
 async function startNginx(nginx: string, html: Buffer, gzip: Buffer, label: string): Promise<{ nginx: Tracked; sendfilePort: number; gzipPort: number }> {
   const dir = path.join(tempDir!, `nginx-${label}`);
@@ -232,7 +232,7 @@ pid ${path.join(dir, 'nginx.pid')};
 error_log ${path.join(dir, 'error.log')};
 events { worker_connections 1024; }
 http {
-  access_log ${path.join(dir, 'access.log')};
+  access_log off;
   sendfile on;
   tcp_nopush on;
   keepalive_requests 100000;
@@ -375,10 +375,10 @@ async function main(): Promise<void> {
   console.log(`  node:        ${process.version}`);
   console.log(`  load avg:    ${loadAvg()} at start${os.loadavg()[0]! > os.availableParallelism() ? ' — WARNING: the machine is already busy; absolute figures will be low and noisy' : ''}`);
   console.log(wrk ? `  load tool:   wrk (${wrk})` : '  load tool:   autocannon — FALLBACK: wrk is not installed (apt-get install -y wrk); autocannon needs a core itself and caps low');
-  console.log(nginx ? `  reference:   nginx (${nginx}), 2 workers, access log on, the same page bytes from disk` : '  reference:   nginx is NOT installed (apt-get install -y nginx): falling back to a node:http server sending the bytes from memory, and no gzip reference');
+  console.log(nginx ? `  reference:   nginx (${nginx}), 2 workers, no access log (as Diwan by default), the same page bytes from disk` : '  reference:   nginx is NOT installed (apt-get install -y nginx): falling back to a node:http server sending the bytes from memory, and no gzip reference');
   console.log(`  load:        ${connections} connections, ${THREADS} threads, ${durationSeconds} s per measurement, header Accept-Encoding: gzip`);
   console.log(`  warm-up:     ${warmupSeconds ? `${warmupSeconds} s of unmeasured load on each server before its measurement` : 'none (BENCH_WARMUP=0)'}`);
-  console.log('  Diwan:       the compiled server with its default settings (LOG_LEVEL, ACCESS_LOG_LEVEL, WORKERS = one per core); its access log goes to a file');
+  console.log('  Diwan:       the compiled server with its default settings (LOG_LEVEL, ACCESS_LOG_LEVEL, WORKERS = one per core), output to a file; also once with ACCESS_LOG_LEVEL=info');
   console.log('  note:        load generator and servers share the same cores; compare the ratios, not absolute figures');
 
   tempDir = mkdtempSync(path.join(os.tmpdir(), 'diwan-bench-'));
@@ -422,6 +422,15 @@ async function main(): Promise<void> {
     if (!app.running) throw new BenchError(`the server stopped during the measurement: ${describeExit(app)}`);
   }
   await children.stop(app);
+
+  console.log('\nStarting Diwan with an access line per request (ACCESS_LOG_LEVEL=info) ...');
+  const logged = await startApp(dataDir, { ACCESS_LOG_LEVEL: 'info' }, 'logged');
+  for (const m of measured) {
+    await get(logged.port, m.target.path, { 'accept-encoding': 'gzip' });
+    console.log(`Measuring ${m.target.name}: Diwan, page cache, access log ...`);
+    m.results.push({ server: 'Diwan, cached, access log', result: await load(logged.port, m.target.path) });
+  }
+  await children.stop(logged.app);
 
   console.log('\nStarting a second Diwan with its page cache off (PAGE_CACHE_ENTRIES=0: every request a miss) ...');
   const miss = await startApp(dataDir, { PAGE_CACHE_ENTRIES: '0' }, 'miss');

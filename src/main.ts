@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     stopSharing();
     await app.close();
     await db.destroy();
+    (app.log as { flush?: () => void }).flush?.();
     process.exit(0);
   };
   process.once('SIGINT', () => void close('SIGINT'));
