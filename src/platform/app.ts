@@ -1,3 +1,4 @@
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import os from 'node:os';
 import pino from 'pino';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -12,7 +13,7 @@ import { onChange } from './events/changes.js';
 import { listenForChanges, type ChangeListener } from './events/listen.js';
 import { nextDayBoundary } from './i18n/dates.js';
 import { cacheKey, PageCache, preparePage } from './http/page-cache.js';
-import { sendOnce, sendPrepared } from './http/negotiate.js';
+import { sendOnce, sendPrepared, writePrepared } from './http/negotiate.js';
 import { NO_STORE, PUBLIC_CACHE_CONTROL, SECURITY_HEADERS, SESSION_COOKIE } from './http/security.js';
 import { hasCatalogue, translator, type MessageKey } from './i18n/i18n.js';
 import { ErrorPage } from './views/error-page.js';
@@ -76,8 +77,15 @@ function withoutNul(value: unknown): unknown {
   return value;
 }
 
+const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity } as const;
+
+/** True when an access line is written for each request (its level is one LOG_LEVEL lets through). */
+function accessLevelOn(config: Config): boolean {
+  return config.accessLogLevel !== 'off' && LEVELS[config.accessLogLevel] >= LEVELS[config.logLevel];
+}
+
 /** True when a request carries credentials, so its page must never be shared with others. */
-function hasCredentials(request: FastifyRequest): boolean {
+function hasCredentials(request: { headers: IncomingHttpHeaders }): boolean {
   return request.headers.authorization !== undefined || SESSION_COOKIE_PATTERN.test(String(request.headers.cookie ?? ''));
 }
 
@@ -144,7 +152,20 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
   // Log lines go to standard output in buffered writes (not one system call per line); what is still
   // buffered is written out when the process exits.
   const destination: { write(line: string): void } = logStream ?? pino.destination({ dest: 1, sync: false, minLength: 8 * 1024 });
+  // Cache hits and assets are answered before Fastify sees the request (routing, hooks and the reply
+  // object cost more than the hit itself). The same rules as the onRequest hook below, which still
+  // answers them for app.inject and when the access log is on.
+  let answerFromMemory: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
   const app = Fastify({
+    serverFactory: (handler) => {
+      const server = http.createServer((req, res) => {
+        if (answerFromMemory?.(req, res)) return;
+        handler(req, res);
+      });
+      // Fastify's own default, which it applies only to servers it makes itself.
+      server.keepAliveTimeout = 72_000;
+      return server;
+    },
     logger:
       config.logLevel === 'silent'
         ? false
@@ -228,6 +249,22 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
     return horizonQuery;
   };
 
+  if (!(accessLevelOn(config))) {
+    answerFromMemory = (req, res) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+      const url = req.url ?? '';
+      if (url.length > MAX_URL_LENGTH) return false;
+      let page = app.diwan.assets.files.get(url);
+      if (!page) {
+        if (url.startsWith('/admin') || hasCredentials(req)) return false;
+        page = cache.get(cacheKey(url));
+        if (!page) return false;
+      }
+      writePrepared(req, res, page);
+      return true;
+    };
+  }
+
   app.decorateRequest('cacheGeneration', -1);
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(SECURITY_HEADERS);
@@ -254,11 +291,10 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
   // One access line per request: method, path without its query (which may hold an address or a
   // search), the route, status and time. No IP address, no cookies, no user agent.
   const accessLevel = config.accessLogLevel;
-  const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity } as const;
-  if (accessLevel !== 'off' && LEVELS[accessLevel] >= LEVELS[config.logLevel]) {
+  if (accessLevelOn(config)) {
     // Written as one pino-shaped JSON line without going through the logger: formatting it through
     // pino's serialisers cost more than serving a cached page.
-    const head = `{"level":${LEVELS[accessLevel]},"pid":${process.pid},"hostname":${JSON.stringify(os.hostname())}`;
+    const head = `{"level":${LEVELS[accessLevel as keyof typeof LEVELS]},"pid":${process.pid},"hostname":${JSON.stringify(os.hostname())}`;
     app.addHook('onResponse', (request, reply, done) => {
       const q = request.url.indexOf('?');
       const route = request.routeOptions.url;

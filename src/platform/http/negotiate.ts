@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { CachedPage } from './page-cache.js';
 
@@ -10,9 +11,23 @@ export function pickEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' 
   return null;
 }
 
-function matchesEtag(request: FastifyRequest, etag: string): boolean {
-  const inm = request.headers['if-none-match'];
+function matchesEtag(headers: IncomingHttpHeaders, etag: string): boolean {
+  const inm = headers['if-none-match'];
   return !!inm && inm.split(/\s*,\s*/).some((t) => t === etag || t === `W/${etag}` || t === '*');
+}
+
+/** Writes a prepared page on a raw response with its prebuilt headers (304 when the client has it). */
+export function writePrepared(req: IncomingMessage, res: ServerResponse, page: CachedPage): void {
+  if (matchesEtag(req.headers, page.etag)) {
+    const { 'content-length': _l, 'content-encoding': _e, ...headers } = page.wire('identity');
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  // Small bodies are not worth compressing (the headers cost more than the saving).
+  const encoding = page.raw.length > 1024 ? (pickEncoding(req.headers['accept-encoding']) ?? 'identity') : 'identity';
+  res.writeHead(200, page.wire(encoding));
+  res.end(req.method === 'HEAD' ? undefined : page.body(encoding));
 }
 
 /**
@@ -21,17 +36,7 @@ function matchesEtag(request: FastifyRequest, etag: string): boolean {
  */
 export function sendPrepared(request: FastifyRequest, reply: FastifyReply, page: CachedPage): void {
   reply.hijack();
-  const res = reply.raw;
-  if (matchesEtag(request, page.etag)) {
-    const { 'content-length': _l, 'content-encoding': _e, ...headers } = page.wire('identity');
-    res.writeHead(304, headers);
-    res.end();
-    return;
-  }
-  // Small bodies are not worth compressing (the headers cost more than the saving).
-  const encoding = page.raw.length > 1024 ? (pickEncoding(request.headers['accept-encoding']) ?? 'identity') : 'identity';
-  res.writeHead(200, page.wire(encoding));
-  res.end(request.method === 'HEAD' ? undefined : page.body(encoding));
+  writePrepared(request.raw, reply.raw, page);
 }
 
 /** Sends a page that will not be cached (errors, 400s, back-office): one fast compression in the encoding asked for. */
