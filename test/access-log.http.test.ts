@@ -43,6 +43,20 @@ test('one line per request, with the path and status but not the query, the cook
   assert.ok(access.every((l) => typeof l.ms === 'number' && l.level === 30));
 });
 
+test('a page answered from memory over the socket writes its line too, without the query', async () => {
+  const { app, lines } = await appLogging({ logLevel: 'info', accessLogLevel: 'info' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as import('node:net').AddressInfo;
+  lines.length = 0;
+  for (let i = 0; i < 2; i++) await (await fetch(`http://127.0.0.1:${port}/en/activities?type=thematic_meeting&year=2015`)).text();
+  const access = lines.filter((l) => l.msg === 'request');
+  assert.deepEqual(access.map((l) => [l.path, l.status, l.route]), [
+    ['/en/activities', 200, '/:lang/activities'],
+    ['/en/activities', 200, '(memory)'],
+  ]);
+  assert.ok(!JSON.stringify(lines).includes('thematic_meeting'));
+});
+
 test('at a level the deployment does not log, or off, there is no access line', async () => {
   for (const settings of [{ logLevel: 'info', accessLogLevel: 'debug' }, { logLevel: 'info', accessLogLevel: 'off' }, { logLevel: 'warn', accessLogLevel: 'info' }] as const) {
     const { app, lines } = await appLogging(settings);

@@ -249,21 +249,36 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
     return horizonQuery;
   };
 
-  if (!(accessLevelOn(config))) {
-    answerFromMemory = (req, res) => {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-      const url = req.url ?? '';
-      if (url.length > MAX_URL_LENGTH) return false;
-      let page = app.diwan.assets.files.get(url);
-      if (!page) {
-        if (url.startsWith('/admin') || hasCredentials(req)) return false;
-        page = cache.get(cacheKey(url));
-        if (!page) return false;
-      }
-      writePrepared(req, res, page);
-      return true;
-    };
-  }
+  // The one access line, pino-shaped, written without the logger's serialisers (they cost more
+  // than serving a cached page). Cache hits answered below write theirs themselves.
+  const logAccess = accessLevelOn(config)
+    ? (() => {
+        const head = `{"level":${LEVELS[config.accessLogLevel as keyof typeof LEVELS]},"pid":${process.pid},"hostname":${JSON.stringify(os.hostname())}`;
+        return (reqId: string, method: string, url: string, route: string | undefined, status: number, ms: number) => {
+          const q = url.indexOf('?');
+          destination.write(
+            `${head},"time":${Date.now()},"reqId":${JSON.stringify(reqId)},"method":${JSON.stringify(method)},"path":${JSON.stringify(q < 0 ? url : url.slice(0, q))},"route":${route === undefined ? 'null' : JSON.stringify(route)},"status":${status},"ms":${Math.round(ms * 10) / 10},"msg":"request"}\n`,
+          );
+        };
+      })()
+    : null;
+
+  let hits = 0;
+  answerFromMemory = (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const url = req.url ?? '';
+    if (url.length > MAX_URL_LENGTH) return false;
+    let page = app.diwan.assets.files.get(url);
+    if (!page) {
+      if (url.startsWith('/admin') || hasCredentials(req)) return false;
+      page = cache.get(cacheKey(url));
+      if (!page) return false;
+    }
+    const started = logAccess ? performance.now() : 0;
+    const status = writePrepared(req, res, page);
+    logAccess?.(`hit-${(++hits).toString(36)}`, req.method, url, '(memory)', status, performance.now() - started);
+    return true;
+  };
 
   app.decorateRequest('cacheGeneration', -1);
   app.addHook('onRequest', async (request, reply) => {
@@ -290,17 +305,9 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
 
   // One access line per request: method, path without its query (which may hold an address or a
   // search), the route, status and time. No IP address, no cookies, no user agent.
-  const accessLevel = config.accessLogLevel;
-  if (accessLevelOn(config)) {
-    // Written as one pino-shaped JSON line without going through the logger: formatting it through
-    // pino's serialisers cost more than serving a cached page.
-    const head = `{"level":${LEVELS[accessLevel as keyof typeof LEVELS]},"pid":${process.pid},"hostname":${JSON.stringify(os.hostname())}`;
+  if (logAccess) {
     app.addHook('onResponse', (request, reply, done) => {
-      const q = request.url.indexOf('?');
-      const route = request.routeOptions.url;
-      destination.write(
-        `${head},"time":${Date.now()},"reqId":${JSON.stringify(request.id)},"method":${JSON.stringify(request.method)},"path":${JSON.stringify(q < 0 ? request.url : request.url.slice(0, q))},"route":${route === undefined ? 'null' : JSON.stringify(route)},"status":${reply.statusCode},"ms":${Math.round(reply.elapsedTime * 10) / 10},"msg":"request"}\n`,
-      );
+      logAccess(request.id, request.method, request.url, request.routeOptions.url, reply.statusCode, reply.elapsedTime);
       done();
     });
   }

@@ -20,7 +20,7 @@ const EnvSchema = z.object({
   /**
    * The level of the one access-log line per request (written when LOG_LEVEL lets it through), or
    * off. `debug` by default: a reverse proxy usually keeps the access log, and the line costs a
-   * tenth to a third of the cached pages' throughput (measured with npm run bench).
+   * fifth of the cached pages' throughput (measured with npm run bench).
    */
   ACCESS_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug', 'trace', 'off']).default('debug'),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),

@@ -16,18 +16,19 @@ function matchesEtag(headers: IncomingHttpHeaders, etag: string): boolean {
   return !!inm && inm.split(/\s*,\s*/).some((t) => t === etag || t === `W/${etag}` || t === '*');
 }
 
-/** Writes a prepared page on a raw response with its prebuilt headers (304 when the client has it). */
-export function writePrepared(req: IncomingMessage, res: ServerResponse, page: CachedPage): void {
+/** Writes a prepared page on a raw response with its prebuilt headers (304 when the client has it); returns the status. */
+export function writePrepared(req: IncomingMessage, res: ServerResponse, page: CachedPage): 200 | 304 {
   if (matchesEtag(req.headers, page.etag)) {
     const { 'content-length': _l, 'content-encoding': _e, ...headers } = page.wire('identity');
     res.writeHead(304, headers);
     res.end();
-    return;
+    return 304;
   }
   // Small bodies are not worth compressing (the headers cost more than the saving).
   const encoding = page.raw.length > 1024 ? (pickEncoding(req.headers['accept-encoding']) ?? 'identity') : 'identity';
   res.writeHead(200, page.wire(encoding));
   res.end(req.method === 'HEAD' ? undefined : page.body(encoding));
+  return 200;
 }
 
 /**
