@@ -154,12 +154,25 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
   const destination: { write(line: string): void } = logStream ?? pino.destination({ dest: 1, sync: false, minLength: 8 * 1024 });
   // Cache hits and assets are answered before Fastify sees the request (routing, hooks and the reply
   // object cost more than the hit itself). The same rules as the onRequest hook below, which still
-  // answers them for app.inject and when the access log is on.
+  // answers them for app.inject. Once the server is closing, everything goes to Fastify, which
+  // answers 503 and closes kept-alive connections so they drain.
   let answerFromMemory: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+  let closing = false;
   const app = Fastify({
     serverFactory: (handler) => {
       const server = http.createServer((req, res) => {
-        if (answerFromMemory?.(req, res)) return;
+        if (!closing && answerFromMemory) {
+          try {
+            if (answerFromMemory(req, res)) return;
+          } catch (err) {
+            // An exception here would not reach Fastify's error handling and would end the process.
+            console.error('[diwan] answering from memory failed:', err instanceof Error ? err.message : err);
+            if (res.headersSent) {
+              res.destroy();
+              return;
+            }
+          }
+        }
         handler(req, res);
       });
       // Fastify's own default, which it applies only to servers it makes itself.
@@ -279,6 +292,10 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
     logAccess?.(`hit-${(++hits).toString(36)}`, req.method, url, '(memory)', status, performance.now() - started);
     return true;
   };
+
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
 
   app.decorateRequest('cacheGeneration', -1);
   app.addHook('onRequest', async (request, reply) => {
