@@ -12,7 +12,7 @@ import { nextScheduledPublication } from './editorial/editorial.js';
 import { onChange } from './events/changes.js';
 import { listenForChanges, type ChangeListener } from './events/listen.js';
 import { nextDayBoundary } from './i18n/dates.js';
-import { cacheKey, PageCache, preparePage } from './http/page-cache.js';
+import { cacheKey, PageCache, preparePage, type CachedPage } from './http/page-cache.js';
 import { sendOnce, sendPrepared, writePrepared } from './http/negotiate.js';
 import { NO_STORE, PUBLIC_CACHE_CONTROL, SECURITY_HEADERS, SESSION_COOKIE } from './http/security.js';
 import { hasCatalogue, translator, type MessageKey } from './i18n/i18n.js';
@@ -277,19 +277,24 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
     : null;
 
   let hits = 0;
+  /**
+   * The one rule for what is answered from memory: a GET or HEAD for a fingerprinted asset, or for
+   * a public page in the cache asked without credentials and outside the back-office.
+   */
+  const fromMemory = (method: string | undefined, url: string, req: { headers: IncomingHttpHeaders }): CachedPage | undefined => {
+    if ((method !== 'GET' && method !== 'HEAD') || url.length > MAX_URL_LENGTH) return undefined;
+    const asset = app.diwan.assets.files.get(url);
+    if (asset) return asset;
+    if (url.startsWith('/admin') || hasCredentials(req)) return undefined;
+    return cache.get(cacheKey(url));
+  };
   answerFromMemory = (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const url = req.url ?? '';
-    if (url.length > MAX_URL_LENGTH) return false;
-    let page = app.diwan.assets.files.get(url);
-    if (!page) {
-      if (url.startsWith('/admin') || hasCredentials(req)) return false;
-      page = cache.get(cacheKey(url));
-      if (!page) return false;
-    }
+    const page = fromMemory(req.method, url, req);
+    if (!page) return false;
     const started = logAccess ? performance.now() : 0;
     const status = writePrepared(req, res, page);
-    logAccess?.(`hit-${(++hits).toString(36)}`, req.method, url, '(memory)', status, performance.now() - started);
+    logAccess?.(`hit-${(++hits).toString(36)}`, req.method ?? 'GET', url, '(memory)', status, performance.now() - started);
     return true;
   };
 
@@ -301,18 +306,12 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(SECURITY_HEADERS);
     if (request.url.length > MAX_URL_LENGTH) return sendError(request, reply, 'tooLong', 414);
-    if (request.method === 'GET' || request.method === 'HEAD') {
-      const asset = app.diwan.assets.files.get(request.url);
-      if (asset) {
-        sendPrepared(request, reply, asset);
-        return reply;
-      }
-      if (request.url.startsWith('/admin') || hasCredentials(request)) return undefined;
-      const hit = cache.get(cacheKey(request.url));
-      if (hit) {
-        sendPrepared(request, reply, hit);
-        return reply;
-      }
+    const page = fromMemory(request.method, request.url, request);
+    if (page) {
+      sendPrepared(request, reply, page);
+      return reply;
+    }
+    if ((request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/admin') && !hasCredentials(request)) {
       // A miss: make sure the cache knows until when what is about to be rendered stays valid.
       if (cache.needsHorizon() && config.pageCacheEntries > 0) await refreshHorizon();
       request.cacheGeneration = cache.generation;
