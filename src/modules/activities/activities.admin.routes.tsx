@@ -26,7 +26,7 @@ import {
 } from './activities.editor.js';
 import { blankFormValues, readForm, toFormValues, validateForm, type ActivityFormValues } from './activities.form.js';
 import { activityAbilities } from './activities.policy.js';
-import { findActivityRow, matchesFilters } from './activities.repository.js';
+import { findActivityRow, matchesFilters, sqlFilters } from './activities.repository.js';
 import { ActivityInputSchema, type ActivityInputParsed } from './activities.schemas.js';
 import type { ZodError } from 'zod';
 import { activityDetail, parseListQuery } from './activities.service.js';
@@ -182,7 +182,7 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
       .leftJoin('activity_translations as en', (j) => j.onRef('en.activity_id', '=', 'activities.id').on('en.lang', '=', config.defaultLanguage));
     if (filters.workflow) q = q.where('activities.workflow', '=', filters.workflow);
     // The same filters as the public list (type, theme with its sub-themes, year, country, format).
-    q = q.where('activities.id', 'in', db.selectFrom('activities').select('activities.id').where((eb) => matchesFilters(eb, parsed.filters, parsed.themeIds)));
+    q = q.where('activities.id', 'in', db.selectFrom('activities').select('activities.id').where((eb) => matchesFilters(eb, sqlFilters(parsed.filters), parsed.themeIds)));
     if (filters.q) {
       const like = `%${filters.q.toLowerCase().replace(/[%_\\]/g, '')}%`;
       q = q.where('activities.id', 'in', db.selectFrom('activity_translations').select('activity_id').where((eb) => eb(eb.fn('lower', ['title']), 'like', like)));

@@ -94,7 +94,7 @@ export function fileSize(bytes: number, tr: Translator): string {
     n /= 1000;
     i++;
   }
-  const size = new Intl.NumberFormat(tr.locale, { maximumFractionDigits: i === 0 ? 0 : 1 }).format(n);
+  const size = tr.decimal(n, i === 0 ? 0 : 1);
   return tr.t('document.size', { size, unit: SIZE_UNITS[i] ?? 'gigabyte' });
 }
 

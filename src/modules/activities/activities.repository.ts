@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
+import { prepared, preparedShapes } from '../../platform/db/prepared.js';
 import { rememberForContent } from '../../platform/db/read-mostly.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { ActivityFilters } from './activities.schemas.js';
@@ -67,12 +68,26 @@ function isPublished(eb: ActivityEb, now: string) {
   return eb.and([eb('activities.workflow', '=', 'published'), eb('activities.published_at', 'is not', null), eb('activities.published_at', '<=', now)]);
 }
 
+/** The list filters as the database compares them: each value as written in its column. */
+export interface SqlFilters {
+  type?: string | undefined;
+  format?: string | undefined;
+  /** Four digits. */
+  year?: string | undefined;
+  country?: string | undefined;
+}
+
+/** The parsed filters as compared in queries (the year as the text the start date begins with). */
+export function sqlFilters(filters: ActivityFilters): SqlFilters {
+  return { type: filters.type, format: filters.format, year: filters.year === undefined ? undefined : String(filters.year), country: filters.country };
+}
+
 /** The public list filters as a condition on activities (the back-office list uses them too). */
-export function matchesFilters(eb: ActivityEb, filters: ActivityFilters, themeIds: number[] | null) {
+export function matchesFilters(eb: ActivityEb, filters: SqlFilters, themeIds: readonly number[] | null) {
   const conditions = [];
   if (filters.type) conditions.push(eb('activities.type', '=', filters.type));
   if (filters.format) conditions.push(eb('activities.format', '=', filters.format));
-  if (filters.year) conditions.push(eb(eb.fn('substr', ['activities.start_date', eb.val(1), eb.val(4)]), '=', String(filters.year)));
+  if (filters.year) conditions.push(eb(eb.fn('substr', ['activities.start_date', eb.val(1), eb.val(4)]), '=', filters.year));
   if (filters.country) {
     const code = filters.country;
     conditions.push(
@@ -91,6 +106,36 @@ export function matchesFilters(eb: ActivityEb, filters: ActivityFilters, themeId
     );
   }
   return eb.and(conditions);
+}
+
+/**
+ * The list and facet queries, compiled once per shape: which filters are set and how many themes
+ * the theme filter stands for decide the SQL; the values are the arguments.
+ */
+type FilterArgs = Record<string, unknown> & SqlFilters & { now: string };
+const filteredQuery = preparedShapes<FilterArgs>();
+
+interface FilterShape {
+  key: string;
+  args: FilterArgs;
+  /** The filters and themes for a query's build: the same ones set, each standing for its argument. */
+  standIns(args: FilterArgs): { filters: SqlFilters; themeIds: number[] | null };
+}
+
+function filterShape(filters: ActivityFilters, themeIds: number[] | null, now: string): FilterShape {
+  const values = sqlFilters(filters);
+  const args: FilterArgs = { now };
+  const set = (['type', 'format', 'year', 'country'] as const).filter((k) => values[k] !== undefined && values[k] !== '');
+  for (const k of set) args[k] = values[k];
+  themeIds?.forEach((id, i) => (args[`theme${i}`] = id));
+  return {
+    key: `${set.join(',')}|${themeIds ? themeIds.length : '-'}`,
+    args,
+    standIns: (a) => ({
+      filters: Object.fromEntries(set.map((k) => [k, a[k]])) as SqlFilters,
+      themeIds: themeIds ? themeIds.map((_, i) => a[`theme${i}`] as number) : null,
+    }),
+  };
 }
 
 interface ThemeIndex {
@@ -123,12 +168,27 @@ export async function listPublishedActivities(
   db: Db,
   args: { filters: ActivityFilters; themeIds: number[] | null; offset: number; limit: number; now: string },
 ): Promise<{ total: number; rows: ActivityRow[] }> {
-  const base = db.selectFrom('activities').where((eb) => eb.and([isPublished(eb, args.now), matchesFilters(eb, args.filters, args.themeIds)]));
-  const [{ total }, rows] = await Promise.all([
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-    base.select(ACTIVITY_COLUMNS).orderBy('activities.start_date', 'desc').orderBy('activities.id', 'desc').offset(args.offset).limit(args.limit).execute(),
+  const shape = filterShape(args.filters, args.themeIds, args.now);
+  const base = (d: Db, a: FilterArgs) => {
+    const { filters, themeIds } = shape.standIns(a);
+    return d.selectFrom('activities').where((eb) => eb.and([isPublished(eb, a.now), matchesFilters(eb, filters, themeIds)]));
+  };
+  const [[counted], rows] = await Promise.all([
+    filteredQuery(db, `count|${shape.key}`, (d, a) => base(d, a).select((eb) => eb.fn.countAll<number>().as('total')), shape.args),
+    filteredQuery(
+      db,
+      `page|${shape.key}`,
+      (d, a) =>
+        base(d, a)
+          .select(ACTIVITY_COLUMNS)
+          .orderBy('activities.start_date', 'desc')
+          .orderBy('activities.id', 'desc')
+          .offset(a.offset as number)
+          .limit(a.limit as number),
+      { ...shape.args, offset: args.offset, limit: args.limit },
+    ),
   ]);
-  return { total: Number(total), rows };
+  return { total: Number(counted?.total ?? 0), rows };
 }
 
 /** Published activities that start on or after a date and are still expected, soonest first. */
@@ -174,9 +234,14 @@ export async function countKeyFigures(db: Db, now: string): Promise<{ activities
   return { activities: Number(a.n), ministerials: Number(m.n), partners: Number(p.n), firstYear: a.first ? Number(String(a.first).slice(0, 4)) : null };
 }
 
+const translationsQuery = prepared((db, a: { id: number }) =>
+  db.selectFrom('activity_translations').select(['activity_id', 'lang', 'title', 'slug', 'summary', 'narrative_html', 'city', 'venue']).where('activity_id', '=', a.id),
+);
+
 /** Translations of the given activities in every language. */
 export async function translationsFor(db: Db, ids: number[]): Promise<TranslationRow[]> {
   if (!ids.length) return [];
+  if (ids.length === 1) return translationsQuery(db, { id: ids[0]! });
   return db
     .selectFrom('activity_translations')
     .select(['activity_id', 'lang', 'title', 'slug', 'summary', 'narrative_html', 'city', 'venue'])
@@ -184,15 +249,22 @@ export async function translationsFor(db: Db, ids: number[]): Promise<Translatio
     .execute();
 }
 
+const publishedBySlug = prepared((db, a: { slug: string; now: string }) =>
+  db
+    // The slug picks the rows, then the activity is read by its key: a cross join keeps SQLite from
+    // walking every published activity to test its slugs (which it chose when the statistics said
+    // the published activities were few).
+    .selectFrom('activity_translations as t')
+    .crossJoin('activities')
+    .select([...ACTIVITY_COLUMNS, 't.lang as slug_lang'])
+    .whereRef('activities.id', '=', 't.activity_id')
+    .where('t.slug', '=', a.slug)
+    .where((eb) => isPublished(eb, a.now)),
+);
+
 /** Finds a published activity by the slug of one of its translations, and the language of that slug. */
 export async function findPublishedBySlug(db: Db, slug: string, now: string): Promise<{ row: ActivityRow; slugLang: string }[]> {
-  const rows = await db
-    .selectFrom('activity_translations as t')
-    .innerJoin('activities', 'activities.id', 't.activity_id')
-    .select([...ACTIVITY_COLUMNS, 't.lang as slug_lang'])
-    .where('t.slug', '=', slug)
-    .where((eb) => isPublished(eb, now))
-    .execute();
+  const rows = await publishedBySlug(db, { slug, now });
   return rows.map(({ slug_lang, ...row }) => ({ row, slugLang: slug_lang }));
 }
 
@@ -225,59 +297,70 @@ export async function organisationNames(db: Db, ids: number[], lang: string): Pr
   return out;
 }
 
+const coChairsQuery = prepared((db, a: { id: number }) =>
+  db.selectFrom('activity_co_chairs').select(['country_code', 'organisation_id']).where('activity_id', '=', a.id).orderBy('position'),
+);
+
 /** Co-chairs of an activity in order. */
-export async function coChairsOf(db: Db, activityId: number) {
-  return db.selectFrom('activity_co_chairs').select(['country_code', 'organisation_id']).where('activity_id', '=', activityId).orderBy('position').execute();
+export function coChairsOf(db: Db, activityId: number) {
+  return coChairsQuery(db, { id: activityId });
 }
 
-/** Themes of an activity with their level, number, framework and parent chain ids. */
-export async function themesOf(db: Db, activityId: number) {
-  return db
+const themesQuery = prepared((db, a: { id: number }) =>
+  db
     .selectFrom('activity_themes as at')
     .innerJoin('themes', 'themes.id', 'at.theme_id')
     .select(['themes.id', 'themes.code', 'themes.level', 'themes.number', 'themes.parent_id', 'themes.framework_id'])
-    .where('at.activity_id', '=', activityId)
+    .where('at.activity_id', '=', a.id)
     .orderBy('themes.framework_id')
-    .orderBy('themes.position')
-    .execute();
+    .orderBy('themes.position'),
+);
+
+/** Themes of an activity with their level, number, framework and parent chain ids. */
+export function themesOf(db: Db, activityId: number) {
+  return themesQuery(db, { id: activityId });
 }
+
+const documentsQuery = prepared((db, a: { id: number }) =>
+  db.selectFrom('activity_documents').select(['id', 'type', 'url', 'lang', 'size_bytes', 'mime']).where('activity_id', '=', a.id).orderBy('position'),
+);
+const documentTitlesQuery = prepared((db, a: { id: number }) =>
+  db
+    .selectFrom('activity_document_titles as t')
+    .innerJoin('activity_documents as d', 'd.id', 't.document_id')
+    .select(['t.document_id', 't.lang', 't.title'])
+    .where('d.activity_id', '=', a.id),
+);
 
 /** Documents of an activity in their order, with titles in every language. */
 export async function documentsOf(db: Db, activityId: number) {
-  const docs = await db
-    .selectFrom('activity_documents')
-    .select(['id', 'type', 'url', 'lang', 'size_bytes', 'mime'])
-    .where('activity_id', '=', activityId)
-    .orderBy('position')
-    .execute();
-  const titles = docs.length
-    ? await db.selectFrom('activity_document_titles').select(['document_id', 'lang', 'title']).where('document_id', 'in', docs.map((d) => d.id)).execute()
-    : [];
+  const docs = await documentsQuery(db, { id: activityId });
+  const titles = docs.length ? await documentTitlesQuery(db, { id: activityId }) : [];
   return docs.map((d) => ({ ...d, titles: Object.fromEntries(titles.filter((t) => t.document_id === d.id).map((t) => [t.lang, t.title])) as Record<string, string> }));
 }
 
-/** Published activities related to one, in either direction, oldest first. */
-export async function relatedOf(db: Db, activityId: number, now: string): Promise<ActivityRow[]> {
-  return db
-    .selectFrom('activities')
-    .select(ACTIVITY_COLUMNS)
-    .where((eb) =>
-      eb.and([
-        isPublished(eb, now),
-        // One IN over both directions of the relation: the related rows are found by their key, never by walking the activities.
-        eb(
-          'activities.id',
-          'in',
-          eb
-            .selectFrom('activity_relations')
-            .select('related_activity_id as id')
-            .where('activity_id', '=', activityId)
-            .union(eb.selectFrom('activity_relations').select('activity_id as id').where('related_activity_id', '=', activityId)),
-        ),
-      ]),
+const publishedRelated = prepared((db, a: { id: number; now: string }) =>
+  db
+    // Both directions of the relation, found by their keys, then each activity by its own key.
+    .selectFrom(
+      db
+        .selectFrom('activity_relations')
+        .select('related_activity_id as id')
+        .where('activity_id', '=', a.id)
+        .union(db.selectFrom('activity_relations').select('activity_id as id').where('related_activity_id', '=', a.id))
+        .as('r'),
     )
+    .crossJoin('activities')
+    .select(ACTIVITY_COLUMNS)
+    .whereRef('activities.id', '=', 'r.id')
+    .where((eb) => isPublished(eb, a.now))
     .orderBy('activities.start_date')
-    .execute();
+    .orderBy('activities.id'),
+);
+
+/** Published activities related to one, in either direction, oldest first. */
+export function relatedOf(db: Db, activityId: number, now: string): Promise<ActivityRow[]> {
+  return publishedRelated(db, { id: activityId, now });
 }
 
 /** Every country code known to the directory. */
@@ -309,8 +392,12 @@ export interface FacetCounts {
  * are (as faceted search shows it). Themes count their sub-themes' activities too.
  */
 export async function facetCounts(db: Db, filters: ActivityFilters, themeIds: number[] | null, now: string): Promise<FacetCounts> {
-  const base = (without: keyof ActivityFilters | null) =>
-    db.selectFrom('activities').where((eb) => eb.and([isPublished(eb, now), matchesFilters(eb, without ? { ...filters, [without]: undefined } : filters, without === 'theme' ? null : themeIds)]));
+  /** The activities matching every filter but one (that facet's own), as a compiled query's shape. */
+  const without = (k: keyof ActivityFilters | null) => filterShape(k ? { ...filters, [k]: undefined } : filters, k === 'theme' ? null : themeIds, now);
+  const matching = (d: Db, shape: FilterShape, a: FilterArgs) => {
+    const { filters: f, themeIds: t } = shape.standIns(a);
+    return d.selectFrom('activities').where((eb) => eb.and([isPublished(eb, a.now), matchesFilters(eb, f, t)]));
+  };
   // Literals, not parameters: PostgreSQL only matches a GROUP BY expression written the same way.
   const year = sql<string>`substr(${sql.ref('activities.start_date')}, 1, 4)`;
 
@@ -321,10 +408,16 @@ export async function facetCounts(db: Db, filters: ActivityFilters, themeIds: nu
     const out = { type: new Map<string, number>(), format: new Map<string, number>(), year: new Map<string, number>() };
     const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
     if (shared.length) {
-      const rows = await base(null)
-        .select((eb) => ['activities.type', 'activities.format', year.as('y'), eb.fn.countAll<number>().as('n')])
-        .groupBy(['activities.type', 'activities.format', year])
-        .execute();
+      const all = without(null);
+      const rows = await filteredQuery(
+        db,
+        `facets|${all.key}`,
+        (d, a) =>
+          matching(d, all, a)
+            .select((eb) => ['activities.type', 'activities.format', year.as('y'), eb.fn.countAll<number>().as('n')])
+            .groupBy(['activities.type', 'activities.format', year]),
+        all.args,
+      );
       for (const r of rows) {
         if (shared.includes('type')) add(out.type, r.type, Number(r.n));
         if (shared.includes('format')) add(out.format, r.format, Number(r.n));
@@ -333,11 +426,21 @@ export async function facetCounts(db: Db, filters: ActivityFilters, themeIds: nu
     }
     for (const k of ['type', 'format'] as const) {
       if (shared.includes(k)) continue;
-      const rows = await base(k).select((eb) => [`activities.${k}` as const, eb.fn.countAll<number>().as('n')]).groupBy(`activities.${k}`).execute();
+      const others = without(k);
+      const rows = await filteredQuery(
+        db,
+        `${k}|${others.key}`,
+        (d, a) =>
+          matching(d, others, a)
+            .select((eb) => [`activities.${k}` as const, eb.fn.countAll<number>().as('n')])
+            .groupBy(`activities.${k}`),
+        others.args,
+      );
       for (const r of rows) add(out[k], String((r as Record<string, unknown>)[k]), Number(r.n));
     }
     if (!shared.includes('year')) {
-      const rows = await base('year').select((eb) => [year.as('y'), eb.fn.countAll<number>().as('n')]).groupBy(year).execute();
+      const others = without('year');
+      const rows = await filteredQuery(db, `year|${others.key}`, (d, a) => matching(d, others, a).select((eb) => [year.as('y'), eb.fn.countAll<number>().as('n')]).groupBy(year), others.args);
       for (const r of rows) add(out.year, String(r.y), Number(r.n));
     }
     return out;
@@ -345,21 +448,30 @@ export async function facetCounts(db: Db, filters: ActivityFilters, themeIds: nu
 
   // With no other filter, the matching activities are nearly all of them: count every row of the
   // facet table (an index scan, no lookups) and take away the few that are not public.
-  const others = (without: 'country' | 'theme') => (Object.keys(filters) as (keyof ActivityFilters)[]).some((k) => k !== without && filters[k] !== undefined);
-  const counted = async (table: 'activity_countries' | 'activity_theme_index', column: 'country_code' | 'theme_id', without: 'country' | 'theme') => {
-    const group = (restrict: (q: SelectQueryBuilder<Database, typeof table, object>) => SelectQueryBuilder<Database, typeof table, object>) =>
-      restrict(db.selectFrom(table) as SelectQueryBuilder<Database, typeof table, object>)
-        .select((eb) => [sql.ref<string | number>(`${table}.${column}`).as('k'), eb.fn.countAll<number>().as('n')])
-        .groupBy(sql.ref(`${table}.${column}`))
-        .execute() as Promise<{ k: string | number; n: number }[]>;
+  const othersSet = (own: 'country' | 'theme') => (Object.keys(filters) as (keyof ActivityFilters)[]).some((k) => k !== own && filters[k] !== undefined);
+  const counted = async (table: 'activity_countries' | 'activity_theme_index', column: 'country_code' | 'theme_id', own: 'country' | 'theme') => {
+    type Restrict = (d: Db, q: SelectQueryBuilder<Database, typeof table, object>, a: FilterArgs) => SelectQueryBuilder<Database, typeof table, object>;
+    const group = (key: string, restrict: Restrict, args: FilterArgs) =>
+      filteredQuery(
+        db,
+        `${table}|${key}`,
+        (d, a) =>
+          restrict(d, d.selectFrom(table) as SelectQueryBuilder<Database, typeof table, object>, a)
+            .select((eb) => [sql.ref<string | number>(`${table}.${column}`).as('k'), eb.fn.countAll<number>().as('n')])
+            .groupBy(sql.ref(`${table}.${column}`)),
+        args,
+      ) as Promise<{ k: string | number; n: number }[]>;
     const counts = new Map<string, number>();
-    if (others(without)) {
-      for (const r of await group((q) => q.where(`${table}.activity_id`, 'in', base(without).select('activities.id')))) counts.set(String(r.k), Number(r.n));
+    if (othersSet(own)) {
+      const others = without(own);
+      for (const r of await group(`in|${others.key}`, (d, q, a) => q.where(`${table}.activity_id`, 'in', matching(d, others, a).select('activities.id')), others.args)) {
+        counts.set(String(r.k), Number(r.n));
+      }
       return counts;
     }
-    for (const r of await group((q) => q)) counts.set(String(r.k), Number(r.n));
-    const hidden = db.selectFrom('activities').select('activities.id').where((eb) => eb.not(isPublished(eb, now)));
-    for (const r of await group((q) => q.where(`${table}.activity_id`, 'in', hidden))) {
+    for (const r of await group('all', (_d, q) => q, { now })) counts.set(String(r.k), Number(r.n));
+    const hidden = (d: Db, a: FilterArgs) => d.selectFrom('activities').select('activities.id').where((eb) => eb.not(isPublished(eb, a.now)));
+    for (const r of await group('hidden', (d, q, a) => q.where(`${table}.activity_id`, 'in', hidden(d, a)), { now })) {
       const left = (counts.get(String(r.k)) ?? 0) - Number(r.n);
       if (left > 0) counts.set(String(r.k), left);
       else counts.delete(String(r.k));

@@ -152,7 +152,7 @@ export async function activityList(ctx: AppContext, lang: string, raw: Record<st
   ]);
   const backQuery: Query = { ...parsed.query, ...(parsed.page > 1 ? { page: parsed.page } : {}) };
   const cards = await cardsFor(ctx, rows, tr, backQuery);
-  const collator = new Intl.Collator(tr.locale);
+  const collator = tr.collator;
   // Each choice shows how many activities it would give; choices that would give none are left
   // out, except the one in use.
   const counted = <T extends string>(values: readonly T[], counts: Map<string, number>, label: (v: T) => string, selected: string | undefined) =>

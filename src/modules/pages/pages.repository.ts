@@ -1,4 +1,5 @@
 import type { Db } from '../../platform/db/database.js';
+import { rememberForContent } from '../../platform/db/read-mostly.js';
 import { url } from '../../platform/http/urls.js';
 
 /** A published page by its slug in a language. */
@@ -35,15 +36,18 @@ export async function movedPageSlug(db: Db, lang: string, slug: string): Promise
 
 /** Published pages that appear in the main navigation, in their order, titled in a language. */
 export async function navigationPages(db: Db, lang: string, now: string): Promise<{ href: string; label: string }[]> {
-  const rows = await db
-    .selectFrom('pages')
-    .innerJoin('page_translations as t', 't.page_id', 'pages.id')
-    .select(['t.title', 't.slug', 'pages.nav_position'])
-    .where('t.lang', '=', lang)
-    .where('pages.workflow', '=', 'published')
-    .where('pages.published_at', '<=', now)
-    .where('pages.nav_position', 'is not', null)
-    .orderBy('pages.nav_position')
-    .execute();
-  return rows.map((r) => ({ href: url('pages.show', lang, { slug: r.slug }), label: r.title }));
+  // Every navigation page in every language, kept until content changes; what is published by now
+  // is decided here, at each request, so a scheduled page appears on time.
+  const all = await rememberForContent(db, 'pages:navigation', () =>
+    db
+      .selectFrom('pages')
+      .innerJoin('page_translations as t', 't.page_id', 'pages.id')
+      .select(['t.lang', 't.title', 't.slug', 'pages.published_at'])
+      .where('pages.workflow', '=', 'published')
+      .where('pages.nav_position', 'is not', null)
+      .orderBy('pages.nav_position')
+      .orderBy('pages.id')
+      .execute(),
+  );
+  return all.filter((r) => r.lang === lang && r.published_at !== null && r.published_at <= now).map((r) => ({ href: url('pages.show', lang, { slug: r.slug }), label: r.title }));
 }

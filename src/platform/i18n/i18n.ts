@@ -50,6 +50,10 @@ export interface Translator {
   dir: 'ltr' | 'rtl';
   t(key: MessageKey, values?: Values): string;
   number(n: number): string;
+  /** A number with at most this many decimals ("1.2", "1,2"). */
+  decimal(n: number, maxFractionDigits: number): string;
+  /** Sorts texts in the language's order (one collator per language, made once). */
+  collator: Intl.Collator;
 }
 
 const formatCache = new Map<string, IntlMessageFormat>();
@@ -83,6 +87,7 @@ export function translator(lang: string): Translator {
   if (!catalogue) throw new Error(`No catalogue for language ${lang}`);
   const locale = localeOf(lang);
   const numberFormat = new Intl.NumberFormat(locale);
+  const decimals = new Map<number, Intl.NumberFormat>();
   const tr: Translator = {
     lang,
     locale,
@@ -100,6 +105,15 @@ export function translator(lang: string): Translator {
       return String(fmt.format(values)).replace(/ {2,}/g, ' ').trim();
     },
     number: (n) => numberFormat.format(n),
+    decimal(n, digits) {
+      let f = decimals.get(digits);
+      if (!f) {
+        f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
+        decimals.set(digits, f);
+      }
+      return f.format(n);
+    },
+    collator: new Intl.Collator(locale),
   };
   translators.set(lang, tr);
   return tr;
