@@ -135,6 +135,17 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', { concurrency: CONCURREN
           for (const line of await assertNoAxeViolations(page, `activity page (${lang})`)) t.diagnostic(line);
         }));
 
+      test('search results, and the search page before a query', (t) =>
+        inPage(async (page) => {
+          const q = lang === 'fr' ? 'asile' : 'asylum';
+          assert.equal((await page.goto(`${running.origin}/${lang}/search?q=${q}`))?.status(), 200);
+          assert.ok((await page.getByTestId('search-result').count()) > 0, 'the search finds results');
+          assert.ok((await page.locator('.results mark').count()) > 0, 'matched words are marked');
+          for (const line of await assertNoAxeViolations(page, `search results (${lang})`)) t.diagnostic(line);
+          assert.equal((await page.goto(`${running.origin}/${lang}/search`))?.status(), 200);
+          for (const line of await assertNoAxeViolations(page, `search page (${lang})`)) t.diagnostic(line);
+        }));
+
       test('404 page', (t) =>
         inPage(async (page) => {
           const error = new ErrorPage(page);
@@ -151,6 +162,19 @@ describe('visitor flows', { concurrency: CONCURRENCY }, () => {
   for (const lang of LANGS) {
     const f = FOUNDING[lang];
     describe(`in ${lang}`, { concurrency: CONCURRENCY }, () => {
+      test('a visitor searches from the header box and opens the founding meeting', () =>
+        inPage(async (page) => {
+          await page.goto(`${running.origin}/${lang}/`);
+          // Accents left out on purpose: "reunion thematique" finds "Réunion thématique".
+          await page.getByTestId('site-search-input').fill(lang === 'fr' ? 'reunion thematique asile 2015' : 'thematic meeting asylum 2015');
+          await Promise.all([page.waitForURL(new RegExp(`/${lang}/search\\?q=`)), page.getByTestId('site-search-input').press('Enter')]);
+          assert.match(await page.getByTestId('search-count').innerText(), /\d/);
+          const link = page.locator(`[data-testid="search-result"] a[href="/${lang}/activities/${f.slug}"]`);
+          assert.equal(await link.count(), 1, 'the founding meeting is among the results');
+          await Promise.all([page.waitForURL(`**/${lang}/activities/${f.slug}`), link.click()]);
+          assert.equal(fold(await page.locator('h1').innerText()), fold(f.title));
+        }));
+
       test('home → list → filter → founding meeting → back to the same filtered list, all from the app itself', () =>
         inPage(async (page, context) => {
           // Requirement: no third-party request during the whole flow.

@@ -1,7 +1,7 @@
 import './platform/runtime.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { openDatabase } from './platform/db/database.js';
-import { migrateDiwan, seedDiwanDemo } from './app/index.js';
+import { migrateDiwan, seedDiwanDemo, syncDiwan } from './app/index.js';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -63,10 +63,14 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
     if (command === 'user') return await userCommand(argv.slice(1), db, config.defaultLanguage, out, err);
     // import-legacy keeps standard output for its report (one JSON document with --json).
     await migrateDiwan(db, { info: command === 'import-legacy' ? () => undefined : out });
-    if (command === 'import-legacy') return await runImportLegacy(argv.slice(1), { db, out, err });
-    if (command === 'seed-demo') {
-      await seedDiwanDemo(db, config, { info: out });
+    if (command === 'import-legacy') {
+      const code = await runImportLegacy(argv.slice(1), { db, out, err });
+      // The running server does not see these writes as events: index them here.
+      await syncDiwan(db, { info: () => undefined });
+      return code;
     }
+    if (command === 'seed-demo') await seedDiwanDemo(db, config, { info: out });
+    await syncDiwan(db, { info: out });
     return 0;
   } catch (e) {
     err(`${command} failed: ${e instanceof Error ? e.message : String(e)}`);

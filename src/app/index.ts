@@ -1,7 +1,7 @@
 /** The application as the entry points (server, command line, tests) start it: the platform with the modules. */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../platform/app.js';
-import { migrateAndLoadReferenceData, prepareDatabase, seedDemo, type Logger } from '../platform/bootstrap.js';
+import { afterPrepared, migrateAndLoadReferenceData, prepareDatabase, seedDemo, type Logger } from '../platform/bootstrap.js';
 import type { Config } from '../platform/config.js';
 import { openDatabase, type Db } from '../platform/db/database.js';
 import { MODULES } from './modules.js';
@@ -27,4 +27,9 @@ export function migrateDiwan(db: Db, log: Logger): Promise<void> {
 
 export function seedDiwanDemo(db: Db, config: Config, log: Logger, options = { freshInstall: false }): Promise<void> {
   return seedDemo(db, config, MODULES, options, log);
+}
+
+/** Brings derived data (the search index) up to date after a command that wrote content. */
+export function syncDiwan(db: Db, log: Logger): Promise<void> {
+  return afterPrepared(db, MODULES, log);
 }

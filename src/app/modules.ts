@@ -12,6 +12,7 @@ import { healthModule } from '../modules/health/index.js';
 import { homeModule } from '../modules/home/index.js';
 import { legacyModule } from '../modules/legacy/index.js';
 import { pagesModule } from '../modules/pages/index.js';
+import { searchModule } from '../modules/search/index.js';
 import type { DiwanModule } from '../platform/module.js';
 
 export const MODULES: readonly DiwanModule[] = [
@@ -24,6 +25,7 @@ export const MODULES: readonly DiwanModule[] = [
   homeModule,
   activitiesModule,
   legacyModule,
+  searchModule,
   // Last: a page slug is the catch-all of /{lang}/...
   pagesModule,
 ];

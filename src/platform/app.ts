@@ -24,6 +24,13 @@ import { backOffice } from './admin/shell.js';
 
 /** Longest request target we accept; longer ones get a clear 414 page instead of reaching a handler. */
 export const MAX_URL_LENGTH = 2048;
+/**
+ * A search address may carry a long query (pasted text): it gets a page that says the query was
+ * shortened, not an error. Node.js itself refuses a request line and headers over 16 KB.
+ */
+export const MAX_SEARCH_URL_LENGTH = 14 * 1024;
+const SEARCH_PATH = /^\/[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?\/search(?:\?|$)/;
+const urlTooLong = (url: string) => url.length > MAX_URL_LENGTH && (url.length > MAX_SEARCH_URL_LENGTH || !SEARCH_PATH.test(url));
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -305,7 +312,7 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
   app.decorateRequest('cacheGeneration', -1);
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(SECURITY_HEADERS);
-    if (request.url.length > MAX_URL_LENGTH) return sendError(request, reply, 'tooLong', 414);
+    if (urlTooLong(request.url)) return sendError(request, reply, 'tooLong', 414);
     const page = fromMemory(request.method, request.url, request);
     if (page) {
       sendPrepared(request, reply, page);

@@ -37,7 +37,13 @@ export async function prepareDatabase(config: Config, modules: readonly DiwanMod
   await migrateAndLoadReferenceData(db, modules, log);
   if (config.seedDemo === 'auto' && (await isEmpty(db, modules))) await seedDemo(db, config, modules, { freshInstall: true }, log);
   await refreshPlannerStatistics(db, config.dialect);
+  await afterPrepared(db, modules, log);
   return db;
+}
+
+/** Lets each module bring its derived data up to date (at start, and after a command that writes content). */
+export async function afterPrepared(db: Db, modules: readonly DiwanModule[], log: Logger): Promise<void> {
+  for (const m of modules) await m.onPrepared?.(db, modules, log);
 }
 
 /**

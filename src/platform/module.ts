@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
+import type { RouteName } from './http/urls.js';
 import type { MessageKey } from './i18n/i18n.js';
 import type { Actor } from './policy.js';
 
@@ -23,6 +24,36 @@ export interface NavLink {
 
 /** The signed-in actor behind a session cookie, as the auth module finds it. */
 export type Authenticate = (db: Db, config: Config, token: string | undefined) => Promise<{ actor: Actor } | null>;
+
+/** What a record gives the site search in one language: only what the public may read. */
+export interface SearchEntry {
+  lang: string;
+  title: string;
+  /** The text searched and quoted in snippets, plain (no markup). */
+  body: string;
+  /** The slug of the record's public address in this language. */
+  slug: string;
+  /** The date results are sorted by when asked to (an activity's start, a page's publication). */
+  date: string | null;
+  /** From when the public sees it: a scheduled record is indexed and found from that time. */
+  publishedAt: string | null;
+}
+
+/** A kind of record the site search finds (activities, pages...), offered by its module. */
+export interface SearchSource {
+  /** The entity of the change events about these records, and the source's name in the index. */
+  entity: string;
+  /** The named public route of a result, which takes the entry's `slug`. */
+  route: RouteName;
+  /** What a result of this kind is called, as a message key. */
+  label: MessageKey;
+  /** What the public may find of one record, per language; [] for a draft or a deleted record. */
+  entries(db: Db, id: number): Promise<SearchEntry[]>;
+  /** Every record of the source, for a rebuild. */
+  ids(db: Db): Promise<number[]>;
+  /** Changes whenever a record of the source changes: the index is rebuilt when it differs from what it was built from. */
+  fingerprint(db: Db): Promise<string>;
+}
 
 /**
  * What a module offers the application: its face, exported from `src/modules/<name>/index.ts` and
@@ -50,4 +81,12 @@ export interface DiwanModule {
   navigation?(db: Db, lang: string, now: string): Promise<NavLink[]>;
   /** Finds the actor of a session (the auth module). */
   authenticate?: Authenticate;
+  /** The kinds of records the site search finds among this module's. */
+  searchSources?: SearchSource[];
+  /**
+   * Runs once the database is ready: at each start (in the process that prepares the database) and
+   * after a command-line command that writes content. Derived data (the search index) is brought
+   * up to date here.
+   */
+  onPrepared?(db: Db, modules: readonly DiwanModule[], log: { info(msg: string): void }): Promise<void>;
 }

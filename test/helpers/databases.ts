@@ -79,12 +79,14 @@ function templatesKey(): string {
 
 /** Migrates a database and fills it as the template asks, through the application's own code. */
 async function fill(config: Config, template: Exclude<Template, 'empty'>): Promise<void> {
-  const { migrateDiwan, seedDiwanDemo } = await import('../../src/app/index.js');
+  const { migrateDiwan, seedDiwanDemo, syncDiwan } = await import('../../src/app/index.js');
   const { openDatabase } = await import('../../src/platform/db/database.js');
   const db = openDatabase(config);
   try {
     await migrateDiwan(db, { info: () => undefined });
     if (template === 'demo') await seedDiwanDemo(db, config, { info: () => undefined });
+    // As at a start: derived data (the search index) follows the content.
+    await syncDiwan(db, { info: () => undefined });
     // A single file with no write-ahead log beside it, so that a copy of it is the whole database.
     if (config.dialect === 'sqlite') await sql`PRAGMA journal_mode = DELETE`.execute(db);
   } finally {

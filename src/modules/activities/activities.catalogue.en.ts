@@ -159,4 +159,5 @@ export const activitiesEn = {
   "activityAdmin.conflict.theirs": "Saved meanwhile",
   "activityAdmin.conflict.yours": "Yours (in the form)",
   "activityAdmin.back": "Back to the activities",
+  "search.kind.activity": "Activity",
 } satisfies Record<string, string>;

@@ -161,4 +161,5 @@ export const activitiesFr: Record<keyof typeof activitiesEn, string> = {
   "activityAdmin.conflict.theirs": "Enregistré entre-temps",
   "activityAdmin.conflict.yours": "Le vôtre (dans le formulaire)",
   "activityAdmin.back": "Retour aux activités",
+  "search.kind.activity": "Activité",
 };

@@ -4,6 +4,7 @@ import { has } from '../../platform/policy.js';
 import { registerActivityAdminRoutes } from './activities.admin.routes.js';
 import { registerActivityRoutes } from './activities.routes.js';
 import { seedDemoActivities } from './demo/demo-seeder.js';
+import { activitySearchSource } from './activities.search.js';
 
 // Read functions and views other modules show (the home page lists activities).
 export { countKeyFigures, listLatestActivities, listUpcomingActivities } from './activities.repository.js';
@@ -28,5 +29,6 @@ export const activitiesModule: DiwanModule = {
   },
   publicRoutes: registerActivityRoutes,
   adminRoutes: registerActivityAdminRoutes,
+  searchSources: [activitySearchSource],
   adminNav: [{ id: 'activities', href: '/admin/activities', label: 'admin.nav.activities', position: 10, visible: (actor) => has(actor, 'activity.view_unpublished') }],
 };

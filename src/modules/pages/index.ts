@@ -5,6 +5,7 @@ import { seedDemoPages } from './pages.commands.js';
 import { navigationPages } from './pages.repository.js';
 import { registerPageAdminRoutes } from './pages.admin.routes.js';
 import { registerPageRoutes } from './pages.routes.js';
+import { pageSearchSource } from './pages.search.js';
 
 export { navigationPages } from './pages.repository.js';
 export { seedDemoPages } from './pages.commands.js';
@@ -25,4 +26,5 @@ export const pagesModule: DiwanModule = {
   adminRoutes: registerPageAdminRoutes,
   adminNav: [{ id: 'pages', href: '/admin/pages', label: 'admin.nav.pages', position: 20, visible: (actor) => has(actor, 'page.view_unpublished') }],
   navigation: navigationPages,
+  searchSources: [pageSearchSource],
 };

@@ -18,4 +18,5 @@ export const pagesEn = {
   "pages.error.reserved": "This address is used by the site itself: choose another",
   "pages.col.nav": "In navigation",
   "pages.none": "No page yet.",
+  "search.kind.page": "Page",
 } satisfies Record<string, string>;

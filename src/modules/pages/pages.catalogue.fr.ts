@@ -20,4 +20,5 @@ export const pagesFr: Record<keyof typeof pagesEn, string> = {
   "pages.error.reserved": "Cette adresse est utilisée par le site lui-même : choisissez-en une autre",
   "pages.col.nav": "Dans la navigation",
   "pages.none": "Aucune page pour l’instant.",
+  "search.kind.page": "Page",
 };

@@ -287,6 +287,26 @@ export interface PageTranslationTable {
   updated_at: string;
 }
 
+export interface SearchEntryTable {
+  id: Generated<number>;
+  source: string;
+  entity_id: number;
+  lang: string;
+  audience: Generated<string>;
+  slug: string;
+  title: string;
+  body: string;
+  title_terms: string;
+  body_terms: string;
+  date: string | null;
+  published_at: string | null;
+}
+
+export interface SearchSourceTable {
+  source: string;
+  fingerprint: string;
+}
+
 export interface Database {
   site_state: SiteStateTable;
   countries: CountryTable;
@@ -320,4 +340,6 @@ export interface Database {
   page_translations: PageTranslationTable;
   page_revisions: RevisionTable & { page_id: number };
   revisions: EditorialRevisionTable;
+  search_entries: SearchEntryTable;
+  search_sources: SearchSourceTable;
 }

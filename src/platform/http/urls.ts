@@ -3,6 +3,7 @@ const ROUTES = {
   home: '/:lang/',
   'activities.list': '/:lang/activities',
   'activities.show': '/:lang/activities/:slug',
+  search: '/:lang/search',
   /** Editable static pages; registered after every fixed path so they never shadow one. */
   'pages.show': '/:lang/:slug',
 } as const;

@@ -1,7 +1,7 @@
 import type { Translator } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/i18n.js';
 import { url } from '../http/urls.js';
-import { Layout } from './layout.js';
+import { Layout, SiteSearch } from './layout.js';
 
 import type { ErrorKind } from '../http/errors.js';
 
@@ -14,6 +14,7 @@ export function ErrorPage({ tr, kind, stylesheet, baseUrl, path, languages, nav 
     <Layout tr={tr} stylesheet={stylesheet} nav={nav} languages={languages} meta={{ title, baseUrl, path, alternates, noindex: true }}>
       <h1 data-testid="error-title" safe>{title}</h1>
       <p safe>{t(`error.${kind}.body` as MessageKey)}</p>
+      {kind === 'notFound' ? <SiteSearch tr={tr} q="" id="not-found-search" label="error.notFound.search" /> : ''}
       <ul>
         <li>
           <a href={url('home', tr.lang)} safe>{t('error.notFound.home')}</a>

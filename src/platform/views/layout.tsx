@@ -1,5 +1,5 @@
 import type { PropsWithChildren } from '@kitajs/html';
-import type { Translator } from '../i18n/i18n.js';
+import type { MessageKey, Translator } from '../i18n/i18n.js';
 import { autonym, ogLocaleOf } from '../i18n/languages.js';
 import { url } from '../http/urls.js';
 
@@ -30,6 +30,8 @@ export interface LayoutProps {
    * Without it the switch offers only the languages of `meta.alternates`.
    */
   languages?: string[] | undefined;
+  /** What the header's search box shows (the search page passes the query). */
+  searchQuery?: string | undefined;
 }
 
 /**
@@ -59,8 +61,23 @@ function LanguageSwitch({ tr, languages, alternates }: { tr: Translator; languag
   );
 }
 
+/** The search box of the header (and of the page not found): a plain form, no script needed. */
+export function SiteSearch({ tr, q, id, label = 'nav.searchLabel' }: { tr: Translator; q: string; id: string; label?: MessageKey }): JSX.Element {
+  return (
+    <form role="search" method="get" action={url('search', tr.lang)} class="site-search" aria-label={tr.t(label)}>
+      <label for={id} class="visually-hidden" safe>
+        {tr.t(label)}
+      </label>
+      <input type="search" id={id} name="q" value={q} data-testid={`${id}-input`} />
+      <button type="submit" safe>
+        {tr.t('nav.search')}
+      </button>
+    </form>
+  );
+}
+
 /** The frame of every public page: head, skip link, header with navigation and language switch, footer. */
-export function Layout({ tr, meta, stylesheet, current, nav, languages, children }: PropsWithChildren<LayoutProps>): JSX.Element {
+export function Layout({ tr, meta, stylesheet, current, nav, languages, searchQuery, children }: PropsWithChildren<LayoutProps>): JSX.Element {
   const t = tr.t;
   const fullTitle = `${meta.title} – ${t('site.name')}`;
   const others = Object.entries(meta.alternates).filter(([lang]) => lang !== tr.lang);
@@ -103,6 +120,7 @@ export function Layout({ tr, meta, stylesheet, current, nav, languages, children
                 <span class="brand-tagline" safe>{t('site.tagline')}</span>
               </a>
               <LanguageSwitch tr={tr} languages={languages ?? [tr.lang, ...others.map(([lang]) => lang)]} alternates={meta.alternates} />
+              <SiteSearch tr={tr} q={searchQuery ?? ''} id="site-search" />
             </div>
             <nav class="wrap main-nav" aria-label={t('nav.main')}>
               <ul>

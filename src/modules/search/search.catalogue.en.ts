@@ -1,0 +1,22 @@
+/** Site search: the module's interface messages in English (ICU MessageFormat), the reference catalogue. */
+export const searchEn = {
+  "search.title": "Search",
+  "search.titleFor": "Search: {query}",
+  "search.field": "Words to look for",
+  "search.button": "Search",
+  "search.hint": "Put an exact phrase in quotes, and a minus before a word to leave it out, for example: \"border management\" -maritime",
+  "search.results": "{count, plural, =0 {No result} one {# result} other {# results}} for “{query}”",
+  "search.start": "Type one or more words to search the activities and pages of the dialogue, in this language.",
+  "search.nothing": "No activity or page in this language matches these words. Check the spelling, use fewer words, or switch to the other language.",
+  "search.onlyExcluded": "Add a word to look for: words with a minus in front only leave results out.",
+  "search.onlyStopwords": "These words are too common to search for on their own: add a more specific word.",
+  "search.shortened": "Your search was long: only its first {max} characters or {parts} words were used.",
+  "search.sort": "Sort by:",
+  "search.sort.relevance": "relevance",
+  "search.sort.date": "date, newest first",
+  "search.sortButton": "Sort",
+  "search.previous": "Previous results",
+  "search.next": "Next results",
+  "search.pageOf": "Page {page} of {pages}",
+  "search.pagination": "Result pages",
+} as const;

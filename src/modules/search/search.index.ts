@@ -1,0 +1,134 @@
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.js';
+import type { DiwanModule, SearchEntry, SearchSource } from '../../platform/module.js';
+import { terms, type ParsedQuery } from './search.text.js';
+
+/**
+ * The search index behind one interface: FTS5 on SQLite, a tsvector column with a GIN index on
+ * PostgreSQL, both over the same analysed terms (`search.text.ts`), so both find the same records.
+ * Only entries for the public are written, and every query asks for the public audience and a
+ * publication time that has come: what the public may not read never reaches a result or a count.
+ */
+
+function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
+}
+
+/** Every search source the modules offer. */
+export function sourcesOf(modules: readonly DiwanModule[]): SearchSource[] {
+  return modules.flatMap((m) => m.searchSources ?? []);
+}
+
+/** Replaces what the index holds for one record with its current entries, in one transaction. */
+export async function indexRecord(db: Db, source: SearchSource, id: number): Promise<number> {
+  const entries = await source.entries(db, id);
+  await db.transaction().execute(async (trx) => {
+    await removeRows(trx, source.entity, id);
+    for (const e of entries) await insertEntry(trx, source.entity, id, e);
+  });
+  return entries.length;
+}
+
+async function removeRows(db: Db, entity: string, id: number): Promise<void> {
+  if (!isPostgres(db)) {
+    await sql`DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE source = ${entity} AND entity_id = ${id})`.execute(db);
+  }
+  await db.deleteFrom('search_entries').where('source', '=', entity).where('entity_id', '=', id).execute();
+}
+
+async function insertEntry(db: Db, entity: string, id: number, e: SearchEntry): Promise<void> {
+  const titleTerms = terms(e.title, e.lang).join(' ');
+  const bodyTerms = terms(e.body, e.lang).join(' ');
+  const row = await db
+    .insertInto('search_entries')
+    .values({
+      source: entity,
+      entity_id: id,
+      lang: e.lang,
+      audience: 'public',
+      slug: e.slug,
+      title: e.title,
+      body: e.body,
+      title_terms: titleTerms,
+      body_terms: bodyTerms,
+      date: e.date,
+      published_at: e.publishedAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (!isPostgres(db)) await sql`INSERT INTO search_fts (rowid, title_terms, body_terms) VALUES (${row.id}, ${titleTerms}, ${bodyTerms})`.execute(db);
+}
+
+/** Rebuilds a source whole when its records changed since the index was built from them (writes from the command line, a restore). */
+export async function syncSource(db: Db, source: SearchSource): Promise<number | null> {
+  const fingerprint = await source.fingerprint(db);
+  const kept = await db.selectFrom('search_sources').select('fingerprint').where('source', '=', source.entity).executeTakeFirst();
+  if (kept?.fingerprint === fingerprint) return null;
+  const ids = await source.ids(db);
+  await db.transaction().execute(async (trx) => {
+    if (!isPostgres(trx)) await sql`DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE source = ${source.entity})`.execute(trx);
+    await trx.deleteFrom('search_entries').where('source', '=', source.entity).execute();
+    for (const id of ids) for (const e of await source.entries(trx, id)) await insertEntry(trx, source.entity, id, e);
+    await trx.deleteFrom('search_sources').where('source', '=', source.entity).execute();
+    await trx.insertInto('search_sources').values({ source: source.entity, fingerprint }).execute();
+  });
+  return ids.length;
+}
+
+/** Notes that the index follows a source's records again after an incremental update. */
+export async function noteSynced(db: Db, source: SearchSource): Promise<void> {
+  const fingerprint = await source.fingerprint(db);
+  await db.deleteFrom('search_sources').where('source', '=', source.entity).execute();
+  await db.insertInto('search_sources').values({ source: source.entity, fingerprint }).execute();
+}
+
+export interface SearchHit {
+  source: string;
+  entityId: number;
+  slug: string;
+  title: string;
+  body: string;
+  date: string | null;
+}
+
+export type SearchSort = 'relevance' | 'date';
+
+const clean = (term: string) => term.replace(/[^\p{L}\p{N}]/gu, '');
+
+/** The query in FTS5's syntax: every term quoted, phrases as phrases, exclusions with NOT. */
+function ftsQuery(query: ParsedQuery): string {
+  const quoted = (t: string[]) => `"${t.map(clean).join(' ')}"`;
+  const wanted = query.parts.filter((p) => !p.exclude).map((p) => quoted(p.terms));
+  const unwanted = query.parts.filter((p) => p.exclude).map((p) => quoted(p.terms));
+  return [`(${wanted.join(' AND ')})`, ...unwanted].join(' NOT ');
+}
+
+/** The query as a PostgreSQL tsquery: quoted lexemes, phrases with <->, exclusions with !. */
+function tsQuery(query: ParsedQuery): string {
+  const part = (t: string[]) => (t.length === 1 ? `'${clean(t[0]!)}'` : `(${t.map((x) => `'${clean(x)}'`).join(' <-> ')})`);
+  return query.parts.map((p) => (p.exclude ? `!${part(p.terms)}` : part(p.terms))).join(' & ');
+}
+
+/** One page of the public entries in a language that match a query, with their total. */
+export async function searchIndex(
+  db: Db,
+  args: { lang: string; query: ParsedQuery; now: string; offset: number; limit: number; sort: SearchSort },
+): Promise<{ total: number; hits: SearchHit[] }> {
+  const pg = isPostgres(db);
+  const match = pg ? sql`e.terms @@ to_tsquery('simple', ${tsQuery(args.query)})` : sql`search_fts MATCH ${ftsQuery(args.query)}`;
+  const from = pg ? sql`search_entries e` : sql`search_fts JOIN search_entries e ON e.id = search_fts.rowid`;
+  const visible = sql`e.lang = ${args.lang} AND e.audience = 'public' AND e.published_at IS NOT NULL AND e.published_at <= ${args.now}`;
+  const rank = pg ? sql`ts_rank_cd(e.terms, to_tsquery('simple', ${tsQuery(args.query)})) DESC` : sql`bm25(search_fts, 10.0, 1.0)`;
+  // Undated entries last on both databases (PostgreSQL would put NULL first in a descending order).
+  const order = args.sort === 'date' ? sql`(e.date IS NULL), e.date DESC, e.id DESC` : sql`${rank}, (e.date IS NULL), e.date DESC, e.id DESC`;
+  const [count, rows] = await Promise.all([
+    sql<{ n: number }>`SELECT count(*) AS n FROM ${from} WHERE ${match} AND ${visible}`.execute(db),
+    sql<{ source: string; entity_id: number; slug: string; title: string; body: string; date: string | null }>`
+      SELECT e.source, e.entity_id, e.slug, e.title, e.body, e.date FROM ${from}
+      WHERE ${match} AND ${visible} ORDER BY ${order} LIMIT ${args.limit} OFFSET ${args.offset}`.execute(db),
+  ]);
+  return {
+    total: Number(count.rows[0]?.n ?? 0),
+    hits: rows.rows.map((r) => ({ source: r.source, entityId: r.entity_id, slug: r.slug, title: r.title, body: r.body, date: r.date })),
+  };
+}
