@@ -3,7 +3,8 @@
  * count, at 20,000 activities, on SQLite and PostgreSQL, uncached. A fresh database per dialect
  * gets the migrations, the reference data and a synthetic record (bench/synthetic.ts); then each
  * query the list runs is timed on its own (p50/p95), and so is the whole page rendered by the
- * application with its page cache off. It prints figures and never fails on them.
+ * application with its page cache off; then the search index is built and search pages are timed
+ * (every activity matches "synthetic": the worst case). It prints figures and never fails on them.
  *
  * Environment (optional):
  *   BENCH_ACTIVITIES   how many activities (default 20000)
@@ -15,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { buildDiwan, prepareDiwanDatabase } from '../src/app/index.js';
+import { buildDiwan, prepareDiwanDatabase, syncDiwan } from '../src/app/index.js';
 import { facetCounts, listPublishedActivities, themeWithDescendants } from '../src/modules/activities/activities.repository.js';
 import type { ActivityFilters } from '../src/modules/activities/index.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
@@ -79,9 +80,30 @@ async function measure(dialect: 'sqlite' | 'postgres', config: Config, s: Return
     const deep = await timed(s.runs, () => listPublishedActivities(db, { filters: {}, themeIds: null, offset: 20 * 499, limit: 20, now }));
     rows.push({ dialect, what: 'list page 500 + total (deep pagination)', ...deep });
 
+    // The search index, as a start after writes made elsewhere builds it.
+    const indexing = performance.now();
+    await syncDiwan(db, { info: () => undefined });
+    say(`  ${dialect}: search index built in ${((performance.now() - indexing) / 1000).toFixed(1)} s`);
+
     const app = await buildDiwan({ config, db });
     await app.ready();
     try {
+      const rare = Math.floor(s.activities / 3);
+      for (const url of [
+        '/en/search?q=synthetic',
+        '/en/search?q=migration',
+        '/en/search?q=migration&sort=date',
+        '/en/search?q=%22border+cooperation%22',
+        '/fr/search?q=reunion+asile',
+        `/en/search?q=${rare}`,
+        '/en/search?q=migration+-asylum&page=10',
+      ]) {
+        const page = await timed(s.runs, async () => {
+          const res = await app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+          if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}`);
+        });
+        rows.push({ dialect, what: `search page ${decodeURIComponent(url.slice(3))}`, ...page });
+      }
       const one = await db.selectFrom('activity_translations').select('slug').where('lang', '=', 'en').where('activity_id', '=', Math.floor(s.activities / 2)).executeTakeFirstOrThrow();
       for (const url of ['/en/activities', '/en/activities?year=2015', `/en/activities?theme=${theme}`, '/en/activities?page=500', `/en/activities/${one.slug}`]) {
         const page = await timed(s.runs, async () => {
