@@ -27,6 +27,8 @@ export type Authenticate = (db: Db, config: Config, token: string | undefined) =
 
 /** What a record gives the site search in one language: only what the public may read. */
 export interface SearchEntry {
+  /** The record's id in its source. */
+  id: number;
   lang: string;
   title: string;
   /** The text searched and quoted in snippets, plain (no markup). */
@@ -47,8 +49,8 @@ export interface SearchSource {
   route: RouteName;
   /** What a result of this kind is called, as a message key. */
   label: MessageKey;
-  /** What the public may find of one record, per language; [] for a draft or a deleted record. */
-  entries(db: Db, id: number): Promise<SearchEntry[]>;
+  /** What the public may find of these records, per language; nothing for a draft or a deleted record. */
+  entries(db: Db, ids: readonly number[]): Promise<SearchEntry[]>;
   /** Every record of the source, for a rebuild. */
   ids(db: Db): Promise<number[]>;
   /** Changes whenever a record of the source changes: the index is rebuilt when it differs from what it was built from. */

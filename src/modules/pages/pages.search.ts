@@ -8,11 +8,13 @@ export const pageSearchSource: SearchSource = {
   entity: 'page',
   route: 'pages.show',
   label: 'search.kind.page',
-  async entries(db: Db, id: number) {
-    const page = await db.selectFrom('pages').select(['workflow', 'published_at']).where('id', '=', id).executeTakeFirst();
-    if (!page || page.workflow !== 'published' || !page.published_at) return [];
-    const translations = await db.selectFrom('page_translations').select(['lang', 'title', 'slug', 'body_html']).where('page_id', '=', id).execute();
-    return translations.map((t) => ({ lang: t.lang, title: t.title, body: richTextToPlain(t.body_html), slug: t.slug, date: page.published_at, publishedAt: page.published_at }));
+  async entries(db: Db, ids: readonly number[]) {
+    if (!ids.length) return [];
+    const published = await db.selectFrom('pages').select(['id', 'published_at']).where('id', 'in', [...ids]).where('workflow', '=', 'published').where('published_at', 'is not', null).execute();
+    if (!published.length) return [];
+    const byId = new Map(published.map((p) => [p.id, p.published_at]));
+    const translations = await db.selectFrom('page_translations').select(['page_id', 'lang', 'title', 'slug', 'body_html']).where('page_id', 'in', [...byId.keys()]).orderBy('page_id').orderBy('lang').execute();
+    return translations.map((t) => ({ id: t.page_id, lang: t.lang, title: t.title, body: richTextToPlain(t.body_html), slug: t.slug, date: byId.get(t.page_id)!, publishedAt: byId.get(t.page_id)! }));
   },
   async ids(db: Db) {
     return (await db.selectFrom('pages').select('id').orderBy('id').execute()).map((r) => r.id);

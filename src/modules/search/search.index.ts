@@ -19,44 +19,45 @@ export function sourcesOf(modules: readonly DiwanModule[]): SearchSource[] {
   return modules.flatMap((m) => m.searchSources ?? []);
 }
 
+/** Records read and written per batch in a rebuild (well under both databases' limits on bound parameters). */
+const BATCH = 200;
+
 /** Replaces what the index holds for one record with its current entries, in one transaction. */
 export async function indexRecord(db: Db, source: SearchSource, id: number): Promise<number> {
-  const entries = await source.entries(db, id);
+  const entries = await source.entries(db, [id]);
   await db.transaction().execute(async (trx) => {
-    await removeRows(trx, source.entity, id);
-    for (const e of entries) await insertEntry(trx, source.entity, id, e);
+    if (!isPostgres(trx)) {
+      await sql`DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE source = ${source.entity} AND entity_id = ${id})`.execute(trx);
+    }
+    await trx.deleteFrom('search_entries').where('source', '=', source.entity).where('entity_id', '=', id).execute();
+    await insertEntries(trx, source.entity, entries);
   });
   return entries.length;
 }
 
-async function removeRows(db: Db, entity: string, id: number): Promise<void> {
-  if (!isPostgres(db)) {
-    await sql`DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE source = ${entity} AND entity_id = ${id})`.execute(db);
+async function insertEntries(db: Db, entity: string, entries: SearchEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const rows = entries.map((e) => ({
+    source: entity,
+    entity_id: e.id,
+    lang: e.lang,
+    audience: 'public',
+    slug: e.slug,
+    title: e.title,
+    body: e.body,
+    title_terms: terms(e.title, e.lang).join(' '),
+    body_terms: terms(e.body, e.lang).join(' '),
+    date: e.date,
+    published_at: e.publishedAt,
+  }));
+  // Twelve values a row: at most 60 rows a statement keeps under SQLite's 999 bound parameters.
+  for (let i = 0; i < rows.length; i += 60) {
+    const chunk = rows.slice(i, i + 60);
+    const ids = await db.insertInto('search_entries').values(chunk).returning('id').execute();
+    if (isPostgres(db)) continue;
+    // The FTS rows are copied from the rows just written (RETURNING gives no order to match them by).
+    await sql`INSERT INTO search_fts (rowid, title_terms, body_terms) SELECT id, title_terms, body_terms FROM search_entries WHERE id IN (${sql.join(ids.map((r) => r.id))})`.execute(db);
   }
-  await db.deleteFrom('search_entries').where('source', '=', entity).where('entity_id', '=', id).execute();
-}
-
-async function insertEntry(db: Db, entity: string, id: number, e: SearchEntry): Promise<void> {
-  const titleTerms = terms(e.title, e.lang).join(' ');
-  const bodyTerms = terms(e.body, e.lang).join(' ');
-  const row = await db
-    .insertInto('search_entries')
-    .values({
-      source: entity,
-      entity_id: id,
-      lang: e.lang,
-      audience: 'public',
-      slug: e.slug,
-      title: e.title,
-      body: e.body,
-      title_terms: titleTerms,
-      body_terms: bodyTerms,
-      date: e.date,
-      published_at: e.publishedAt,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  if (!isPostgres(db)) await sql`INSERT INTO search_fts (rowid, title_terms, body_terms) VALUES (${row.id}, ${titleTerms}, ${bodyTerms})`.execute(db);
 }
 
 /** Rebuilds a source whole when its records changed since the index was built from them (writes from the command line, a restore). */
@@ -68,7 +69,7 @@ export async function syncSource(db: Db, source: SearchSource): Promise<number |
   await db.transaction().execute(async (trx) => {
     if (!isPostgres(trx)) await sql`DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE source = ${source.entity})`.execute(trx);
     await trx.deleteFrom('search_entries').where('source', '=', source.entity).execute();
-    for (const id of ids) for (const e of await source.entries(trx, id)) await insertEntry(trx, source.entity, id, e);
+    for (let i = 0; i < ids.length; i += BATCH) await insertEntries(trx, source.entity, await source.entries(trx, ids.slice(i, i + BATCH)));
     await trx.deleteFrom('search_sources').where('source', '=', source.entity).execute();
     await trx.insertInto('search_sources').values({ source: source.entity, fingerprint }).execute();
   });
