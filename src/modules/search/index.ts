@@ -2,7 +2,7 @@ import './search.catalogue.js';
 import type { FastifyInstance } from 'fastify';
 import { onChange } from '../../platform/events/changes.js';
 import type { DiwanModule } from '../../platform/module.js';
-import { indexRecord, noteSynced, sourcesOf, syncSource } from './search.index.js';
+import { indexRecord, sourcesOf, syncSource } from './search.index.js';
 import { registerSearchRoutes } from './search.routes.js';
 
 export { parseQuery, terms } from './search.text.js';
@@ -22,10 +22,7 @@ function followChanges(app: FastifyInstance): void {
     if (!source) return;
     const id = event.id;
     queue = queue
-      .then(async () => {
-        await indexRecord(app.diwan.db, source, id);
-        await noteSynced(app.diwan.db, source);
-      })
+      .then(async () => void (await indexRecord(app.diwan.db, source, id)))
       .catch((err: unknown) => app.log.warn({ err, entity: source.entity, id }, 'search indexing failed; the next start rebuilds the index'));
   });
   app.addHook('onClose', async () => {

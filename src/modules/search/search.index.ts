@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../platform/db/database.js';
+import { isPostgres, type Db } from '../../platform/db/database.js';
 import type { DiwanModule, SearchEntry, SearchSource } from '../../platform/module.js';
 import { terms, type ParsedQuery } from './search.text.js';
 
@@ -10,10 +10,6 @@ import { terms, type ParsedQuery } from './search.text.js';
  * publication time that has come: what the public may not read never reaches a result or a count.
  */
 
-function isPostgres(db: Db): boolean {
-  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
-}
-
 /** Every search source the modules offer. */
 export function sourcesOf(modules: readonly DiwanModule[]): SearchSource[] {
   return modules.flatMap((m) => m.searchSources ?? []);
@@ -22,17 +18,31 @@ export function sourcesOf(modules: readonly DiwanModule[]): SearchSource[] {
 /** Records read and written per batch in a rebuild (well under both databases' limits on bound parameters). */
 const BATCH = 200;
 
-/** Replaces what the index holds for one record with its current entries, in one transaction. */
+/**
+ * Replaces what the index holds for one record with its current entries, and notes the source's
+ * fingerprint as followed, in one transaction.
+ */
 export async function indexRecord(db: Db, source: SearchSource, id: number): Promise<number> {
   const entries = await source.entries(db, [id]);
   await db.transaction().execute(async (trx) => {
-    if (!isPostgres(trx)) {
-      await sql`DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE source = ${source.entity} AND entity_id = ${id})`.execute(trx);
-    }
-    await trx.deleteFrom('search_entries').where('source', '=', source.entity).where('entity_id', '=', id).execute();
+    await removeEntries(trx, source.entity, id);
     await insertEntries(trx, source.entity, entries);
+    await keepFingerprint(trx, source.entity, await source.fingerprint(trx));
   });
   return entries.length;
+}
+
+/** Takes out a source's entries: one record's, or all of them. */
+async function removeEntries(db: Db, entity: string, id?: number): Promise<void> {
+  const ofRecord = id === undefined ? sql`` : sql` AND entity_id = ${id}`;
+  if (!isPostgres(db)) await sql`DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE source = ${entity}${ofRecord})`.execute(db);
+  await sql`DELETE FROM search_entries WHERE source = ${entity}${ofRecord}`.execute(db);
+}
+
+/** Remembers what a source's index was built from. */
+async function keepFingerprint(db: Db, entity: string, fingerprint: string): Promise<void> {
+  await db.deleteFrom('search_sources').where('source', '=', entity).execute();
+  await db.insertInto('search_sources').values({ source: entity, fingerprint }).execute();
 }
 
 async function insertEntries(db: Db, entity: string, entries: SearchEntry[]): Promise<void> {
@@ -67,20 +77,11 @@ export async function syncSource(db: Db, source: SearchSource): Promise<number |
   if (kept?.fingerprint === fingerprint) return null;
   const ids = await source.ids(db);
   await db.transaction().execute(async (trx) => {
-    if (!isPostgres(trx)) await sql`DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE source = ${source.entity})`.execute(trx);
-    await trx.deleteFrom('search_entries').where('source', '=', source.entity).execute();
+    await removeEntries(trx, source.entity);
     for (let i = 0; i < ids.length; i += BATCH) await insertEntries(trx, source.entity, await source.entries(trx, ids.slice(i, i + BATCH)));
-    await trx.deleteFrom('search_sources').where('source', '=', source.entity).execute();
-    await trx.insertInto('search_sources').values({ source: source.entity, fingerprint }).execute();
+    await keepFingerprint(trx, source.entity, fingerprint);
   });
   return ids.length;
-}
-
-/** Notes that the index follows a source's records again after an incremental update. */
-export async function noteSynced(db: Db, source: SearchSource): Promise<void> {
-  const fingerprint = await source.fingerprint(db);
-  await db.deleteFrom('search_sources').where('source', '=', source.entity).execute();
-  await db.insertInto('search_sources').values({ source: source.entity, fingerprint }).execute();
 }
 
 export interface SearchHit {

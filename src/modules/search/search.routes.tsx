@@ -7,7 +7,7 @@ import { routePattern, url } from '../../platform/http/urls.js';
 import type { SearchSource } from '../../platform/module.js';
 import { Layout } from '../../platform/views/layout.js';
 import { searchIndex, sourcesOf, type SearchHit, type SearchSort } from './search.index.js';
-import { MAX_QUERY, parseQuery, searchable, snippet, terms, type ParsedQuery } from './search.text.js';
+import { MAX_QUERY, parseQuery, searchable, snippet, type ParsedQuery } from './search.text.js';
 
 export const RESULTS_PER_PAGE = 20;
 /** Deeper pages are not offered (a search that needs them needs other words). */
@@ -188,9 +188,8 @@ export function registerSearchRoutes(app: FastifyInstance): void {
     let outcome: Outcome;
     if (!query || !/[\p{L}\p{N}]/u.test(query.text)) outcome = { kind: 'start' };
     else if (!searchable(query)) {
-      // Nothing to look for: only excluded words, or only words too common to search (stop words).
-      const onlyExcluded = query.parts.length > 0 || /(^|\s)-\S/.test(query.text);
-      outcome = { kind: 'message', message: onlyExcluded && terms(query.text.replace(/-/g, ' '), lang).length ? 'search.onlyExcluded' : 'search.onlyStopwords' };
+      // Nothing to look for: every part left is an exclusion, or every word was too common (stop words).
+      outcome = { kind: 'message', message: query.parts.length ? 'search.onlyExcluded' : 'search.onlyStopwords' };
     } else {
       const { total, hits } = await searchIndex(db, { lang, query, now: new Date().toISOString(), offset: (page - 1) * RESULTS_PER_PAGE, limit: RESULTS_PER_PAGE, sort });
       outcome = { kind: 'results', total, hits, page, pages: Math.min(MAX_PAGE, Math.max(1, Math.ceil(total / RESULTS_PER_PAGE))) };

@@ -72,6 +72,11 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dialect'>): D
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 
+/** True when a handle (or a transaction of it) talks to PostgreSQL, for the few queries each database writes its own way. */
+export function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
+}
+
 /** The current time as stored in timestamp columns. */
 export function nowIso(): string {
   return new Date().toISOString();

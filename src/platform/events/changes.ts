@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
+import { isPostgres, type Db } from '../db/database.js';
 import { bumpContentVersion } from '../db/site-state.js';
 
 /**
@@ -43,10 +43,6 @@ export function onChange(handler: (event: ReceivedChange) => void): () => void {
 /** Delivers an event that another instance announced (from LISTEN) to this process's subscribers. */
 export function receiveRemoteChange(event: ChangeEvent): void {
   bus.emit('change', { ...event, origin: 'remote' });
-}
-
-function isPostgres(db: Db): boolean {
-  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
 }
 
 /**
