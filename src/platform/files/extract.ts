@@ -1,0 +1,310 @@
+/**
+ * The words inside an accepted file, for search and for the "language" shown beside a download,
+ * and a small WebP preview of images. Call `inspectFile` first: extraction trusts the kind it is
+ * given, but still refuses corrupt input and zips that inflate beyond the limits.
+ */
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { Parser } from 'htmlparser2';
+import mammoth from 'mammoth';
+import sharp from 'sharp';
+import { extractText as pdfText, getDocumentProxy } from 'unpdf';
+import {
+  checkZipLimits,
+  DEFAULT_INSPECT_LIMITS,
+  FileRejected,
+  inflateZipEntry,
+  MAX_IMAGE_PIXELS,
+  readZipDirectory,
+  readZipEntry,
+  type FileKind,
+  type InspectLimits,
+  type ZipDirectory,
+  type ZipEntry,
+} from './inspect.js';
+
+/** Text found in a file: `pages` is pages, slides or sheets when the format has them. */
+export interface Extracted {
+  text: string;
+  pages: number | null;
+  language: string | null;
+}
+
+/** Largest side of a thumbnail, in pixels. */
+export const THUMBNAIL_SIZE = 480;
+
+/** pdf.js options for untrusted files: no eval, no fonts loaded, no system fonts looked up. */
+const PDF_OPTIONS = { disableFontFace: true, useSystemFonts: false, isEvalSupported: false, verbosity: 0 } as const;
+
+/**
+ * Extracts the text of a file of a known kind (images give ''), normalised to NFC with collapsed
+ * blank space. Throws FileRejected('corrupt') for unreadable input and FileRejected('zip_bomb')
+ * when a container inflates beyond `limits`, whatever its directory declares.
+ */
+export async function extractText(path: string, kind: FileKind, limits: InspectLimits = DEFAULT_INSPECT_LIMITS): Promise<Extracted> {
+  const { text, pages } = await extractRaw(path, kind, limits);
+  const clean = normaliseText(text);
+  return { text: clean, pages, language: guessLanguage(clean) };
+}
+
+async function extractRaw(path: string, kind: FileKind, limits: InspectLimits): Promise<{ text: string; pages: number | null }> {
+  switch (kind) {
+    case 'pdf':
+      return extractPdf(path);
+    case 'docx':
+      return extractDocx(path, limits);
+    case 'pptx':
+      return withZip(path, limits, extractPptx);
+    case 'xlsx':
+      return withZip(path, limits, extractXlsx);
+    case 'odt':
+      return withZip(path, limits, extractOdt);
+    case 'jpeg':
+    case 'png':
+    case 'webp':
+      return { text: '', pages: null };
+  }
+}
+
+/**
+ * A WebP preview (at most 480 px a side, turned upright by its EXIF orientation) of an image, or
+ * null for other kinds and for any image sharp cannot decode within its pixel limit.
+ */
+export async function makeThumbnail(path: string, kind: FileKind): Promise<Buffer | null> {
+  if (kind !== 'jpeg' && kind !== 'png' && kind !== 'webp') return null;
+  try {
+    return await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS })
+      .rotate()
+      .resize({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toBuffer();
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PDF
+
+async function extractPdf(path: string): Promise<{ text: string; pages: number }> {
+  const bytes = await readFile(path);
+  if (!bytes.subarray(Math.max(0, bytes.length - 1024)).includes('%%EOF', 0, 'latin1')) {
+    throw new FileRejected('corrupt', 'PDF has no %%EOF at its end');
+  }
+  let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
+  try {
+    pdf = await getDocumentProxy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), PDF_OPTIONS);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'PasswordException') throw new FileRejected('unsupported', 'password-protected PDF');
+    throw new FileRejected('corrupt', error instanceof Error ? error.message : 'PDF structure');
+  }
+  try {
+    const { text } = await pdfText(pdf, { mergePages: true });
+    return { text, pages: pdf.numPages };
+  } catch (error) {
+    throw new FileRejected('corrupt', error instanceof Error ? error.message : 'PDF content');
+  } finally {
+    await pdf.loadingTask?.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zip containers
+
+/** An open zip with a budget of inflated bytes shared by every entry read from it. */
+interface ZipContext {
+  handle: FileHandle;
+  zip: ZipDirectory;
+  entries: Map<string, ZipEntry>;
+  budget: { remaining: number };
+}
+
+async function openZip(path: string, limits: InspectLimits): Promise<ZipContext> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const zip = await readZipDirectory(handle, size);
+    checkZipLimits(zip, size, limits);
+    return { handle, zip, entries: new Map(zip.entries.map((e) => [e.name, e])), budget: { remaining: limits.maxUnzippedBytes } };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+async function withZip<T>(path: string, limits: InspectLimits, work: (zip: ZipContext) => Promise<T>): Promise<T> {
+  const zip = await openZip(path, limits);
+  try {
+    return await work(zip);
+  } finally {
+    await zip.handle.close();
+  }
+}
+
+/** An entry's text (UTF-8), or null when the archive has no such entry. */
+async function entryText(zip: ZipContext, name: string): Promise<string | null> {
+  const entry = zip.entries.get(name);
+  if (!entry) return null;
+  const bytes = await readZipEntry(zip.handle, entry, zip.budget.remaining);
+  zip.budget.remaining -= bytes.length;
+  return bytes.toString('utf8');
+}
+
+/** Entries named `prefix<N>.xml`, in the order of N. */
+function numberedEntries(zip: ZipContext, prefix: string): string[] {
+  const pattern = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\d+)\\.xml$`);
+  return [...zip.entries.keys()]
+    .map((name) => ({ name, n: Number(pattern.exec(name)?.[1] ?? NaN) }))
+    .filter((e) => !Number.isNaN(e.n))
+    .sort((a, b) => a.n - b.n)
+    .map((e) => e.name);
+}
+
+/**
+ * DOCX goes to mammoth, which inflates the whole archive in memory: so every entry is first
+ * inflated here as a stream and only counted, refusing the file as soon as the real total passes
+ * the limit.
+ */
+async function extractDocx(path: string, limits: InspectLimits): Promise<{ text: string; pages: number | null }> {
+  const pages = await withZip(path, limits, async (zip) => {
+    for (const entry of zip.zip.entries) {
+      zip.budget.remaining -= await inflateZipEntry(zip.handle, entry, zip.budget.remaining, () => undefined);
+    }
+    zip.budget.remaining = limits.maxUnzippedBytes;
+    return declaredPages(await entryText(zip, 'docProps/app.xml'));
+  });
+  try {
+    const result = await mammoth.extractRawText({ path });
+    return { text: result.value, pages };
+  } catch (error) {
+    throw new FileRejected('corrupt', error instanceof Error ? error.message : 'DOCX structure');
+  }
+}
+
+/** The page count Word stores in docProps/app.xml, when it did. */
+function declaredPages(appXml: string | null): number | null {
+  const match = appXml ? /<Pages>\s*(\d+)\s*<\/Pages>/.exec(appXml) : null;
+  return match?.[1] ? Number(match[1]) : null;
+}
+
+async function extractPptx(zip: ZipContext): Promise<{ text: string; pages: number }> {
+  const slides = numberedEntries(zip, 'ppt/slides/slide');
+  const texts: string[] = [];
+  for (const name of slides) {
+    texts.push(xmlText((await entryText(zip, name)) ?? '', { within: ['a:t'], breaks: ['a:p'], inline: { 'a:br': '\n' } }));
+  }
+  return { text: texts.join('\n\n'), pages: slides.length };
+}
+
+async function extractXlsx(zip: ZipContext): Promise<{ text: string; pages: number }> {
+  const workbook = await entryText(zip, 'xl/workbook.xml');
+  if (workbook === null) throw new FileRejected('corrupt', 'xlsx without workbook');
+  const sheetCount = (workbook.match(/<(?:\w+:)?sheet\b/g) ?? []).length;
+  const shared = (await entryText(zip, 'xl/sharedStrings.xml')) ?? '';
+  const parts = [xmlText(shared, { within: ['t'], skip: ['rPh'], breaks: ['si'] })];
+  for (const name of numberedEntries(zip, 'xl/worksheets/sheet')) {
+    const sheet = (await entryText(zip, name)) ?? '';
+    if (sheet.includes('inlineStr')) parts.push(xmlText(sheet, { within: ['is'], skip: ['rPh'], breaks: ['is'] }));
+  }
+  return { text: parts.join('\n'), pages: sheetCount };
+}
+
+async function extractOdt(zip: ZipContext): Promise<{ text: string; pages: null }> {
+  const content = await entryText(zip, 'content.xml');
+  if (content === null) throw new FileRejected('corrupt', 'odt without content.xml');
+  const text = xmlText(content, {
+    within: ['office:text'],
+    breaks: ['text:p', 'text:h'],
+    inline: { 'text:tab': '\t', 'text:line-break': '\n', 'text:s': ' ' },
+  });
+  return { text, pages: null };
+}
+
+interface XmlTextOptions {
+  /** Text is kept only inside these elements. */
+  within: string[];
+  /** Elements whose text is dropped (phonetic readings). */
+  skip?: string[];
+  /** Elements ending a paragraph. */
+  breaks?: string[];
+  /** Empty elements standing for a character. */
+  inline?: Record<string, string>;
+}
+
+/** The text nodes of an XML part, entities (named and numeric) decoded by htmlparser2. */
+function xmlText(xml: string, options: XmlTextOptions): string {
+  const within = new Set(options.within);
+  const skip = new Set(options.skip ?? []);
+  const breaks = new Set(options.breaks ?? []);
+  const inline = options.inline ?? {};
+  const out: string[] = [];
+  let depth = 0;
+  let skipping = 0;
+  let failed = false;
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        if (within.has(name)) depth++;
+        if (skip.has(name)) skipping++;
+        const char = inline[name];
+        if (char !== undefined && depth > 0 && skipping === 0) {
+          const count = name === 'text:s' ? Math.min(Number(attributes['text:c'] ?? 1) || 1, 100) : 1;
+          out.push(char.repeat(count));
+        }
+      },
+      ontext(text) {
+        if (depth > 0 && skipping === 0) out.push(text);
+      },
+      onclosetag(name) {
+        if (breaks.has(name)) out.push('\n');
+        if (within.has(name)) depth--;
+        if (skip.has(name)) skipping--;
+      },
+      onerror() {
+        failed = true;
+      },
+    },
+    { xmlMode: true, decodeEntities: true },
+  );
+  parser.end(xml);
+  if (failed) throw new FileRejected('corrupt', 'unreadable XML');
+  return out.join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+/** NFC, no control characters, single spaces, at most one blank line between paragraphs. */
+export function normaliseText(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/\r\n?|[\u2028\u2029\f\v]/g, '\n')
+    .replace(/[^\P{Cc}\n]/gu, '')
+    .replace(/[^\S\n]+/g, ' ')
+    .replace(/ ?\n ?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+const STOP_WORDS = {
+  en: new Set(['the', 'and', 'of', 'to', 'is', 'that', 'for', 'with', 'are', 'this', 'was', 'were', 'be', 'by', 'it', 'which', 'from', 'have', 'has', 'not', 'will', 'its']),
+  fr: new Set(['le', 'la', 'les', 'des', 'et', 'est', 'une', 'du', 'pour', 'dans', 'que', 'qui', 'sur', 'au', 'aux', 'avec', 'pas', 'ne', 'ce', 'sont', 'été', 'par', 'leur', 'ont']),
+};
+/** Words read for the guess: enough for a verdict, cheap on a long report. */
+const LANGUAGE_SAMPLE_CHARS = 50_000;
+
+/**
+ * 'en' or 'fr' when one language's common words clearly outnumber the other's, null when the
+ * text is too short or too mixed to say.
+ */
+export function guessLanguage(text: string): 'en' | 'fr' | null {
+  let en = 0;
+  let fr = 0;
+  for (const [word] of text.slice(0, LANGUAGE_SAMPLE_CHARS).toLowerCase().matchAll(/\p{L}+/gu)) {
+    if (STOP_WORDS.en.has(word)) en++;
+    else if (STOP_WORDS.fr.has(word)) fr++;
+  }
+  if (en + fr < 3) return null;
+  if (en >= fr * 1.5) return 'en';
+  if (fr >= en * 1.5) return 'fr';
+  return null;
+}

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import sharp from 'sharp';
+import { extractText, makeThumbnail } from './extract.js';
+import { DEFAULT_INSPECT_LIMITS, FileRejected, inspectFile, type FileRefusal } from './inspect.js';
+import { cleanFileName } from './names.js';
+import {
+  ENGLISH_SAMPLE,
+  FRENCH_SAMPLE,
+  makeDocx,
+  makeOdt,
+  makePdf,
+  makePptx,
+  makeXlsx,
+  makeZipBombDocx,
+  sampleDir,
+  writeSample,
+  writeSamples,
+  type SampleName,
+} from './test-files.js';
+
+let dir = '';
+let samples: Record<SampleName, string>;
+
+before(async () => {
+  dir = await sampleDir();
+  samples = await writeSamples(dir);
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function refusal(promise: Promise<unknown>): Promise<FileRefusal> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof FileRejected, `expected FileRejected, got ${String(error)}`);
+    return error.reason;
+  }
+  assert.fail('expected the file to be rejected');
+}
+
+test('each kind is detected by content, with its MIME type and canonical extension', async () => {
+  const expected = { pdf: 'pdf', docx: 'docx', pptx: 'pptx', xlsx: 'xlsx', odt: 'odt', jpeg: 'jpg', png: 'png', webp: 'webp' } as const;
+  for (const [kind, extension] of Object.entries(expected)) {
+    const found = await inspectFile(samples[kind as keyof typeof expected]);
+    assert.equal(found.kind, kind);
+    assert.equal(found.extension, extension);
+  }
+  assert.equal((await inspectFile(samples.docx)).mime, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+  assert.equal((await inspectFile(samples.jpeg, { declaredName: 'photo.JPEG' })).kind, 'jpeg');
+  assert.equal((await inspectFile(samples.pdf, { declaredName: 'rapport final' })).kind, 'pdf');
+});
+
+test('each refusal has its reason', async () => {
+  assert.equal(await refusal(inspectFile(samples.empty)), 'empty');
+  assert.equal(await refusal(inspectFile(samples.html)), 'html');
+  assert.equal(await refusal(inspectFile(samples.svg)), 'svg');
+  assert.equal(await refusal(inspectFile(samples.text)), 'unsupported');
+  assert.equal(await refusal(inspectFile(samples.truncatedPdf)), 'corrupt');
+  assert.equal(await refusal(inspectFile(samples.mismatched, { declaredName: 'report.pdf' })), 'mismatch');
+  assert.equal(await refusal(inspectFile(samples.pdf, { declaredName: 'C:\\docs\\minutes.docx' })), 'mismatch');
+  const plainZip = await writeSample(dir, 'plain.zip', Buffer.from(zipSync({ 'a.txt': strToU8('hello') })));
+  assert.equal(await refusal(inspectFile(plainZip)), 'unsupported');
+  const script = await writeSample(dir, 'x.txt', '  <script>alert(1)</script>');
+  assert.equal(await refusal(inspectFile(script)), 'html');
+});
+
+test('PDF text keeps French accents and counts pages', async () => {
+  const file = await writeSample(dir, 'three.pdf', await makePdf([[FRENCH_SAMPLE, 'Deuxième paragraphe élaboré.'], ['Page deux : à Genève, ça va.'], [ENGLISH_SAMPLE]]));
+  const { text, pages } = await extractText(file, 'pdf');
+  assert.equal(pages, 3);
+  for (const words of ['réunion', 'élaboré', 'coopération', 'Deuxième', 'Genève', 'ça']) assert.ok(text.includes(words), `${words} in ${text}`);
+  assert.equal(text, text.normalize('NFC'));
+  assert.equal(await refusal(extractText(samples.truncatedPdf, 'pdf')), 'corrupt');
+});
+
+test('DOCX, PPTX, XLSX and ODT text keeps accents, entities and order', async () => {
+  const docx = await writeSample(dir, 'a.docx', makeDocx([FRENCH_SAMPLE, 'R&D <ok>']));
+  const d = await extractText(docx, 'docx');
+  assert.ok(d.text.includes('réunion a élaboré') && d.text.includes('R&D <ok>'), d.text);
+  assert.equal(d.language, 'fr');
+
+  const slides = Array.from({ length: 11 }, (_, i) => `Diapositive ${i + 1} élaborée`);
+  const pptx = await writeSample(dir, 'a.pptx', makePptx(slides));
+  const p = await extractText(pptx, 'pptx');
+  assert.equal(p.pages, 11);
+  assert.ok(p.text.indexOf('Diapositive 2 ') < p.text.indexOf('Diapositive 10 '), p.text);
+
+  const xlsx = await writeSample(dir, 'a.xlsx', makeXlsx(['Réunion régionale', 'Genève'], { inline: ['Déclaration écrite'], sheets: 3 }));
+  const x = await extractText(xlsx, 'xlsx');
+  assert.equal(x.pages, 3);
+  for (const words of ['Réunion régionale', 'Genève', 'Déclaration écrite']) assert.ok(x.text.includes(words), x.text);
+
+  const odt = await writeSample(dir, 'a.odt', makeOdt([ENGLISH_SAMPLE, 'Élaboré à Paris']));
+  const o = await extractText(odt, 'odt');
+  assert.equal(o.pages, null);
+  assert.ok(o.text.includes('Élaboré à Paris'), o.text);
+  assert.equal(o.language, 'en');
+
+  // Numeric and named entities, as other writers produce them.
+  const parts = unzipSync(makePptx(['x']));
+  parts['ppt/slides/slide1.xml'] = strToU8(strFromU8(parts['ppt/slides/slide1.xml'] ?? new Uint8Array()).replace('<a:t>x</a:t>', '<a:t>caf&#233; &amp; th&#xE9; &lt;b&gt;</a:t>'));
+  const entities = await writeSample(dir, 'entities.pptx', Buffer.from(zipSync(parts)));
+  assert.equal((await extractText(entities, 'pptx')).text, 'café & thé <b>');
+});
+
+test('text normalisation composes accents (NFC)', async () => {
+  const decomposed = 're\u0301union e\u0301labore\u0301e';
+  const docx = await writeSample(dir, 'nfd.docx', makeDocx([decomposed]));
+  assert.equal((await extractText(docx, 'docx')).text, 'réunion élaborée');
+});
+
+test('images give no text and a WebP thumbnail within 480 px, upright', async () => {
+  for (const kind of ['jpeg', 'png', 'webp'] as const) {
+    assert.deepEqual(await extractText(samples[kind], kind), { text: '', pages: null, language: null });
+    const thumb = await makeThumbnail(samples[kind], kind);
+    assert.ok(thumb);
+    const meta = await sharp(thumb).metadata();
+    assert.equal(meta.format, 'webp');
+    assert.ok((meta.width ?? 0) <= 480 && (meta.height ?? 0) <= 480);
+    if (kind === 'jpeg') assert.deepEqual([meta.width, meta.height], [360, 480]);
+  }
+  assert.equal(await makeThumbnail(samples.pdf, 'pdf'), null);
+  assert.equal(await makeThumbnail(samples.truncatedPdf, 'png'), null);
+});
+
+test('zip bombs are refused with bounded memory', async () => {
+  const honest = await writeSample(dir, 'bomb.docx', makeZipBombDocx());
+  assert.equal(await refusal(inspectFile(honest)), 'zip_bomb');
+  assert.equal(await refusal(extractText(honest, 'docx')), 'zip_bomb');
+
+  const liar = await writeSample(dir, 'liar.docx', makeZipBombDocx({ lie: true }));
+  assert.equal((await inspectFile(liar)).kind, 'docx');
+  const small = { ...DEFAULT_INSPECT_LIMITS, maxUnzippedBytes: 64 * 1024 * 1024 };
+  const rss = process.memoryUsage().rss;
+  assert.equal(await refusal(extractText(liar, 'docx', small)), 'zip_bomb');
+  assert.equal(await refusal(extractText(liar, 'docx')), 'zip_bomb');
+  const growth = process.memoryUsage().rss - rss;
+  assert.ok(growth < 200 * 1024 * 1024, `rss grew by ${Math.round(growth / 1e6)} MB`);
+
+  assert.equal(await refusal(inspectFile(samples.docx, { limits: { ...DEFAULT_INSPECT_LIMITS, maxZipEntries: 2 } })), 'zip_bomb');
+});
+
+test('cleanFileName keeps a safe base name with the right extension', () => {
+  assert.equal(cleanFileName('C:\\Users\\x\\Rapport final.pdf', 'pdf'), 'Rapport final.pdf');
+  assert.equal(cleanFileName('../../etc/passwd', 'pdf'), 'passwd.pdf');
+  assert.equal(cleanFileName('..', 'pdf'), 'document.pdf');
+  assert.equal(cleanFileName('', 'docx'), 'document.docx');
+  assert.equal(cleanFileName('in\u0000voice\u0007.pdf', 'pdf'), 'invoice.pdf');
+  assert.equal(cleanFileName('photo\u202Egpj.exe', 'jpg'), 'photogpj.jpg');
+  assert.equal(cleanFileName('...hidden.pdf', 'pdf'), 'hidden.pdf');
+  assert.equal(cleanFileName('CON.pdf', 'pdf'), '_CON.pdf');
+  assert.equal(cleanFileName('a:b*c?"d<e>f|g.pdf', 'pdf'), 'a_b_c__d_e_f_g.pdf');
+  assert.equal(cleanFileName('notes.exe', 'pdf'), 'notes.pdf');
+  assert.equal(cleanFileName('facture.pdf.exe', 'pdf'), 'facture.pdf');
+  assert.equal(cleanFileName('photo.JPEG', 'jpg'), 'photo.jpg');
+  assert.equal(cleanFileName('Compte rendu de la re\u0301union.docx', 'docx'), 'Compte rendu de la réunion.docx');
+  assert.equal(cleanFileName('تقرير الاجتماع.pdf', 'pdf'), 'تقرير الاجتماع.pdf');
+  const long = cleanFileName(`${'é'.repeat(500)}.pdf`, 'pdf');
+  assert.equal([...long].length, 120);
+  assert.ok(long.endsWith('é.pdf'));
+  assert.equal(cleanFileName('  report . ', 'pdf'), 'report.pdf');
+});
