@@ -18,7 +18,9 @@ import { NO_STORE, PUBLIC_CACHE_CONTROL, SECURITY_HEADERS, SESSION_COOKIE } from
 import { hasCatalogue, translator, type MessageKey } from './i18n/i18n.js';
 import { ErrorPage } from './views/error-page.js';
 import { HttpError, kindOfStatus, statusOf, type ErrorKind } from './http/errors.js';
-import { createMailer } from './mail/mailer.js';
+import { createJobQueue } from './jobs/jobs.js';
+import { openFileStore } from './storage/storage.js';
+import { createMailer, mailJob } from './mail/mailer.js';
 import type { DiwanModule, NavLink } from './module.js';
 import { backOffice } from './admin/shell.js';
 
@@ -29,7 +31,7 @@ export const MAX_URL_LENGTH = 2048;
  * shortened, not an error. Node.js itself refuses a request line and headers over 16 KB.
  */
 export const MAX_SEARCH_URL_LENGTH = 14 * 1024;
-const SEARCH_PATH = /^\/[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?\/search(?:\?|$)/;
+const SEARCH_PATH = /^\/[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?\/(?:search|documents)(?:\?|$)/;
 const urlTooLong = (url: string) => url.length > MAX_URL_LENGTH && (url.length > MAX_SEARCH_URL_LENGTH || !SEARCH_PATH.test(url));
 
 declare module 'fastify' {
@@ -210,7 +212,11 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
   const cache = new PageCache(config.pageCacheEntries);
   cache.observeVersion(await readContentVersion(db));
   const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
-  const mailer = createMailer(config, db, app.log);
+  // The job queue comes after the database and before anything that sends (the mailer).
+  const jobs = await createJobQueue({ db, config, log: app.log });
+  const mailer = createMailer(config, db, app.log, jobs);
+  // Uploaded files: under DATA_DIR, or in S3-compatible storage (STORAGE_URL).
+  const files = await openFileStore({ url: config.storageUrl, dataDir: config.dataDir });
   const navigation = async (lang: string, now = new Date().toISOString()): Promise<NavLink[]> => {
     const lists = await Promise.all(modules.map((m) => m.navigation?.(db, lang, now) ?? []));
     return lists.flat();
@@ -223,11 +229,22 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
     assets: loadAssets(),
     baseUrl,
     mailer,
+    jobs,
+    files,
     modules,
     adminNav,
     // The header of an error page must render even when the database is down.
     navigation: (lang, now) => navigation(lang, now).catch(() => []),
   } satisfies AppContext);
+
+  // The platform's jobs, then each module's; they run once the app is ready (after listen) and
+  // stop on close, before the caller destroys the database.
+  jobs.register(mailJob(config, db, app.log));
+  for (const m of modules) for (const handler of m.jobs?.(app.diwan) ?? []) jobs.register(handler);
+  app.addHook('onReady', async () => jobs.start());
+  app.addHook('onClose', async () => jobs.stop());
+  // After the jobs, which may still be reading a file.
+  app.addHook('onClose', async () => files.close());
 
   // Public content changed here or on another instance: drop every page and find the next horizon.
   const unsubscribe = onChange((event) => {

@@ -40,6 +40,14 @@ const EnvSchema = z.object({
     .regex(/^smtps?:\/\//, 'SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465')
     .optional(),
   MAIL_FROM: z.string().min(3).default('Diwan <no-reply@localhost>'),
+  /** Where uploaded files live: empty for DATA_DIR/files, or s3://KEY:SECRET@bucket/prefix?endpoint=...&region=... */
+  STORAGE_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+    .refine((v) => v === undefined || /^(s3|file):/.test(v), 'STORAGE_URL must be empty (files under DATA_DIR) or look like s3://KEY:SECRET@bucket/prefix?endpoint=https://host&region=eu-west-1'),
+  /** The largest file an upload or an import may bring, in megabytes. */
+  MAX_UPLOAD_MB: z.coerce.number({ error: 'MAX_UPLOAD_MB must be a number of megabytes from 1 to 10000' }).int().min(1).max(10_000).default(200),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
@@ -87,6 +95,10 @@ export type Config = {
   contentPollMs: number;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Where uploaded files are stored (undefined: under DATA_DIR); may hold a secret, never log it. */
+  storageUrl: string | undefined;
+  /** The largest upload, in bytes (MAX_UPLOAD_MB). */
+  maxUploadBytes: number;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   loginMaxFailures: number;
@@ -140,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     workerRole: e.DIWAN_WORKER_ROLE,
     contentPollMs: e.CONTENT_POLL_MS,
     smtpUrl: e.SMTP_URL,
+    storageUrl: e.STORAGE_URL,
+    maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     mailFrom: e.MAIL_FROM,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,

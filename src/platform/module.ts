@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import type { AppContext } from './context.js';
 import type { Db } from './db/database.js';
 import type { RouteName } from './http/urls.js';
 import type { MessageKey } from './i18n/i18n.js';
+import type { JobHandler } from './jobs/jobs.js';
 import type { Actor } from './policy.js';
 
 /** An entry of the back-office navigation, shown to those the module allows. */
@@ -91,4 +93,6 @@ export interface DiwanModule {
    * up to date here.
    */
   onPrepared?(db: Db, modules: readonly DiwanModule[], log: { info(msg: string): void }): Promise<void>;
+  /** The kinds of background jobs the module runs (decision 0020); its commands send them through `ctx.jobs`. */
+  jobs?(ctx: AppContext): JobHandler[];
 }
