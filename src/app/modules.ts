@@ -6,6 +6,7 @@
 import { activitiesModule } from '../modules/activities/index.js';
 import { adminModule } from '../modules/admin/index.js';
 import { authModule } from '../modules/auth/index.js';
+import { documentsModule } from '../modules/documents/index.js';
 import { directoryModule } from '../modules/directory/index.js';
 import { frameworkModule } from '../modules/framework/index.js';
 import { healthModule } from '../modules/health/index.js';
@@ -25,6 +26,7 @@ export const MODULES: readonly DiwanModule[] = [
   homeModule,
   activitiesModule,
   legacyModule,
+  documentsModule,
   searchModule,
   // Last: a page slug is the catch-all of /{lang}/...
   pagesModule,

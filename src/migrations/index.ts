@@ -10,6 +10,7 @@ import * as m0008 from './0008_activity_facet_tables.js';
 import * as m0009 from './0009_slug_index.js';
 import * as m0010 from './0010_search_index.js';
 import * as m0011 from './0011_jobs.js';
+import * as m0012 from './0012_documents.js';
 
 /** Every migration in order. Append only: never edit one that has landed on main. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_slug_index': m0009,
   '0010_search_index': m0010,
   '0011_jobs': m0011,
+  '0012_documents': m0012,
 };

@@ -195,11 +195,14 @@ export async function createTestDatabase(dialect: 'sqlite' | 'postgres', overrid
   });
   const u = new URL(PG_URL);
   u.pathname = `/${name}`;
-  const config = loadConfig({ ...base, DATA_DIR: os.tmpdir(), DATABASE_URL: u.toString() }, overrides);
+  // Each database has its own data folder (uploaded files, temporaries).
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'diwan-test-'));
+  const config = loadConfig({ ...base, DATA_DIR: dataDir, DATABASE_URL: u.toString() }, overrides);
   return {
     dialect,
     config,
     drop: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

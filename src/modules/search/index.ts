@@ -6,7 +6,9 @@ import { indexRecord, sourcesOf, syncSource } from './search.index.js';
 import { registerSearchRoutes } from './search.routes.js';
 
 export { parseQuery, terms } from './search.text.js';
-export { searchIndex, syncSource, indexRecord } from './search.index.js';
+export { searchIndex, syncSource, indexRecord, matchingEntries } from './search.index.js';
+export { searchable, snippet, MAX_QUERY, type ParsedQuery } from './search.text.js';
+export { Highlighted } from './search.routes.js';
 
 /**
  * Follows the change events of this process: each record changed here is indexed again after its

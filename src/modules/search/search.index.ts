@@ -15,6 +15,17 @@ export function sourcesOf(modules: readonly DiwanModule[]): SearchSource[] {
   return modules.flatMap((m) => m.searchSources ?? []);
 }
 
+/**
+ * The version of the text analysis (search.text.ts): changing how words become terms changes it,
+ * so every source is rebuilt at the next start.
+ */
+const ANALYSIS_VERSION = 'a2';
+
+/** What a source's index is built from: its records' fingerprint and the analysis version. */
+async function fingerprintOf(db: Db, source: SearchSource): Promise<string> {
+  return `${ANALYSIS_VERSION}|${await source.fingerprint(db)}`;
+}
+
 /** Records read and written per batch in a rebuild (well under both databases' limits on bound parameters). */
 const BATCH = 200;
 
@@ -27,7 +38,7 @@ export async function indexRecord(db: Db, source: SearchSource, id: number): Pro
   await db.transaction().execute(async (trx) => {
     await removeEntries(trx, source.entity, id);
     await insertEntries(trx, source.entity, entries);
-    await keepFingerprint(trx, source.entity, await source.fingerprint(trx));
+    await keepFingerprint(trx, source.entity, await fingerprintOf(trx, source));
   });
   return entries.length;
 }
@@ -72,7 +83,7 @@ async function insertEntries(db: Db, entity: string, entries: SearchEntry[]): Pr
 
 /** Rebuilds a source whole when its records changed since the index was built from them (writes from the command line, a restore). */
 export async function syncSource(db: Db, source: SearchSource): Promise<number | null> {
-  const fingerprint = await source.fingerprint(db);
+  const fingerprint = await fingerprintOf(db, source);
   const kept = await db.selectFrom('search_sources').select('fingerprint').where('source', '=', source.entity).executeTakeFirst();
   if (kept?.fingerprint === fingerprint) return null;
   const ids = await source.ids(db);
@@ -135,4 +146,18 @@ export async function searchIndex(
     total: Number(count.rows[0]?.n ?? 0),
     hits: rows.rows.map((r) => ({ source: r.source, entityId: r.entity_id, slug: r.slug, title: r.title, body: r.body, date: r.date })),
   };
+}
+
+/**
+ * The public entries of one source and language that match a query, as a subquery with the
+ * columns `entity_id` and `rank` (smaller is better), for a module that filters and counts its own
+ * records in SQL (the library's facets): `WHERE d.id IN (SELECT entity_id FROM (…) m)`.
+ */
+export function matchingEntries(db: Db, args: { source: string; lang: string; query: ParsedQuery; now: string }) {
+  const pg = isPostgres(db);
+  const match = pg ? sql`e.terms @@ to_tsquery('simple', ${tsQuery(args.query)})` : sql`search_fts MATCH ${ftsQuery(args.query)}`;
+  const from = pg ? sql`search_entries e` : sql`search_fts CROSS JOIN search_entries e ON e.id = search_fts.rowid`;
+  const rank = pg ? sql`-ts_rank_cd(e.terms, to_tsquery('simple', ${tsQuery(args.query)}))` : sql`bm25(search_fts, 10.0, 1.0)`;
+  return sql<{ entity_id: number; rank: number }>`SELECT e.entity_id AS entity_id, ${rank} AS rank FROM ${from}
+    WHERE ${match} AND e.source = ${args.source} AND e.lang = ${args.lang} AND e.audience = 'public' AND e.published_at IS NOT NULL AND e.published_at <= ${args.now}`;
 }

@@ -21,7 +21,7 @@ type Outcome =
   | { kind: 'results'; total: number; hits: SearchHit[]; page: number; pages: number };
 
 /** Text with the matched words marked, every piece escaped. */
-function Highlighted({ pieces }: { pieces: { text: string; mark: boolean }[] }): JSX.Element {
+export function Highlighted({ pieces }: { pieces: { text: string; mark: boolean }[] }): JSX.Element {
   return <>{pieces.map((p) => (p.mark ? <mark safe>{p.text}</mark> : escapeHtml(p.text)))}</>;
 }
 

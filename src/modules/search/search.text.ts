@@ -6,8 +6,8 @@ import { stopwords as frenchStopwords } from '@orama/stopwords/french';
 /**
  * How the search reads text, the same way for what is indexed and for what is asked, on both
  * databases: words of letters and digits, stop words of the language left out, each word stemmed
- * by the language's Snowball stemmer, then lower-cased with its accents taken off, so "réunions",
- * "Reunion" and "réunion" are one term. A language without a stemmer keeps whole words.
+ * lower-cased with its accents taken off, then stemmed by the language's Snowball stemmer, so
+ * "réunions", "Reunion" and "réunion" are one term. A language without a stemmer keeps whole words.
  */
 
 /** Lower case without accents or other marks: "Réunion" gives "reunion". */
@@ -32,7 +32,9 @@ export function termOf(word: string, lang: string): string {
   if (folded.length === 1 && /\p{L}/u.test(folded)) return '';
   if (STOPWORDS[lang]?.has(folded)) return '';
   const stem = STEMMERS[lang];
-  return stem ? fold(stem(lower)) : folded;
+  // The stemmer reads the word without its accents: "transfrontalière" and "transfrontaliere"
+  // must give one term (French Snowball treats è and e apart).
+  return stem ? fold(stem(folded)) : folded;
 }
 
 /** The terms of a text in a language, in order. */

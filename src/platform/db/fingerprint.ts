@@ -6,7 +6,7 @@ import type { Db } from './database.js';
  * edit (updated_at), a publication or its time, a workflow move, or an edit of a translation.
  * Derived data (the search index) is rebuilt when it differs from what it was built from.
  */
-export async function editorialFingerprint(db: Db, table: 'activities' | 'pages', translations: 'activity_translations' | 'page_translations'): Promise<string> {
+export async function editorialFingerprint(db: Db, table: 'activities' | 'pages' | 'documents', translations: 'activity_translations' | 'page_translations' | 'document_translations'): Promise<string> {
   const { rows } = await sql<Record<string, unknown>>`
     SELECT (SELECT count(*) FROM ${sql.table(table)}) AS n,
       (SELECT max(updated_at) FROM ${sql.table(table)}) AS u,

@@ -307,6 +307,80 @@ export interface SearchSourceTable {
   fingerprint: string;
 }
 
+export interface DocumentTable {
+  id: Generated<number>;
+  key: string | null;
+  type: string;
+  doc_date: string | null;
+  reference: string | null;
+  /** public, partners, participants, restricted (to access_roles) or inherit (from access_activity_id). */
+  access: string;
+  /** Role codes, comma-separated, for the restricted tier. */
+  access_roles: string;
+  access_activity_id: number | null;
+  workflow: string;
+  published_at: string | null;
+  version: Generated<number>;
+  pending_version: Generated<number | null>;
+  created_at: string;
+  updated_at: string;
+  updated_by: number | null;
+  edited_at: string | null;
+}
+
+export interface DocumentTranslationTable {
+  document_id: number;
+  lang: string;
+  title: string;
+  slug: string;
+  description: string;
+  updated_at: string;
+}
+
+export interface DocumentFileTable {
+  id: Generated<number>;
+  document_id: number;
+  lang: string;
+  version: number;
+  /** draft or adopted. */
+  status: string;
+  storage_key: string;
+  sha256: string;
+  /** A bigint: PostgreSQL returns it as a string, so read it through Number(). */
+  size_bytes: number | string;
+  kind: string;
+  mime: string;
+  file_name: string;
+  pages: number | null;
+  text_state: string;
+  text_error: string | null;
+  text_lang: string | null;
+  thumbnail_key: string | null;
+  uploaded_at: string;
+  uploaded_by: number | null;
+}
+
+export interface DocumentTextTable {
+  file_id: number;
+  text: string;
+}
+
+export interface DocumentActivityTable {
+  document_id: number;
+  activity_id: number;
+  position: number;
+}
+
+export interface DocumentThemeTable {
+  document_id: number;
+  theme_id: number;
+}
+
+export interface DocumentCountryTable {
+  document_id: number;
+  country_code: string;
+}
+
 export interface Database {
   site_state: SiteStateTable;
   countries: CountryTable;
@@ -342,4 +416,11 @@ export interface Database {
   revisions: EditorialRevisionTable;
   search_entries: SearchEntryTable;
   search_sources: SearchSourceTable;
+  documents: DocumentTable;
+  document_translations: DocumentTranslationTable;
+  document_files: DocumentFileTable;
+  document_texts: DocumentTextTable;
+  document_activities: DocumentActivityTable;
+  document_themes: DocumentThemeTable;
+  document_countries: DocumentCountryTable;
 }

@@ -20,6 +20,8 @@ export type WorkflowState = (typeof WORKFLOW_STATES)[number];
 export type WorkflowAction = 'submit' | 'publish' | 'unpublish' | 'return';
 
 export type Executor = Kysely<Database>;
+/** The tables of editable records (each has the workflow columns). */
+export type EditorialTable = 'activities' | 'pages' | 'documents';
 type Trx = Transaction<Database>;
 
 /** Content of an editable record: fields, and texts per language with a slug each. */
@@ -32,7 +34,7 @@ export interface EditorialKind<I extends EditableContent> {
   /** The name in audit entries, revisions, old slugs and events: 'activity', 'page'. */
   entityType: string;
   /** Its table, which has the workflow columns (workflow, version, published_at, pending_version, updated_at, updated_by, edited_at). */
-  table: 'activities' | 'pages';
+  table: EditorialTable;
   /** Validates and normalises content (the module's zod schema). */
   parse(raw: unknown): I;
   /** Reads the live content (what the public sees once published). */
@@ -93,12 +95,12 @@ interface WorkflowRow {
   pending_version: number | null;
 }
 
-async function workflowRow(db: Executor, table: 'activities' | 'pages', id: number): Promise<WorkflowRow | undefined> {
+async function workflowRow(db: Executor, table: EditorialTable, id: number): Promise<WorkflowRow | undefined> {
   const t = db as unknown as Kysely<{ [k in typeof table]: WorkflowRow }>;
   return t.selectFrom(table).select(['id', 'workflow', 'version', 'published_at', 'pending_version']).where('id', '=', id).executeTakeFirst();
 }
 
-async function setWorkflowColumns(db: Executor, table: 'activities' | 'pages', id: number, set: Record<string, unknown>, expectedVersion?: number): Promise<boolean> {
+async function setWorkflowColumns(db: Executor, table: EditorialTable, id: number, set: Record<string, unknown>, expectedVersion?: number): Promise<boolean> {
   const t = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
   let q = t.updateTable(table).set(set).where('id', '=', id);
   if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
@@ -404,8 +406,8 @@ export async function nextScheduledPublication(db: Executor, now: Date): Promise
 }
 
 /** The languages whose slug another record of a translations table already uses (a kind's `takenSlugs`). */
-export async function slugsTakenIn(db: Executor, table: 'activity_translations' | 'page_translations', owner: 'activity_id' | 'page_id', id: number | null, input: EditableContent): Promise<string[]> {
-  const t = db as unknown as Kysely<Record<string, { lang: string; slug: string; activity_id: number; page_id: number }>>;
+export async function slugsTakenIn(db: Executor, table: 'activity_translations' | 'page_translations' | 'document_translations', owner: 'activity_id' | 'page_id' | 'document_id', id: number | null, input: EditableContent): Promise<string[]> {
+  const t = db as unknown as Kysely<Record<string, { lang: string; slug: string; activity_id: number; page_id: number; document_id: number }>>;
   const taken: string[] = [];
   for (const [lang, tr] of Object.entries(input.t)) {
     let q = t.selectFrom(table).select(owner).where('lang', '=', lang).where('slug', '=', tr.slug);

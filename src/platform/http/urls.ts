@@ -4,6 +4,8 @@ const ROUTES = {
   'activities.list': '/:lang/activities',
   'activities.show': '/:lang/activities/:slug',
   search: '/:lang/search',
+  'documents.list': '/:lang/documents',
+  'documents.show': '/:lang/documents/:slug',
   /** Editable static pages; registered after every fixed path so they never shadow one. */
   'pages.show': '/:lang/:slug',
 } as const;

@@ -9,6 +9,7 @@ export const en = {
   "nav.main": "Main navigation",
   "nav.home": "Home",
   "nav.activities": "Activities",
+  "nav.documents": "Documents",
   "nav.language": "Language",
   "lang.en": "English",
   "lang.fr": "French",

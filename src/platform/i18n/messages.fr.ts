@@ -11,6 +11,7 @@ export const fr: Record<keyof typeof en, string> = {
   "nav.main": "Navigation principale",
   "nav.home": "Accueil",
   "nav.activities": "Activités",
+  "nav.documents": "Documents",
   "nav.language": "Langue",
   "lang.en": "anglais",
   "lang.fr": "français",

@@ -22,7 +22,7 @@ export interface LayoutProps {
   tr: Translator;
   meta: PageMeta;
   stylesheet: string;
-  current?: 'home' | 'activities' | undefined;
+  current?: 'home' | 'activities' | 'documents' | undefined;
   /** Editable pages shown in the main navigation (About, Partners...). */
   nav?: { href: string; label: string }[] | undefined;
   /**
@@ -132,6 +132,11 @@ export function Layout({ tr, meta, stylesheet, current, nav, languages, searchQu
                 <li>
                   <a href={url('activities.list', tr.lang)} aria-current={current === 'activities' ? 'page' : undefined} safe>
                     {t('nav.activities')}
+                  </a>
+                </li>
+                <li>
+                  <a href={url('documents.list', tr.lang)} aria-current={current === 'documents' ? 'page' : undefined} safe>
+                    {t('nav.documents')}
                   </a>
                 </li>
                 {(nav ?? []).map((item) => (

@@ -1,0 +1,60 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { AppContext } from '../../platform/context.js';
+import { extractText, makeThumbnail } from '../../platform/files/extract.js';
+import { FileRejected, type FileKind } from '../../platform/files/inspect.js';
+import type { JobHandler } from '../../platform/jobs/jobs.js';
+import { recordExtraction } from './documents.commands.js';
+
+/** The job that reads a file's text, page count and thumbnail after its upload. */
+export const EXTRACT_JOB = 'documents.extract';
+const RETRY_LIMIT = 3;
+
+/**
+ * Reads one stored file: its bytes are copied to a local temporary (the store may be remote), the
+ * text and page count read, an image's thumbnail stored beside it. A file the readers refuse
+ * (corrupt, a zip bomb) is marked failed at once with the reason; any other error is retried with
+ * backoff, and after the last try the file is marked failed, so it never loops.
+ */
+export function extractionJob(ctx: Pick<AppContext, 'db' | 'files' | 'config'>): JobHandler<{ fileId: number }> {
+  return {
+    name: EXTRACT_JOB,
+    options: { retryLimit: RETRY_LIMIT, retryDelaySeconds: 5, retryBackoff: true, expireInSeconds: 15 * 60 },
+    async run(data, job) {
+      const fileId = Number(data?.fileId);
+      if (!Number.isInteger(fileId) || fileId <= 0) return;
+      const file = await ctx.db.selectFrom('document_files').select(['id', 'storage_key', 'kind', 'text_state']).where('id', '=', fileId).executeTakeFirst();
+      // Removed since, or already read by another try.
+      if (!file || file.text_state !== 'pending') return;
+      const dir = path.join(ctx.config.dataDir, 'tmp', 'extract');
+      await mkdir(dir, { recursive: true });
+      const local = path.join(dir, `${randomBytes(8).toString('hex')}.part`);
+      try {
+        await pipeline(await ctx.files.read(file.storage_key), createWriteStream(local, { mode: 0o600 }));
+        const kind = file.kind as FileKind;
+        const extracted = await extractText(local, kind);
+        const thumb = await makeThumbnail(local, kind);
+        let thumbnailKey: string | null = null;
+        if (thumb) thumbnailKey = (await ctx.files.commit(await ctx.files.stage(Readable.from([thumb]), { maxBytes: 10 * 1024 * 1024 }))).key;
+        await recordExtraction(ctx.db, fileId, { ok: true, text: extracted.text, pages: extracted.pages, language: extracted.language, thumbnailKey });
+      } catch (err) {
+        if (err instanceof FileRejected) return recordExtraction(ctx.db, fileId, { ok: false, error: err.reason + (err.detail ? `: ${err.detail}` : '') });
+        if (job.attempt > RETRY_LIMIT) return recordExtraction(ctx.db, fileId, { ok: false, error: err instanceof Error ? err.message : String(err) });
+        throw err;
+      } finally {
+        await rm(local, { force: true });
+      }
+    },
+  };
+}
+
+/** Sends the extraction job again for every file still waiting (after a restart, or jobs lost with a database restore). */
+export async function enqueuePendingExtractions(ctx: Pick<AppContext, 'db' | 'jobs'>): Promise<number> {
+  const pending = await ctx.db.selectFrom('document_files').select('id').where('text_state', '=', 'pending').orderBy('id').execute();
+  for (const f of pending) await ctx.jobs.send(EXTRACT_JOB, { fileId: f.id }, { singletonKey: `file:${f.id}` });
+  return pending.length;
+}

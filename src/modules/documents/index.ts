@@ -1,0 +1,63 @@
+import './documents.catalogue.js';
+import type { FastifyInstance } from 'fastify';
+import { onChange } from '../../platform/events/changes.js';
+import type { DiwanModule } from '../../platform/module.js';
+import { has } from '../../platform/policy.js';
+import { indexRecord } from '../search/index.js';
+import { registerDocumentAdminRoutes } from './documents.admin.routes.js';
+import { enqueuePendingExtractions, extractionJob } from './documents.jobs.js';
+import { registerDocumentRoutes } from './documents.routes.js';
+import { documentSearchSource } from './documents.search.js';
+
+export { publicDocumentsOfActivity } from './documents.repository.js';
+export { DocumentCard, FileLink, fileHref, fileDetails, formatSize } from './documents.views.js';
+export { createDocument, addDocumentFiles } from './documents.commands.js';
+export { EXTRACT_JOB } from './documents.jobs.js';
+
+/** Temporaries of uploads older than this are removed at start (an upload never takes a day). */
+const STALE_UPLOAD_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Upkeep at start and while running: stale upload temporaries swept, files still waiting for
+ * their text sent to the extraction job again, and the documents that follow an activity's
+ * visibility indexed again when that activity changes (so an unpublished meeting's documents
+ * leave the search at once).
+ */
+function upkeep(app: FastifyInstance): void {
+  app.addHook('onReady', async () => {
+    const swept = await app.diwan.files.sweep(STALE_UPLOAD_MS);
+    const pending = await enqueuePendingExtractions(app.diwan);
+    if (swept || pending) app.log.info({ swept, pending }, 'documents: upload temporaries swept, extractions sent again');
+  });
+  let queue = Promise.resolve();
+  const unsubscribe = onChange((event) => {
+    if (event.origin !== 'local' || event.entity !== 'activity' || typeof event.id !== 'number') return;
+    const activityId = event.id;
+    queue = queue
+      .then(async () => {
+        const docs = await app.diwan.db.selectFrom('documents').select('id').where('access_activity_id', '=', activityId).where('access', '=', 'inherit').execute();
+        for (const d of docs) await indexRecord(app.diwan.db, documentSearchSource, d.id);
+      })
+      .catch((err: unknown) => app.log.warn({ err, activityId }, 'documents: reindexing after an activity change failed'));
+  });
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    await queue;
+  });
+}
+
+/** The document library: documents with files per language and version, access tiers, downloads, the library's search and facets. */
+export const documentsModule: DiwanModule = {
+  name: 'documents',
+  async hasContent(db) {
+    return !!(await db.selectFrom('documents').select('id').limit(1).executeTakeFirst());
+  },
+  publicRoutes(app) {
+    registerDocumentRoutes(app);
+    upkeep(app);
+  },
+  adminRoutes: registerDocumentAdminRoutes,
+  adminNav: [{ id: 'documents', href: '/admin/documents', label: 'admin.nav.documents', position: 15, visible: (actor) => has(actor, 'document.view_unpublished') }],
+  searchSources: [documentSearchSource],
+  jobs: (ctx) => [extractionJob(ctx)],
+};
