@@ -40,6 +40,7 @@ export const activitiesEn = {
   "activity.themes": "Themes",
   "activity.participation": "Participation",
   "activity.documents": "Related documents",
+  "activity.libraryDocuments": "Documents of the meeting",
   "activity.documentsNone": "No document has been published for this activity yet.",
   "activity.documentUnavailable": "not yet available online",
   "activity.photos": "Photos",

@@ -42,6 +42,7 @@ export const activitiesFr: Record<keyof typeof activitiesEn, string> = {
   "activity.themes": "Thèmes",
   "activity.participation": "Participation",
   "activity.documents": "Documents liés",
+  "activity.libraryDocuments": "Documents de la réunion",
   "activity.documentsNone": "Aucun document n’a encore été publié pour cette activité.",
   "activity.documentUnavailable": "pas encore disponible en ligne",
   "activity.photos": "Photos",

@@ -1,3 +1,4 @@
+import { publicDocumentsOfActivity, type LibraryItem } from '../documents/index.js';
 import type { AppContext } from '../../platform/context.js';
 import { translator, type Translator } from '../../platform/i18n/i18n.js';
 import type { Query } from '../../platform/http/urls.js';
@@ -219,6 +220,8 @@ export interface ActivityDetail {
   tr: Translator;
   translations: TranslationRow[];
   view: ActivityDetailView;
+  /** The library's documents linked to the activity that the public may open, in the activity's order. */
+  library: LibraryItem[];
 }
 
 /** Loads everything the activity page shows and presents it in a language. */
@@ -229,6 +232,7 @@ export async function activityDetail(ctx: AppContext, row: ActivityRow, lang: st
   const themes = await themesOf(ctx.db, row.id);
   const frameworks = themes.length ? await frameworkTree(ctx.db, lang, { includeRetired: true, fallbackLang: ctx.config.defaultLanguage }) : [];
   const documents = await documentsOf(ctx.db, row.id);
+  const library = await publicDocumentsOfActivity(ctx.db, row.id, lang, now.toISOString());
   const relatedRows = await relatedOf(ctx.db, row.id, now.toISOString());
   const relatedTranslations = await translationsFor(ctx.db, relatedRows.map((r) => r.id));
   const lookups = await lookupsFor(
@@ -252,5 +256,5 @@ export async function activityDetail(ctx: AppContext, row: ActivityRow, lang: st
     tr,
     { defaultLanguage: ctx.config.defaultLanguage, languages: ctx.config.languages },
   );
-  return { tr, translations, view };
+  return { tr, translations, view, library };
 }

@@ -3,6 +3,7 @@ import { url, type Query } from '../../platform/http/urls.js';
 import type { ActivityCard, ActivityDetailView } from './activities.presenter.js';
 import type { ActivityDetail, ActivityListView } from './activities.service.js';
 import { FILTER_KEYS } from './activities.schemas.js';
+import { FileLink, fileHref } from '../documents/index.js';
 
 /** One activity in a list: title link, date, place, type and status. */
 export function ActivityCardView({ card, tr, headingLevel = 3 }: { card: ActivityCard; tr: Translator; headingLevel?: 2 | 3 }): JSX.Element {
@@ -245,7 +246,7 @@ export function activityJsonLd(v: ActivityDetailView, pageUrl: string, organiser
 }
 
 /** The public page of one activity: every part of the founding page, in the reader's language. */
-export function ActivityPage({ d, backHref }: { d: Pick<ActivityDetail, 'tr' | 'view'>; backHref: string }): JSX.Element {
+export function ActivityPage({ d, backHref }: { d: Pick<ActivityDetail, 'tr' | 'view' | 'library'>; backHref: string }): JSX.Element {
   const { tr, view: v } = d;
   const t = tr.t;
   const textLang = v.textLang;
@@ -349,6 +350,36 @@ export function ActivityPage({ d, backHref }: { d: Pick<ActivityDetail, 'tr' | '
           ''
         )}
       </dl>
+      {d.library.length ? (
+        <section aria-labelledby="library-title" data-testid="activity-library">
+          <h2 id="library-title" safe>
+            {t('activity.libraryDocuments')}
+          </h2>
+          <ol class="documents">
+            {d.library.map((doc) => (
+              <li data-testid="library-document">
+                <a href={url('documents.show', tr.lang, { slug: doc.slug })} safe>
+                  {doc.title}
+                </a>{' '}
+                <span class="doc-meta" safe>{`(${t(`documents.type.${doc.type}` as MessageKey)})`}</span>
+                {doc.files.length ? (
+                  <ul class="files">
+                    {doc.files.map((f) => (
+                      <li>
+                        <FileLink tr={tr} file={f} href={fileHref(f)} />
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  ''
+                )}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : (
+        ''
+      )}
       {safeNarrative ? (
         <div class="narrative" lang={foreign ? textLang : undefined} data-testid="narrative">
           {safeNarrative}

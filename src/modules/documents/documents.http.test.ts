@@ -162,6 +162,13 @@ for (const dialect of await dialectsUnderTest()) {
       assert.match(facets.body, /Final report<\/a> <span class="muted">\(1\)<\/span>/);
       assert.match(facets.body, /Morocco<\/a> <span class="muted">\(1\)<\/span>/);
 
+      // The activity it belongs to lists it near the top, with a direct download per language.
+      const act = await t.app.inject(`/en/activities/${activity.slug}`);
+      assert.match(act.body, /data-testid="activity-library"/);
+      assert.match(act.body, /href="\/en\/documents\/final-report-of-the-senior-officials-meeting">Final report of the senior officials meeting<\/a>/);
+      assert.match(act.body, new RegExp(`href="/files/${files[0]!.id}/`));
+      assert.ok(act.body.indexOf('data-testid="activity-library"') < act.body.indexOf('data-testid="narrative"') || !act.body.includes('data-testid="narrative"'), 'before the narrative');
+
       const enFile = files[0]!;
       const download = await t.app.inject(`/files/${enFile.id}/x`);
       assert.equal(download.statusCode, 200);

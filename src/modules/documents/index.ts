@@ -9,7 +9,7 @@ import { enqueuePendingExtractions, extractionJob } from './documents.jobs.js';
 import { registerDocumentRoutes } from './documents.routes.js';
 import { documentSearchSource } from './documents.search.js';
 
-export { publicDocumentsOfActivity } from './documents.repository.js';
+export { publicDocumentsOfActivity, type LibraryItem } from './documents.repository.js';
 export { DocumentCard, FileLink, fileHref, fileDetails, formatSize } from './documents.views.js';
 export { createDocument, addDocumentFiles } from './documents.commands.js';
 export { EXTRACT_JOB } from './documents.jobs.js';
