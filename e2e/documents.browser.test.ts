@@ -66,6 +66,12 @@ describe('document library', () => {
       await Promise.all([page.waitForURL(/\/admin\/documents\/\d+\?done=created/), page.click('[data-testid="save"]')]);
       documentId = Number(/documents\/(\d+)/.exec(page.url())?.[1]);
       for (const line of await assertNoAxeViolations(page, 'document page in the back-office')) void line;
+      // A refused file comes back as the page with its error, through the script that shows progress.
+      await page.setInputFiles('#file_en', { name: 'drawing.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') });
+      await page.click('[data-testid="upload-form"] button[type=submit]');
+      await page.getByTestId('error-summary').waitFor();
+      assert.match(await page.getByTestId('error-summary').innerText(), /SVG images are not accepted/);
+      await page.goto(`/admin/documents/${documentId}`);
       await page.setInputFiles('#file_en', en);
       await page.setInputFiles('#file_fr', fr);
       await Promise.all([page.waitForURL(/done=files/), page.click('[data-testid="upload-form"] button[type=submit]')]);

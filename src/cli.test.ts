@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
+import { makePdf } from './platform/files/test-files.js';
 
 const run = promisify(execFile);
 const cli = path.resolve('src/cli.ts');
@@ -26,7 +27,7 @@ async function diwan(args: string[], env: Record<string, string> = {}, input?: s
 test('help lists the commands', async () => {
   const r = await diwan(['help']);
   assert.equal(r.code, 0);
-  for (const c of ['migrate', 'seed-demo', 'help']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
+  for (const c of ['migrate', 'seed-demo', 'import-legacy', 'import-documents', 'help']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
 });
 
 test('an unknown command fails with usage', async () => {
@@ -81,6 +82,32 @@ test('user create: password from standard input, generated when none, refused wh
     assert.equal(role.code, 65);
     const missing = await diwan(['user', 'create', '--email', 'x@example.org'], env);
     assert.equal(missing.code, 64);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('import-documents: its help, then a manifest imported into a new SQLite file, and skipped the second time', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'diwan-cli-'));
+  try {
+    const help = await diwan(['import-documents', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Usage: npm run diwan -- import-documents \[--dry-run\]/);
+    const usage = await diwan(['import-documents'], { DATA_DIR: dir });
+    assert.equal(usage.code, 64);
+    assert.match(usage.stderr, /give the MANIFEST\.csv/);
+    const archive = path.join(dir, 'archive');
+    mkdirSync(archive);
+    writeFileSync(path.join(archive, 'report.pdf'), await makePdf(['Final report of the ministerial conference.']));
+    writeFileSync(path.join(archive, 'manifest.csv'), 'file,title_en,type,date,language,access\nreport.pdf,Final report,final_report,2006-07-11,en,public\n');
+    const env = { DATA_DIR: path.join(dir, 'data') };
+    const r = await diwan(['import-documents', path.join(archive, 'manifest.csv')], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /added 1 document \(1 file\), skipped 0 \(already there\), refused 0\ntext read: 1 file$/m);
+    assert.doesNotMatch(r.stdout, /migration/);
+    const again = await diwan(['import-documents', path.join(archive, 'manifest.csv')], env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /skipped {2}row 2 {2}report\.pdf: already there/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

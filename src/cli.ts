@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { createUser, UserCommandError } from './modules/auth/index.js';
+import { IMPORT_DOCUMENTS_USAGE, runImportDocuments } from './modules/documents/index.js';
 import { IMPORT_LEGACY_USAGE, runImportLegacy } from './modules/legacy/index.js';
 import { translator, type MessageKey } from './platform/i18n/i18n.js';
 
@@ -29,6 +30,11 @@ Commands:
                import pages saved from the old websites (text or HTML; en, fr, es, pt, it):
                creates activities or merges them into existing ones, keeps their old addresses
                for redirects; --dry-run prints the plan only (see import-legacy --help)
+  import-documents [--dry-run] [--json] MANIFEST.csv
+               import an archive of documents described by a CSV manifest (file, titles, type,
+               date, language, access, activity): every row is checked first and nothing is
+               imported if one is refused; files already there are skipped; the text of the new
+               files is read before the command ends (see import-documents --help)
   help         show this help
 
 The database is the one configured by DATABASE_URL (default: a SQLite file under DATA_DIR).`;
@@ -44,7 +50,11 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
     out(IMPORT_LEGACY_USAGE);
     return 0;
   }
-  if (command !== 'migrate' && command !== 'seed-demo' && command !== 'user' && command !== 'import-legacy') {
+  if (command === 'import-documents' && (argv.includes('--help') || argv.includes('-h'))) {
+    out(IMPORT_DOCUMENTS_USAGE);
+    return 0;
+  }
+  if (command !== 'migrate' && command !== 'seed-demo' && command !== 'user' && command !== 'import-legacy' && command !== 'import-documents') {
     err(`Unknown command: ${command}\n\n${HELP}`);
     return 64;
   }
@@ -61,11 +71,18 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
   const db = openDatabase(config);
   try {
     if (command === 'user') return await userCommand(argv.slice(1), db, config.defaultLanguage, out, err);
-    // import-legacy keeps standard output for its report (one JSON document with --json).
-    await migrateDiwan(db, { info: command === 'import-legacy' ? () => undefined : out });
+    // The imports keep standard output for their report (one JSON document with --json).
+    const quiet = command === 'import-legacy' || command === 'import-documents';
+    await migrateDiwan(db, { info: quiet ? () => undefined : out });
     if (command === 'import-legacy') {
       const code = await runImportLegacy(argv.slice(1), { db, out, err });
       // The running server does not see these writes as events: index them here.
+      await syncDiwan(db, { info: () => undefined });
+      return code;
+    }
+    if (command === 'import-documents') {
+      const code = await runImportDocuments(argv.slice(1), { db, config, out, err });
+      // As for import-legacy: the search index takes the new documents here.
       await syncDiwan(db, { info: () => undefined });
       return code;
     }

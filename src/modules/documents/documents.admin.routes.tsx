@@ -235,7 +235,7 @@ function FilesPanel({ tr, csrf, doc, files, errors, maxMb, languages, canUpload 
         </p>
       )}
       {canUpload ? (
-        <form method="post" action={`/admin/documents/${doc.id}/files`} enctype="multipart/form-data" novalidate data-testid="upload-form" data-upload-progress>
+        <form method="post" action={`/admin/documents/${doc.id}/files`} enctype="multipart/form-data" novalidate data-testid="upload-form" data-upload-progress={t('documents.upload.progress', { percent: '__PERCENT__' })}>
           <CsrfField token={csrf} />
           <h3 safe>{t('documents.upload.title')}</h3>
           <p class="hint" safe>
@@ -257,7 +257,8 @@ function FilesPanel({ tr, csrf, doc, files, errors, maxMb, languages, canUpload 
               <input type="file" id={`file_${l}`} name={`file_${l}`} accept=".pdf,.docx,.pptx,.xlsx,.odt,.jpg,.jpeg,.png,.webp" aria-describedby={err(`file_${l}`) ? `file_${l}-error` : undefined} />
             </div>
           ))}
-          <progress hidden max="100" value="0" data-upload-bar></progress>
+          <progress hidden max="100" value="0" data-upload-bar aria-labelledby="upload-status"></progress>
+          <p id="upload-status" class="muted" role="status" aria-live="polite" data-upload-status></p>
           <button type="submit" class="button" safe>
             {t('documents.upload.button')}
           </button>
@@ -345,6 +346,8 @@ export function registerDocumentAdminRoutes(admin: FastifyInstance): void {
       title,
       current: 'documents',
       status: extra.status ?? 200,
+      // The back-office script: the upload's progress, the warning before leaving unsaved edits.
+      editor: !!doc,
       body: ({ tr: t, csrf }) => (
         <>
           <p>

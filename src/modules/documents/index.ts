@@ -13,6 +13,7 @@ export { publicDocumentsOfActivity, type LibraryItem } from './documents.reposit
 export { DocumentCard, FileLink, fileHref, fileDetails, formatSize } from './documents.views.js';
 export { createDocument, addDocumentFiles } from './documents.commands.js';
 export { EXTRACT_JOB } from './documents.jobs.js';
+export { IMPORT_DOCUMENTS_USAGE, runImportDocuments, type ImportDocumentsReport } from './documents.import.js';
 
 /** Temporaries of uploads older than this are removed at start (an upload never takes a day). */
 const STALE_UPLOAD_MS = 24 * 60 * 60 * 1000;

@@ -106,3 +106,39 @@ for (const guarded of document.querySelectorAll<HTMLFormElement>('form[data-guar
     event.returnValue = '';
   });
 }
+
+// An upload form shows its progress: the files are sent by XMLHttpRequest, whose upload events give
+// the bytes sent; the page the server answers with (the record, or the form with its errors) then
+// replaces this one. Without JavaScript the form posts as usual.
+for (const upload of document.querySelectorAll<HTMLFormElement>('form[data-upload-progress]')) {
+  const bar = upload.querySelector<HTMLProgressElement>('progress[data-upload-bar]');
+  const status = upload.querySelector<HTMLElement>('[data-upload-status]');
+  const label = upload.dataset.uploadProgress ?? '';
+  upload.addEventListener('submit', (event) => {
+    const chosen = [...upload.querySelectorAll<HTMLInputElement>('input[type=file]')].some((i) => (i.files?.length ?? 0) > 0);
+    if (!chosen || !bar || typeof XMLHttpRequest === 'undefined') return;
+    event.preventDefault();
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', upload.action);
+    bar.hidden = false;
+    for (const b of upload.querySelectorAll<HTMLButtonElement>('button[type=submit]')) b.disabled = true;
+    xhr.upload.addEventListener('progress', (e) => {
+      if (!e.lengthComputable) return;
+      const percent = Math.round((e.loaded / e.total) * 100);
+      bar.value = percent;
+      if (status) status.textContent = label.replace('__PERCENT__', String(percent));
+    });
+    xhr.addEventListener('load', () => {
+      if (xhr.status >= 200 && xhr.status < 300 && xhr.responseURL && xhr.responseURL !== window.location.href) {
+        window.location.assign(xhr.responseURL);
+        return;
+      }
+      // The form came back with its errors (or the server refused): show that page as it is.
+      document.open();
+      document.write(xhr.responseText);
+      document.close();
+    });
+    xhr.addEventListener('error', () => upload.submit());
+    xhr.send(new FormData(upload));
+  });
+}
