@@ -11,6 +11,7 @@ import * as m0009 from './0009_slug_index.js';
 import * as m0010 from './0010_search_index.js';
 import * as m0011 from './0011_jobs.js';
 import * as m0012 from './0012_documents.js';
+import * as m0013 from './0013_file_collection.js';
 
 /** Every migration in order. Append only: never edit one that has landed on main. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_search_index': m0010,
   '0011_jobs': m0011,
   '0012_documents': m0012,
+  '0013_file_collection': m0013,
 };

@@ -67,9 +67,19 @@ async function writeLinks(trx: Executor, id: number, input: DocumentInputParsed,
   for (const [lang, t] of Object.entries(input.t)) {
     await trx.insertInto('document_translations').values({ document_id: id, lang, title: t.title, slug: t.slug, description: t.description, updated_at: now }).execute();
   }
-  await trx.deleteFrom('document_activities').where('document_id', '=', id).execute();
+  // A link's position is the document's place in that activity's list: kept for the links that
+  // stay, the end of the activity's list for a new one.
   const acts = [...new Set(input.activities)];
-  if (acts.length) await trx.insertInto('document_activities').values(acts.map((activity_id, i) => ({ document_id: id, activity_id, position: i + 1 }))).execute();
+  const kept = new Map((await trx.selectFrom('document_activities').select(['activity_id', 'position']).where('document_id', '=', id).execute()).map((r) => [r.activity_id, r.position]));
+  await trx.deleteFrom('document_activities').where('document_id', '=', id).execute();
+  for (const activity_id of acts) {
+    let position = kept.get(activity_id);
+    if (position === undefined) {
+      const last = await trx.selectFrom('document_activities').select((eb) => eb.fn.max('position').as('p')).where('activity_id', '=', activity_id).executeTakeFirst();
+      position = Number(last?.p ?? 0) + 1;
+    }
+    await trx.insertInto('document_activities').values({ document_id: id, activity_id, position }).execute();
+  }
   await trx.deleteFrom('document_themes').where('document_id', '=', id).execute();
   const themes = [...new Set(input.themes)];
   if (themes.length) await trx.insertInto('document_themes').values(themes.map((theme_id) => ({ document_id: id, theme_id }))).execute();

@@ -7,6 +7,7 @@ import { TestClient, csrfToken } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { makeDocx, makeHtml, makeMismatched, makePdf, makePng, makePptx, makeSvgWithScript, makeTruncatedPdf, makeZipBombDocx } from '../../platform/files/test-files.js';
 import { createUser } from '../auth/index.js';
+import { collectUnreferencedFiles } from './documents.collect.js';
 
 const PASSWORD = 'correct horse battery staple';
 const MAX_UPLOAD = 2 * 1024 * 1024;
@@ -304,6 +305,36 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal((await upload(editor, b, [{ lang: 'en', filename: 'twin.pdf', content: pdf }])).statusCode, 303);
       assert.equal((await storedState()).files, before + 1);
       await drain();
+    });
+
+    test('a removed file’s bytes are collected at a later pass, while bytes another document names stay', async () => {
+      const pdf = await makePdf(['Shared bytes for the collector.']);
+      const a = await createDoc(editor, { type: 'other', access: 'public', t_en_title: 'Collected one' });
+      const b = await createDoc(editor, { type: 'other', access: 'public', t_en_title: 'Collected two' });
+      const own = await makePdf(['Bytes only this document has.']);
+      assert.equal((await upload(editor, a, [{ lang: 'en', filename: 'shared.pdf', content: pdf }, { lang: 'fr', filename: 'own.pdf', content: own }])).statusCode, 303);
+      assert.equal((await upload(editor, b, [{ lang: 'en', filename: 'shared.pdf', content: pdf }])).statusCode, 303);
+      await drain();
+      const files = await t.db.selectFrom('document_files').select(['id', 'lang', 'storage_key']).where('document_id', '=', a).orderBy('lang').execute();
+      for (const f of files) {
+        const page = await editor.get(`/admin/documents/${a}`);
+        assert.equal((await editor.post(`/admin/documents/${a}/files/${f.id}/delete`, { _csrf: csrfToken(page.body) })).statusCode, 303);
+      }
+      const stored = (key: string) => existsSync(path.join(t.config.dataDir, 'files', ...key.split('/')));
+      const [shared, mine] = [files[0]!.storage_key, files[1]!.storage_key];
+      assert.ok(stored(shared) && stored(mine));
+      const first = await collectUnreferencedFiles(t.db, t.app.diwan.files, { graceMs: 60_000 });
+      assert.equal(first.removed, 0, 'first seen: only noted');
+      assert.ok(first.waiting >= 1);
+      assert.ok(stored(mine));
+      const early = await collectUnreferencedFiles(t.db, t.app.diwan.files, { graceMs: 60_000 });
+      assert.equal(early.removed, 0, 'within the grace period');
+      const later = await collectUnreferencedFiles(t.db, t.app.diwan.files, { graceMs: 60_000, now: new Date(Date.now() + 120_000) });
+      assert.ok(later.removed >= 1);
+      assert.equal(stored(mine), false, 'the bytes no row names are gone');
+      assert.equal(stored(shared), true, 'the bytes another document names stay');
+      const dl = await t.db.selectFrom('document_files').select('id').where('document_id', '=', b).executeTakeFirstOrThrow();
+      assert.equal((await editor.get(`/admin/documents/${b}/files/${dl.id}`)).statusCode, 200);
     });
 
     test('any query text or filter gives the library page or a redirect to a clean address, never an error', async () => {

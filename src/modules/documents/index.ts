@@ -5,6 +5,7 @@ import type { DiwanModule } from '../../platform/module.js';
 import { has } from '../../platform/policy.js';
 import { indexRecord } from '../search/index.js';
 import { registerDocumentAdminRoutes } from './documents.admin.routes.js';
+import { collectUnreferencedFiles } from './documents.collect.js';
 import { enqueuePendingExtractions, extractionJob } from './documents.jobs.js';
 import { registerDocumentRoutes } from './documents.routes.js';
 import { documentSearchSource } from './documents.search.js';
@@ -29,6 +30,9 @@ function upkeep(app: FastifyInstance): void {
     const swept = await app.diwan.files.sweep(STALE_UPLOAD_MS);
     const pending = await enqueuePendingExtractions(app.diwan);
     if (swept || pending) app.log.info({ swept, pending }, 'documents: upload temporaries swept, extractions sent again');
+    // Stored files no row names are noted now and removed at a later start, still unnamed.
+    const { removed, waiting } = await collectUnreferencedFiles(app.diwan.db, app.diwan.files);
+    if (removed || waiting) app.log.info({ removed, waiting }, 'documents: unreferenced stored files');
   });
   let queue = Promise.resolve();
   const unsubscribe = onChange((event) => {

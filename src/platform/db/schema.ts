@@ -381,6 +381,11 @@ export interface DocumentCountryTable {
   country_code: string;
 }
 
+export interface FileOrphanTable {
+  storage_key: string;
+  seen_at: string;
+}
+
 export interface Database {
   site_state: SiteStateTable;
   countries: CountryTable;
@@ -423,4 +428,5 @@ export interface Database {
   document_activities: DocumentActivityTable;
   document_themes: DocumentThemeTable;
   document_countries: DocumentCountryTable;
+  file_orphans: FileOrphanTable;
 }
