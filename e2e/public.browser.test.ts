@@ -24,7 +24,7 @@ const FOUNDING = {
     coChairs: ['Morocco', 'Spain'],
     theme: /Pillar 4: Promoting international protection \(Rome Programme\)/,
     figures: ['Over 120 participants', 'nearly 50 countries'],
-    documents: ['Final report', 'List of participants', 'Meeting agenda', 'Information note', 'Experts’ presentations', 'More documents of the meeting'],
+    documents: ['Final report', 'List of participants', 'Experts’ presentations', 'More documents of the meeting'],
     notFound: 'Page not found',
   },
   fr: {
@@ -37,7 +37,7 @@ const FOUNDING = {
     coChairs: ['Maroc', 'Espagne'],
     theme: /Pilier 4\s*:\s*Promouvoir la protection internationale \(Programme de Rome\)/,
     figures: ['Plus de 120 participants', 'près de 50 pays'],
-    documents: ['Rapport final', 'Liste des participants', 'Ordre du jour de la réunion', 'Note d’information', 'Présentations des experts', 'Autres documents de la réunion'],
+    documents: ['Rapport final', 'Liste des participants', 'Présentations des experts', 'Autres documents de la réunion'],
     notFound: 'Page introuvable',
   },
 } as const;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inputsHash } from '../../scripts/build.mjs';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -119,9 +119,12 @@ async function sqliteTemplate(template: Exclude<Template, 'empty'>): Promise<str
   }
   try {
     if (existsSync(file)) return file;
-    for (const old of readdirSync(TEMPLATE_DIR)) if (old.endsWith(`-${template}.sqlite`)) rmSync(path.join(TEMPLATE_DIR, old), { force: true });
+    for (const old of readdirSync(TEMPLATE_DIR)) if (old.endsWith(`-${template}.sqlite`) || old.endsWith(`-${template}.sqlite.files`)) rmSync(path.join(TEMPLATE_DIR, old), { recursive: true, force: true });
     const building = path.join(lock, 'build.sqlite');
     await fill(loadConfig({ ...BASE_ENV, DATA_DIR: lock, DATABASE_URL: `sqlite:${building}` }), template);
+    // The files the demo data stored (the library's), kept beside the template for each copy.
+    rmSync(`${file}.files`, { recursive: true, force: true });
+    if (existsSync(path.join(lock, 'files'))) renameSync(path.join(lock, 'files'), `${file}.files`);
     renameSync(building, file);
     return file;
   } finally {
@@ -145,6 +148,11 @@ function pgUrlFor(name: string): string {
   return u.toString();
 }
 
+/** Where the files stored while a PostgreSQL template was filled are kept (the demo library's). */
+function postgresTemplateData(name: string): string {
+  return path.join(TEMPLATE_DIR, `${name}.data`);
+}
+
 /** The PostgreSQL template database of a kind for this code version, made once (under an advisory lock). */
 async function postgresTemplate(template: Exclude<Template, 'empty'>): Promise<string> {
   const name = `diwan_tpl_${templatesKey()}_${template}`;
@@ -157,7 +165,10 @@ async function postgresTemplate(template: Exclude<Template, 'empty'>): Promise<s
       const building = `${name}_build_${process.pid}`;
       await c.query(`DROP DATABASE IF EXISTS ${building}`);
       await c.query(`CREATE DATABASE ${building}`);
-      await fill(loadConfig({ ...BASE_ENV, DATA_DIR: os.tmpdir(), DATABASE_URL: pgUrlFor(building) }), template);
+      const data = postgresTemplateData(name);
+      rmSync(data, { recursive: true, force: true });
+      mkdirSync(data, { recursive: true });
+      await fill(loadConfig({ ...BASE_ENV, DATA_DIR: data, DATABASE_URL: pgUrlFor(building) }), template);
       await c.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
       // Templates of older code are of no further use.
       const old = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'diwan\\_tpl\\_%' AND datname <> $1 AND datname LIKE $2", [name, `%\\_${template}`]);
@@ -175,7 +186,11 @@ export async function createTestDatabase(dialect: 'sqlite' | 'postgres', overrid
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'diwan-test-'));
     const file = path.join(dir, 'test.sqlite');
-    if (template !== 'empty') copyFileSync(await sqliteTemplate(template), file);
+    if (template !== 'empty') {
+      const source = await sqliteTemplate(template);
+      copyFileSync(source, file);
+      if (existsSync(`${source}.files`)) cpSync(`${source}.files`, path.join(dir, 'files'), { recursive: true });
+    }
     const config = loadConfig({ ...base, DATA_DIR: dir, DATABASE_URL: `sqlite:${file}` }, overrides);
     return { dialect, config, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
@@ -197,6 +212,7 @@ export async function createTestDatabase(dialect: 'sqlite' | 'postgres', overrid
   u.pathname = `/${name}`;
   // Each database has its own data folder (uploaded files, temporaries).
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'diwan-test-'));
+  if (source && existsSync(path.join(postgresTemplateData(source), 'files'))) cpSync(path.join(postgresTemplateData(source), 'files'), path.join(dataDir, 'files'), { recursive: true });
   const config = loadConfig({ ...base, DATA_DIR: dataDir, DATABASE_URL: u.toString() }, overrides);
   return {
     dialect,

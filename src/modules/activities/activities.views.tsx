@@ -245,10 +245,16 @@ export function activityJsonLd(v: ActivityDetailView, pageUrl: string, organiser
   };
 }
 
+/** The library's types under the names an activity's own document list uses. */
+const LIBRARY_TYPE_OF: Record<string, string> = { presentation: 'presentations' };
+
 /** The public page of one activity: every part of the founding page, in the reader's language. */
 export function ActivityPage({ d, backHref }: { d: Pick<ActivityDetail, 'tr' | 'view' | 'library'>; backHref: string }): JSX.Element {
   const { tr, view: v } = d;
   const t = tr.t;
+  // An entry not yet online whose document the library now holds (same type) is replaced by it.
+  const inLibrary = new Set(d.library.map((doc) => LIBRARY_TYPE_OF[doc.type] ?? doc.type));
+  const listed = v.documents.filter((doc) => doc.url !== null || !inLibrary.has(doc.type));
   const textLang = v.textLang;
   const foreign = !v.translated;
   const place = v.place.text;
@@ -391,9 +397,9 @@ export function ActivityPage({ d, backHref }: { d: Pick<ActivityDetail, 'tr' | '
         <h2 id="documents-title" safe>
           {t('activity.documents')}
         </h2>
-        {v.documents.length ? (
+        {listed.length ? (
           <ol class="documents" data-testid="documents">
-            {v.documents.map((doc) => {
+            {listed.map((doc) => {
               const title = doc.title;
               const details = [doc.typeLabel, doc.langLabel, doc.sizeText].filter(Boolean).join(' · ');
               return (

@@ -271,7 +271,7 @@ export interface LibraryItem {
 export async function libraryPage(
   db: Db,
   args: { lang: string; now: string; filters: LibraryFilters; query: ParsedQuery | null; sort: 'relevance' | 'date'; offset: number; limit: number },
-): Promise<{ total: number; items: LibraryItem[]; facets: Record<Facet, FacetValue[]>; ranks: Map<number, number> }> {
+): Promise<{ total: number; items: LibraryItem[]; facets: Record<Facet, FacetValue[]>; bodies: Map<number, string> }> {
   const match = args.query ? matchingEntries(db, { source: 'document', lang: args.lang, query: args.query, now: args.now }) : null;
   const base = { now: args.now, filters: args.filters, match };
   const countRow = filtered(db, base).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
@@ -290,6 +290,17 @@ export async function libraryPage(
     .offset(args.offset)
     .execute()) as { id: number; type: string; doc_date: string | null; reference: string | null; rank?: number }[];
   const ids = rows.map((r) => r.id);
+  // With a query, the passage quoted under each result comes from what the index holds (the
+  // description and the files' text), read only as far as a passage is looked for.
+  const bodies = match && ids.length
+    ? await db
+        .selectFrom('search_entries')
+        .select(['entity_id', sql<string>`substr(body, 1, 200000)`.as('body')])
+        .where('source', '=', 'document')
+        .where('lang', '=', args.lang)
+        .where('entity_id', 'in', ids)
+        .execute()
+    : [];
   const [count, translations, files, facets] = await Promise.all([
     countRow,
     ids.length ? db.selectFrom('document_translations').select(['document_id', 'lang', 'title', 'slug', 'description']).where('document_id', 'in', ids).execute() : Promise.resolve([]),
@@ -302,7 +313,7 @@ export async function libraryPage(
     if (!t) return [];
     return [{ id: r.id, type: r.type, date: r.doc_date, reference: r.reference, title: t.title, slug: own.find((x) => x.lang === args.lang)?.slug ?? t.slug, description: t.description, files: currentFiles(files.filter((f) => f.documentId === r.id)) }];
   });
-  return { total: Number(count?.n ?? 0), items, facets, ranks: new Map(rows.map((r) => [r.id, Number(r.rank ?? 0)])) };
+  return { total: Number(count?.n ?? 0), items, facets, bodies: new Map(bodies.map((b) => [b.entity_id, b.body])) };
 }
 
 async function libraryFacets(db: Db, lang: string, base: Parameters<typeof filtered>[1]): Promise<Record<Facet, FacetValue[]>> {

@@ -62,7 +62,7 @@ function LibraryView(p: {
   const hasFilters = Object.values(p.filters).some((v) => v !== undefined);
   const snippetOf = (item: LibraryItem) => {
     if (!wanted.size) return undefined;
-    const pieces = snippet(item.description, wanted, tr.lang);
+    const pieces = snippet(result.bodies.get(item.id) ?? item.description, wanted, tr.lang);
     return pieces.some((x) => x.mark) ? <Highlighted pieces={pieces} /> : undefined;
   };
   return (

@@ -9,6 +9,7 @@ import { collectUnreferencedFiles } from './documents.collect.js';
 import { enqueuePendingExtractions, extractionJob } from './documents.jobs.js';
 import { registerDocumentRoutes } from './documents.routes.js';
 import { documentSearchSource } from './documents.search.js';
+import { seedDemoDocuments } from './demo/demo-seeder.js';
 
 export { publicDocumentsOfActivity, type LibraryItem } from './documents.repository.js';
 export { DocumentCard, FileLink, fileHref, fileDetails, formatSize } from './documents.views.js';
@@ -56,6 +57,9 @@ export const documentsModule: DiwanModule = {
   name: 'documents',
   async hasContent(db) {
     return !!(await db.selectFrom('documents').select('id').limit(1).executeTakeFirst());
+  },
+  async seedDemo(db, config) {
+    return [`demo documents: ${await seedDemoDocuments(db, config)} created`];
   },
   publicRoutes(app) {
     registerDocumentRoutes(app);
