@@ -53,7 +53,8 @@ export async function sendStoredFile(request: FastifyRequest, reply: FastifyRepl
   reply.header('etag', etag);
   reply.header('accept-ranges', 'bytes');
   reply.header('content-security-policy', "default-src 'none'; sandbox");
-  reply.header('cache-control', options.public ? 'public, max-age=3600' : 'private, no-store');
+  // Public copies are revalidated at each use (a 304 by the ETag), so a file that stops being public stops being served.
+  reply.header('cache-control', options.public ? 'public, max-age=0, must-revalidate' : 'private, no-store');
   if (!options.public) reply.header('vary', 'cookie');
   const inm = request.headers['if-none-match'];
   if (inm && inm.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) return reply.code(304).send();
