@@ -233,9 +233,9 @@ export interface LibraryFilters {
 export const FACETS = ['type', 'lang', 'year', 'theme', 'country', 'activity'] as const;
 export type Facet = (typeof FACETS)[number];
 
-function filtered(db: Db, args: { now: string; filters: LibraryFilters; match: ReturnType<typeof matchingEntries> | null }, except?: Facet): DocQuery {
+function filtered(db: Db, args: { now: string; filters: LibraryFilters; match: ReturnType<typeof matchingEntries> | null }, except?: Facet, from?: DocQuery): DocQuery {
   const f = args.filters;
-  let q = db.selectFrom('documents as d').where((eb) => publicDocuments(eb, args.now)) as unknown as DocQuery;
+  let q = (from ?? db.selectFrom('documents as d')).where((eb) => publicDocuments(eb as never, args.now)) as unknown as DocQuery;
   if (f.type && except !== 'type') q = q.where('d.type', '=', f.type);
   if (f.year && except !== 'year') q = q.where('d.doc_date', '>=', `${f.year}-01-01`).where('d.doc_date', '<=', `${f.year}-12-31`);
   if (f.lang && except !== 'lang') q = q.where((eb) => eb.exists(eb.selectFrom('document_files as lf').select('lf.id').whereRef('lf.document_id', '=', 'd.id').where('lf.lang', '=', f.lang!)));
@@ -277,10 +277,16 @@ export async function libraryPage(
   const countRow = filtered(db, base).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   let list = filtered(db, base).select(['d.id', 'd.type', 'd.doc_date', 'd.reference']);
   if (match && args.sort === 'relevance') {
-    list = list
-      .innerJoin(sql<{ entity_id: number; rank: number }>`(${match})`.as('m'), 'm.entity_id', 'd.id')
-      .select('m.rank')
-      .orderBy('m.rank') as unknown as typeof list;
+    // The match drives (a cross join keeps that order on SQLite, where a join plus the IN of the
+    // other statements walked every match once per match), and is read once.
+    const fromMatch = db
+      .selectFrom(sql<{ entity_id: number; rank: number }>`(${match})`.as('m'))
+      .crossJoin('documents as d')
+      .whereRef('d.id', '=', 'm.entity_id') as unknown as DocQuery;
+    list = (filtered(db, { ...base, match: null }, undefined, fromMatch) as unknown as typeof list)
+      .select(['d.id', 'd.type', 'd.doc_date', 'd.reference'])
+      .select(sql<number>`m.rank`.as('rank'))
+      .orderBy(sql`m.rank`) as unknown as typeof list;
   }
   const rows = (await list
     .orderBy(sql`(d.doc_date IS NULL)`)
