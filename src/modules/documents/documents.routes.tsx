@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError, sendHtml } from '../../platform/app.js';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { formatDateRange, type DatePrecision } from '../../platform/i18n/dates.js';
-import { routePattern, url, type Query } from '../../platform/http/urls.js';
+import { firstValue, routePattern, url, type Query } from '../../platform/http/urls.js';
 import { isValidSlug } from '../../platform/text/slug.js';
 import { Layout } from '../../platform/views/layout.js';
 import { Highlighted, MAX_QUERY, parseQuery, searchable, snippet, type ParsedQuery } from '../search/index.js';
@@ -16,13 +16,13 @@ const PER_PAGE = 20;
 const MAX_PAGE = 50;
 const ALLOWED = ['q', 'sort', 'page', 'type', 'lang', 'year', 'theme', 'country', 'activity'];
 
-const single = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
+
 
 /** Reads the library's address: the filters that are well formed, and whether anything had to be dropped. */
 export function readLibraryQuery(raw: Record<string, unknown>, languages: readonly string[]) {
   let dropped = Object.keys(raw).some((k) => !ALLOWED.includes(k));
   const take = <T,>(key: string, ok: (v: string) => T | undefined): T | undefined => {
-    const v = single(raw[key]).trim();
+    const v = firstValue(raw[key]).trim();
     if (!v) return undefined;
     const parsed = ok(v);
     if (parsed === undefined) dropped = true;
@@ -37,7 +37,7 @@ export function readLibraryQuery(raw: Record<string, unknown>, languages: readon
     country: take('country', (v) => (/^[A-Z]{2}$/.test(v) ? v : undefined)),
     activity: take('activity', positive),
   };
-  const q = single(raw.q);
+  const q = firstValue(raw.q);
   const sort = take('sort', (v) => (v === 'date' || v === 'relevance' ? v : undefined));
   const page = take('page', positive) ?? 1;
   return { filters, q, sort, page: Math.min(page, MAX_PAGE), dropped };

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { sendError, sendHtml } from '../../platform/app.js';
 import { translator, type Translator } from '../../platform/i18n/i18n.js';
 import { formatDateRange } from '../../platform/i18n/dates.js';
-import { routePattern, url } from '../../platform/http/urls.js';
+import { firstValue, routePattern, url } from '../../platform/http/urls.js';
 import type { SearchSource } from '../../platform/module.js';
 import { Layout } from '../../platform/views/layout.js';
 import { searchIndex, sourcesOf, type SearchHit, type SearchSort } from './search.index.js';
@@ -13,7 +13,7 @@ export const RESULTS_PER_PAGE = 20;
 /** Deeper pages are not offered (a search that needs them needs other words). */
 const MAX_PAGE = 50;
 
-const single = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
+
 
 type Outcome =
   | { kind: 'start' }
@@ -179,9 +179,9 @@ export function registerSearchRoutes(app: FastifyInstance): void {
     const { config, db, assets, baseUrl, modules } = app.diwan;
     if (!config.languages.includes(lang)) return sendError(request, reply, 'notFound', 404);
     const tr = translator(lang);
-    const q = single(request.query.q);
-    const sort: SearchSort = single(request.query.sort) === 'date' ? 'date' : 'relevance';
-    const pageAsked = Number.parseInt(single(request.query.page), 10);
+    const q = firstValue(request.query.q);
+    const sort: SearchSort = firstValue(request.query.sort) === 'date' ? 'date' : 'relevance';
+    const pageAsked = Number.parseInt(firstValue(request.query.page), 10);
     const page = Number.isFinite(pageAsked) && pageAsked >= 1 ? Math.min(pageAsked, MAX_PAGE) : 1;
     const sources = sourcesOf(modules);
     const query = q.trim() ? parseQuery(q, lang) : null;

@@ -47,3 +47,8 @@ export function url(name: RouteName, lang: string, params: Record<string, string
 export function hasUnknownParams(query: Record<string, unknown>, allowed: readonly string[]): boolean {
   return Object.keys(query).some((k) => !allowed.includes(k));
 }
+
+/** The first value of a query parameter as text ('' when absent or not text): `?q=a&q=b` gives 'a'. */
+export function firstValue(v: unknown): string {
+  return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '';
+}
