@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
@@ -8,6 +8,7 @@ import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { makeDocx, makeHtml, makeMismatched, makePdf, makePng, makePptx, makeSvgWithScript, makeTruncatedPdf, makeZipBombDocx } from '../../platform/files/test-files.js';
 import { createUser } from '../auth/index.js';
 import { collectUnreferencedFiles } from './documents.collect.js';
+import { sweepExtractionCopies } from './documents.jobs.js';
 
 const PASSWORD = 'correct horse battery staple';
 const MAX_UPLOAD = 2 * 1024 * 1024;
@@ -336,6 +337,17 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal(stored(shared), true, 'the bytes another document names stay');
       const dl = await t.db.selectFrom('document_files').select('id').where('document_id', '=', b).executeTakeFirstOrThrow();
       assert.equal((await editor.get(`/admin/documents/${b}/files/${dl.id}`)).statusCode, 200);
+    });
+
+    test('copies left by a killed extraction are removed once stale, fresh ones kept', async () => {
+      const dir = path.join(t.config.dataDir, 'tmp', 'extract');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'old.part'), 'x');
+      writeFileSync(path.join(dir, 'fresh.part'), 'y');
+      const past = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+      utimesSync(path.join(dir, 'old.part'), past, past);
+      assert.equal(await sweepExtractionCopies(t.config.dataDir, 24 * 3600 * 1000), 1);
+      assert.deepEqual(readdirSync(dir).sort(), ['fresh.part']);
     });
 
     test('any query text or filter gives the library page or a redirect to a clean address, never an error', async () => {

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -50,6 +50,23 @@ export function extractionJob(ctx: Pick<AppContext, 'db' | 'files' | 'config'>):
       }
     },
   };
+}
+
+/** Removes copies a killed extraction left under DATA_DIR/tmp/extract (older than `olderThanMs`); returns how many. */
+export async function sweepExtractionCopies(dataDir: string, olderThanMs: number): Promise<number> {
+  const dir = path.join(dataDir, 'tmp', 'extract');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    if (!name.endsWith('.part')) continue;
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => null);
+    if (info && Date.now() - info.mtimeMs >= olderThanMs) {
+      await rm(file, { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
 
 /** Sends the extraction job again for every file still waiting (after a restart, or jobs lost with a database restore). */

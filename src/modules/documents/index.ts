@@ -6,7 +6,7 @@ import { has } from '../../platform/policy.js';
 import { indexRecord } from '../search/index.js';
 import { registerDocumentAdminRoutes } from './documents.admin.routes.js';
 import { collectUnreferencedFiles } from './documents.collect.js';
-import { enqueuePendingExtractions, extractionJob } from './documents.jobs.js';
+import { enqueuePendingExtractions, extractionJob, sweepExtractionCopies } from './documents.jobs.js';
 import { registerDocumentRoutes } from './documents.routes.js';
 import { documentSearchSource } from './documents.search.js';
 import { seedDemoDocuments } from './demo/demo-seeder.js';
@@ -28,7 +28,8 @@ const STALE_UPLOAD_MS = 24 * 60 * 60 * 1000;
  */
 function upkeep(app: FastifyInstance): void {
   app.addHook('onReady', async () => {
-    const swept = await app.diwan.files.sweep(STALE_UPLOAD_MS);
+    // A copy being read by a running extraction is minutes old at most: a day's margin spares it.
+    const swept = (await app.diwan.files.sweep(STALE_UPLOAD_MS)) + (await sweepExtractionCopies(app.diwan.config.dataDir, STALE_UPLOAD_MS));
     const pending = await enqueuePendingExtractions(app.diwan);
     if (swept || pending) app.log.info({ swept, pending }, 'documents: upload temporaries swept, extractions sent again');
     // Stored files no row names are noted now and removed at a later start, still unnamed.
