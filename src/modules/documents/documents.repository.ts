@@ -233,9 +233,10 @@ export interface LibraryFilters {
 export const FACETS = ['type', 'lang', 'year', 'theme', 'country', 'activity'] as const;
 export type Facet = (typeof FACETS)[number];
 
-function filtered(db: Db, args: { now: string; filters: LibraryFilters; match: ReturnType<typeof matchingEntries> | null }, except?: Facet, from?: DocQuery): DocQuery {
+function filtered(db: Db, args: { now: string; filters: LibraryFilters; match: ReturnType<typeof matchingEntries> | null; publishedAfter?: string }, except?: Facet, from?: DocQuery): DocQuery {
   const f = args.filters;
   let q = (from ?? db.selectFrom('documents as d')).where((eb) => publicDocuments(eb as never, args.now)) as unknown as DocQuery;
+  if (args.publishedAfter) q = q.where('d.published_at', '>', args.publishedAfter);
   if (f.type && except !== 'type') q = q.where('d.type', '=', f.type);
   if (f.year && except !== 'year') q = q.where('d.doc_date', '>=', `${f.year}-01-01`).where('d.doc_date', '<=', `${f.year}-12-31`);
   if (f.lang && except !== 'lang') q = q.where((eb) => eb.exists(eb.selectFrom('document_files as lf').select('lf.id').whereRef('lf.document_id', '=', 'd.id').where('lf.lang', '=', f.lang!)));
@@ -313,13 +314,44 @@ export async function libraryPage(
     filesOf(db, ids),
     libraryFacets(db, args.lang, base),
   ]);
-  const items = rows.flatMap((r): LibraryItem[] => {
-    const own = translations.filter((t) => t.document_id === r.id);
-    const t = own.find((x) => x.lang === args.lang) ?? own[0];
-    if (!t) return [];
-    return [{ id: r.id, type: r.type, date: r.doc_date, reference: r.reference, title: t.title, slug: own.find((x) => x.lang === args.lang)?.slug ?? t.slug, description: t.description, files: currentFiles(files.filter((f) => f.documentId === r.id)) }];
-  });
+  const items = toItems(rows, translations, files, args.lang);
   return { total: Number(count?.n ?? 0), items, facets, bodies: new Map(bodies.map((b) => [b.entity_id, b.body])) };
+}
+
+/**
+ * The public documents that pass the filters and match the query and became public after
+ * `after` (until `until`), newest first: what an alert's digest lists. At most `limit` of them, and
+ * how many there are.
+ */
+export async function documentsPublishedBetween(
+  db: Db,
+  args: { lang: string; filters: LibraryFilters; query: ParsedQuery | null; after: string; until: string; limit: number },
+): Promise<{ total: number; items: LibraryItem[] }> {
+  const match = args.query ? matchingEntries(db, { source: 'document', lang: args.lang, query: args.query, now: args.until }) : null;
+  const base = { now: args.until, filters: args.filters, match, publishedAfter: args.after };
+  const [count, rows] = await Promise.all([
+    filtered(db, base).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+    filtered(db, base).select(['d.id', 'd.type', 'd.doc_date', 'd.reference']).orderBy('d.published_at', 'desc').orderBy('d.id', 'desc').limit(args.limit).execute(),
+  ]);
+  const ids = rows.map((r) => r.id);
+  const [translations, files] = await Promise.all([
+    ids.length ? db.selectFrom('document_translations').select(['document_id', 'lang', 'title', 'slug', 'description']).where('document_id', 'in', ids).execute() : Promise.resolve([]),
+    filesOf(db, ids),
+  ]);
+  return { total: Number(count?.n ?? 0), items: toItems(rows, translations, files, args.lang) };
+}
+
+type ItemRow = { id: number; type: string; doc_date: string | null; reference: string | null };
+type TranslationRow = { document_id: number; lang: string; title: string; slug: string; description: string };
+
+/** List rows with their title and slug in the language asked for (or another one), and their current files. */
+function toItems(rows: readonly ItemRow[], translations: readonly TranslationRow[], files: readonly FileSummary[], lang: string): LibraryItem[] {
+  return rows.flatMap((r): LibraryItem[] => {
+    const own = translations.filter((t) => t.document_id === r.id);
+    const t = own.find((x) => x.lang === lang) ?? own[0];
+    if (!t) return [];
+    return [{ id: r.id, type: r.type, date: r.doc_date, reference: r.reference, title: t.title, slug: t.slug, description: t.description, files: currentFiles(files.filter((f) => f.documentId === r.id)) }];
+  });
 }
 
 async function libraryFacets(db: Db, lang: string, base: Parameters<typeof filtered>[1]): Promise<Record<Facet, FacetValue[]>> {

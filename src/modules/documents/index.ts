@@ -11,7 +11,7 @@ import { registerDocumentRoutes } from './documents.routes.js';
 import { documentSearchSource } from './documents.search.js';
 import { seedDemoDocuments } from './demo/demo-seeder.js';
 
-export { publicDocumentsOfActivity, type LibraryItem } from './documents.repository.js';
+export { publicDocumentsOfActivity, documentsPublishedBetween, FACETS, type LibraryItem, type LibraryFilters } from './documents.repository.js';
 export { DocumentCard, FileLink, fileHref, fileDetails, formatSize } from './documents.views.js';
 export { createDocument, addDocumentFiles } from './documents.commands.js';
 export { EXTRACT_JOB } from './documents.jobs.js';

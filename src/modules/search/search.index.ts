@@ -125,14 +125,16 @@ function tsQuery(query: ParsedQuery): string {
 /** One page of the public entries in a language that match a query, with their total. */
 export async function searchIndex(
   db: Db,
-  args: { lang: string; query: ParsedQuery; now: string; offset: number; limit: number; sort: SearchSort },
+  args: { lang: string; query: ParsedQuery; now: string; offset: number; limit: number; sort: SearchSort; publishedAfter?: string },
 ): Promise<{ total: number; hits: SearchHit[] }> {
   const pg = isPostgres(db);
   const match = pg ? sql`e.terms @@ to_tsquery('simple', ${tsQuery(args.query)})` : sql`search_fts MATCH ${ftsQuery(args.query)}`;
   // On SQLite the full-text match must drive (a cross join keeps that order): walking the entries of
   // a language and asking the FTS table about each one took seconds at 20,000 records.
   const from = pg ? sql`search_entries e` : sql`search_fts CROSS JOIN search_entries e ON e.id = search_fts.rowid`;
-  const visible = sql`e.lang = ${args.lang} AND e.audience = 'public' AND e.published_at IS NOT NULL AND e.published_at <= ${args.now}`;
+  // `publishedAfter`: only what became public since then (an alert's digest).
+  const since = args.publishedAfter ? sql` AND e.published_at > ${args.publishedAfter}` : sql``;
+  const visible = sql`e.lang = ${args.lang} AND e.audience = 'public' AND e.published_at IS NOT NULL AND e.published_at <= ${args.now}${since}`;
   const rank = pg ? sql`ts_rank_cd(e.terms, to_tsquery('simple', ${tsQuery(args.query)})) DESC` : sql`bm25(search_fts, 10.0, 1.0)`;
   // Undated entries last on both databases (PostgreSQL would put NULL first in a descending order).
   const order = args.sort === 'date' ? sql`(e.date IS NULL), e.date DESC, e.id DESC` : sql`${rank}, (e.date IS NULL), e.date DESC, e.id DESC`;

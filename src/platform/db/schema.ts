@@ -386,6 +386,32 @@ export interface FileOrphanTable {
   seen_at: string;
 }
 
+export interface AlertSubscriptionTable {
+  id: Generated<number>;
+  email: string;
+  lang: string;
+  /** 'documents' (the library with its filters) or 'search' (the site search). */
+  scope: string;
+  /** The search as a canonical query string (q=...&type=...). */
+  params: string;
+  status: 'pending' | 'active';
+  confirm_hash: string | null;
+  token: string;
+  created_at: string;
+  confirm_sent_at: string | null;
+  confirm_count: Generated<number>;
+  confirmed_at: string | null;
+  sent_until: string | null;
+  last_outbox_id: number | null;
+  digests_sent: Generated<number>;
+}
+
+export interface AlertRateTable {
+  key: string;
+  count: number;
+  window_start: string;
+}
+
 export interface Database {
   site_state: SiteStateTable;
   countries: CountryTable;
@@ -429,4 +455,6 @@ export interface Database {
   document_themes: DocumentThemeTable;
   document_countries: DocumentCountryTable;
   file_orphans: FileOrphanTable;
+  alert_subscriptions: AlertSubscriptionTable;
+  alert_rate: AlertRateTable;
 }

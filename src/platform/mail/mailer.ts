@@ -10,13 +10,22 @@ export interface MailMessage {
   text: string;
   /** What the mail is for (password_reset, invitation...): logged instead of the address. */
   purpose: string;
-  /** A single-use secret in the text (a reset or invitation link): removed from the outbox once the mail is sent. */
+  /** A secret in the text or headers (a reset, invitation or unsubscribe link): removed from the outbox once the mail is sent. */
   secret?: string;
+  /** Extra headers (List-Unsubscribe...), kept with the message until it is sent. */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
   /** Records the message in the outbox and, when SMTP is configured, queues its sending; returns the outbox id. */
   send(message: MailMessage): Promise<number>;
+  /**
+   * Records the message in the outbox through `db` (a transaction, so the mail exists only if the
+   * rest of it commits) without queuing it; `dispatch` queues it once the transaction has committed.
+   */
+  record(db: Db, message: MailMessage): Promise<number>;
+  /** Queues the sending of a recorded message (once: a message already waiting is not queued twice; a sent one is not sent again). */
+  dispatch(outboxId: number): Promise<void>;
 }
 
 export interface MailLogger {
@@ -32,8 +41,8 @@ export interface MailJobData {
 /** A mail server that refuses or is down is tried again for about half an hour (30 s, doubling). */
 export const MAIL_JOB_OPTIONS: JobOptions = { retryLimit: 5, retryDelaySeconds: 30, retryBackoff: true, expireInSeconds: 120 };
 
-// The outbox's `secret` column (migration 0011) is not in the shared table types.
-const withSecret = (db: Db) => db.withTables<{ outbox: { secret: string | null } }>();
+// The outbox's `secret` (migration 0011) and `headers` (0016) columns are not in the shared table types.
+const withSecret = (db: Db) => db.withTables<{ outbox: { secret: string | null; headers: string | null } }>();
 
 /**
  * Mail goes through the outbox table: without SMTP settings it stays there for admins to read at
@@ -41,27 +50,36 @@ const withSecret = (db: Db) => db.withTables<{ outbox: { secret: string | null }
  * server. The secret is kept beside the message until the job has sent it.
  */
 export function createMailer(config: Pick<Config, 'smtpUrl'>, db: Db, log: MailLogger, jobs: Pick<JobQueue, 'send'>): Mailer {
-  const outbox = withSecret(db);
+  const record = async (executor: Db, message: MailMessage) => {
+    const { id } = await withSecret(executor)
+      .insertInto('outbox')
+      .values({
+        to_address: message.to,
+        subject: message.subject,
+        text_body: message.text,
+        purpose: message.purpose,
+        created_at: nowIso(),
+        secret: config.smtpUrl ? (message.secret ?? null) : null,
+        headers: message.headers && Object.keys(message.headers).length ? JSON.stringify(message.headers) : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  };
+  const dispatch = async (id: number, purpose?: string) => {
+    if (!config.smtpUrl) {
+      log.info({ outboxId: id, purpose }, 'mail kept in the outbox (no SMTP configured)');
+      return;
+    }
+    await jobs.send(MAIL_SEND_JOB, { outboxId: id } satisfies MailJobData, { singletonKey: `outbox:${id}` });
+    log.info({ outboxId: id, purpose }, 'mail queued');
+  };
   return {
+    record,
+    dispatch: (id) => dispatch(id),
     async send(message) {
-      const { id } = await outbox
-        .insertInto('outbox')
-        .values({
-          to_address: message.to,
-          subject: message.subject,
-          text_body: message.text,
-          purpose: message.purpose,
-          created_at: nowIso(),
-          secret: config.smtpUrl ? (message.secret ?? null) : null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      if (!config.smtpUrl) {
-        log.info({ outboxId: id, purpose: message.purpose }, 'mail kept in the outbox (no SMTP configured)');
-        return id;
-      }
-      await jobs.send(MAIL_SEND_JOB, { outboxId: id } satisfies MailJobData);
-      log.info({ outboxId: id, purpose: message.purpose }, 'mail queued');
+      const id = await record(db, message);
+      await dispatch(id, message.purpose);
       return id;
     },
   };
@@ -81,7 +99,7 @@ export function mailJob(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, db: Db, lo
     name: MAIL_SEND_JOB,
     options: { ...MAIL_JOB_OPTIONS, ...options },
     async run({ outboxId }) {
-      const row = await outbox.selectFrom('outbox').select(['id', 'to_address', 'subject', 'text_body', 'purpose', 'sent_at', 'secret']).where('id', '=', outboxId).executeTakeFirst();
+      const row = await outbox.selectFrom('outbox').select(['id', 'to_address', 'subject', 'text_body', 'purpose', 'sent_at', 'secret', 'headers']).where('id', '=', outboxId).executeTakeFirst();
       // Already sent (an attempt that ended after sending), or deleted: nothing to do.
       if (!row || row.sent_at) return;
       if (!config.smtpUrl) {
@@ -89,7 +107,8 @@ export function mailJob(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, db: Db, lo
         return;
       }
       try {
-        await (await smtp()).sendMail({ from: config.mailFrom, to: row.to_address, subject: row.subject, text: row.text_body });
+        const headers = row.headers ? (JSON.parse(row.headers) as Record<string, string>) : undefined;
+        await (await smtp()).sendMail({ from: config.mailFrom, to: row.to_address, subject: row.subject, text: row.text_body, headers });
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         await outbox.updateTable('outbox').set({ error: reason.slice(0, 500) }).where('id', '=', outboxId).execute();
@@ -99,7 +118,7 @@ export function mailJob(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, db: Db, lo
       }
       // Once delivered, the outbox keeps the message but not a link that would still work.
       const kept = row.secret ? row.text_body.split(row.secret).join('[removed after sending]') : row.text_body;
-      await outbox.updateTable('outbox').set({ sent_at: nowIso(), text_body: kept, secret: null, error: null }).where('id', '=', outboxId).execute();
+      await outbox.updateTable('outbox').set({ sent_at: nowIso(), text_body: kept, secret: null, headers: null, error: null }).where('id', '=', outboxId).execute();
       log.info({ outboxId, purpose: row.purpose }, 'mail sent');
     },
   };
