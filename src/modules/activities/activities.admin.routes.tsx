@@ -7,9 +7,8 @@ import { ErrorSummary, type FieldError } from '../../platform/views/forms.js';
 import { notFound } from '../../platform/http/errors.js';
 import { richTextToPlain } from '../../platform/html/sanitize.js';
 import { Layout } from '../../platform/views/layout.js';
-import { ConflictResolution, PendingChanges, readChoices, WorkflowPanel } from '../../platform/views/editorial.js';
-import { afterSave, editorialNotice, recordId, registerRevisionRoutes, registerWorkflowRoute, saveIntent, type EditorialAdminKind, type SaveIntent } from '../../platform/admin/editorial-routes.js';
-import type { FieldConflict } from '../../platform/editorial/merge.js';
+import { ConflictResolution, PendingChanges, WorkflowPanel } from '../../platform/views/editorial.js';
+import { editorialNotice, recordId, registerEditRoutes, registerRevisionRoutes, registerWorkflowRoute, type EditorialAdminKind, type ResolveStep } from '../../platform/admin/editorial-routes.js';
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
 import { frameworkTree } from '../framework/index.js';
 import { ActivityForm, AdminActivityList, type AdminActivityRow, type FormOptions } from './activities.admin.views.js';
@@ -28,7 +27,6 @@ import { blankFormValues, readForm, toFormValues, validateForm, type ActivityFor
 import { activityAbilities } from './activities.policy.js';
 import { findActivityRow, matchesFilters, sqlFilters } from './activities.repository.js';
 import { ActivityInputSchema, type ActivityInputParsed } from './activities.schemas.js';
-import type { ZodError } from 'zod';
 import { activityDetail, parseListQuery } from './activities.service.js';
 import { ActivityPage } from './activities.views.js';
 
@@ -135,8 +133,6 @@ function fieldLabel(key: string, tr: Translator): string {
   return k ? tr.t(k) : key;
 }
 
-type Intent = SaveIntent;
-
 /** Activities as the shared editorial back-office pages (notices, workflow, revisions) see them. */
 const activityAdminKind: EditorialAdminKind<ActivityInputParsed, EditableActivity> = {
   path: '/activities',
@@ -216,7 +212,7 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
       notice?: string | undefined;
       workflowError?: string;
       /** Fields both people changed: the resolve step replaces the form. */
-      resolve?: { conflicts: FieldConflict[]; mine: ActivityInputParsed; baseVersion: number; intent: Intent; missing?: string[] };
+      resolve?: ResolveStep<ActivityInputParsed> | undefined;
     },
   ) => {
     const lang = adminLanguage(request);
@@ -338,86 +334,12 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
     return renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [], notice: editorialNotice(tr, kind, request.query) });
   });
 
-  const saveOutcome = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    a: EditableActivity,
-    values: ActivityFormValues,
-    result: Awaited<ReturnType<typeof updateActivity>>,
-    intent: Intent,
-    baseVersion: number,
-  ) => {
-    const tr = translator(adminLanguage(request));
-    if (result.ok) return afterSave(request, reply, kind, a.id, result, intent);
-    if (result.reason === 'missing') throw notFound();
-    if (result.reason === 'slug_taken') {
-      const errors = result.langs.map((l) => ({ field: `t_${l}_slug`, message: tr.t('editorial.slugTaken', { language: tr.t(`lang.${l}` as MessageKey) }) }));
-      return renderForm(request, reply, { activity: a, values, errors, status: 409 });
-    }
-    // Both changed the same fields: show only those, with everything else already merged.
-    return renderForm(request, reply, {
-      activity: result.current as EditableActivity,
-      values,
-      errors: [],
-      status: 409,
-      resolve: { conflicts: result.conflicts, mine: result.mine, baseVersion, intent },
-    });
-  };
-
-  /** Loads the activity a form posts to and checks the edit right and the asked intent, before anything is read or written. */
-  const openForEdit = async (request: FastifyRequest, reply: FastifyReply): Promise<{ a: EditableActivity; intent: Intent } | FastifyReply> => {
-    const denied = guard(request, reply, activityAbilities(request.actor).edit);
-    if (denied) return denied;
-    const a = await loadEditableActivity(db, idParam(request));
-    if (!a) throw notFound();
-    const intent = saveIntent(request, activityAbilities(request.actor, a), a.workflow);
-    return guard(request, reply, intent !== null) ?? { a, intent: intent! };
-  };
-
-  admin.post<{ Params: { id: string } }>('/activities/:id', async (request, reply) => {
-    const opened = await openForEdit(request, reply);
-    if (!('a' in opened)) return opened;
-    const { a, intent } = opened;
-    const id = a.id;
-    const tr = translator(adminLanguage(request));
-    const values = readForm((request.body ?? {}) as Record<string, unknown>, languages);
-    const checked = await validateForm(db, values, tr, languages, id);
-    if (!checked.input) return renderForm(request, reply, { activity: a, values: checked.values, errors: checked.errors, status: 400 });
-    const baseVersion = Number(values.version);
-    const can = activityAbilities(request.actor, a);
-    const result = await updateActivity(db, id, Number.isInteger(baseVersion) ? baseVersion : 0, checked.input, { id: request.actor!.id, canPublish: can.publishDirectly });
-    return saveOutcome(request, reply, a, checked.values, result, intent, baseVersion);
-  });
-
-  admin.post<{ Params: { id: string } }>('/activities/:id/resolve', async (request, reply) => {
-    const opened = await openForEdit(request, reply);
-    if (!('a' in opened)) return opened;
-    const { a, intent } = opened;
-    const id = a.id;
-    const tr = translator(adminLanguage(request));
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const baseVersion = Number(body.base_version);
-    let mine: ActivityInputParsed;
-    try {
-      mine = ActivityInputSchema.parse(JSON.parse(String(body.mine ?? '')));
-    } catch (e) {
-      request.log.info({ actor: request.actor!.id, activity: id, issues: (e as ZodError).issues?.length ?? 0 }, 'unreadable merge form');
-      return renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [{ field: `t_${languages[0]}_title`, message: tr.t('editorial.resolve.invalid') }], status: 400 });
-    }
-    const values = toFormValues(mine, a.version, languages);
-    const can = activityAbilities(request.actor, a);
-    const actor = { id: request.actor!.id, canPublish: can.publishDirectly };
-    // First see which fields still conflict, to ask again for any choice left out.
-    const probe = await updateActivity(db, id, Number.isInteger(baseVersion) ? baseVersion : 0, mine, actor);
-    if (probe.ok || probe.reason !== 'conflict') return saveOutcome(request, reply, a, values, probe, intent, baseVersion);
-    const keys = probe.conflicts.map((c) => c.key);
-    const choices = readChoices(body, keys);
-    const missing = keys.filter((k) => !choices[k]);
-    if (missing.length) {
-      return renderForm(request, reply, { activity: probe.current as EditableActivity, values, errors: [], status: 400, resolve: { conflicts: probe.conflicts, mine, baseVersion, intent, missing } });
-    }
-    const result = await updateActivity(db, id, baseVersion, mine, actor, choices);
-    return saveOutcome(request, reply, a, values, result, intent, baseVersion);
+  registerEditRoutes(admin, kind, {
+    schema: ActivityInputSchema,
+    check: (request, a) => validateForm(db, readForm((request.body ?? {}) as Record<string, unknown>, languages), translator(adminLanguage(request)), languages, a.id),
+    values: (_request, a, input) => toFormValues(input, a.version, languages),
+    update: updateActivity,
+    render: (request, reply, v) => renderForm(request, reply, { activity: v.record, values: v.values, errors: v.errors, status: v.status, resolve: v.resolve }),
   });
 
   registerWorkflowRoute(admin, kind, (request, reply, a, message, status) => renderForm(request, reply, { activity: a, values: toFormValues(a.input, a.version, languages), errors: [], status, workflowError: message }));

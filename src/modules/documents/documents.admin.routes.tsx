@@ -1,14 +1,13 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { afterSave, editorialNotice, registerRevisionRoutes, registerWorkflowRoute, saveIntent, type EditorialAdminKind, type SaveIntent } from '../../platform/admin/editorial-routes.js';
+import { editorialNotice, registerEditRoutes, registerRevisionRoutes, registerWorkflowRoute, type EditorialAdminKind, type ResolveStep } from '../../platform/admin/editorial-routes.js';
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
-import type { FieldConflict } from '../../platform/editorial/merge.js';
 import { FileRejected, inspectFile } from '../../platform/files/inspect.js';
 import { cleanFileName } from '../../platform/files/names.js';
 import { notFound } from '../../platform/http/errors.js';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import type { StagedFile } from '../../platform/storage/storage.js';
-import { ConflictResolution, PendingChanges, readChoices, SaveButtons, WorkflowPanel } from '../../platform/views/editorial.js';
+import { ConflictResolution, PendingChanges, SaveButtons, WorkflowPanel } from '../../platform/views/editorial.js';
 import { CsrfField, ErrorSummary, SelectField, TextArea, TextField, type FieldError } from '../../platform/views/forms.js';
 import {
   addDocumentFiles,
@@ -327,14 +326,13 @@ export function registerDocumentAdminRoutes(admin: FastifyInstance): void {
 
   const emptyValues = (): DocumentValues => ({ version: '0', type: '', doc_date: '', reference: '', access: 'public', access_roles: [], meeting: '', activities: '', themes: [], countries: [], t: {} });
 
-  type Resolve = { conflicts: FieldConflict[]; mine: DocumentInputParsed; baseVersion: number; intent: string; missing?: string[] };
   const render = async (
     request: FastifyRequest,
     reply: FastifyReply,
     doc: EditableDocument | null,
     values: DocumentValues,
     errors: FieldError[],
-    extra: { status?: number; notice?: string; resolve?: Resolve; workflowError?: string; fileErrors?: FieldError[] } = {},
+    extra: { status?: number; notice?: string; resolve?: ResolveStep<DocumentInputParsed>; workflowError?: string; fileErrors?: FieldError[] } = {},
   ) => {
     const lang = adminLanguage(request);
     const tr = translator(lang);
@@ -498,62 +496,15 @@ export function registerDocumentAdminRoutes(admin: FastifyInstance): void {
     return render(request, reply, doc, await toValues(doc, tr.lang), [], { notice });
   });
 
-  const outcome = async (request: FastifyRequest, reply: FastifyReply, doc: EditableDocument, values: DocumentValues, result: Awaited<ReturnType<typeof updateDocument>>, intent: string, baseVersion: number) => {
-    const tr = translator(adminLanguage(request));
-    if (result.ok) return afterSave(request, reply, kind, doc.id, result, intent as SaveIntent);
-    if (result.reason === 'missing') return reply.callNotFound();
-    if (result.reason === 'slug_taken') return render(request, reply, doc, values, result.langs.map((l) => ({ field: `t_${l}_slug`, message: tr.t('editorial.slugTaken', { language: tr.t(`lang.${l}` as MessageKey) }) })), { status: 409 });
-    return render(request, reply, result.current, values, [], { status: 409, resolve: { conflicts: result.conflicts, mine: result.mine, baseVersion, intent } });
-  };
-
-  const openForEdit = async (request: FastifyRequest, reply: FastifyReply): Promise<{ doc: EditableDocument; intent: string } | FastifyReply> => {
-    const denied = guard(request, reply, documentAbilities(request.actor).edit);
-    if (denied) return denied;
-    const doc = await loadEditableDocument(db, docId(request));
-    if (!doc) {
-      reply.callNotFound();
-      return reply;
-    }
-    const intent = saveIntent(request, documentAbilities(request.actor, doc), doc.workflow);
-    return guard(request, reply, intent !== null) ?? { doc, intent: intent! };
-  };
-
-  admin.post<{ Params: { id: string } }>('/documents/:id', async (request, reply) => {
-    const opened = await openForEdit(request, reply);
-    if (!('doc' in opened)) return opened;
-    const { doc, intent } = opened;
-    const values = readDocumentValues(request.body, languages);
-    const { errors, input } = await check(request, values, doc.id);
-    if (!input) return render(request, reply, doc, values, errors, { status: 400 });
-    const baseVersion = Number(values.version);
-    const can = documentAbilities(request.actor, doc);
-    const result = await updateDocument(db, doc.id, Number.isInteger(baseVersion) ? baseVersion : 0, input, { id: request.actor!.id, canPublish: can.publishDirectly });
-    return outcome(request, reply, doc, values, result, intent, baseVersion);
-  });
-
-  admin.post<{ Params: { id: string } }>('/documents/:id/resolve', async (request, reply) => {
-    const opened = await openForEdit(request, reply);
-    if (!('doc' in opened)) return opened;
-    const { doc, intent } = opened;
-    const tr = translator(adminLanguage(request));
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const baseVersion = Number(body.base_version);
-    let mine: DocumentInputParsed;
-    try {
-      mine = DocumentInputSchema.parse(JSON.parse(String(body.mine ?? '')));
-    } catch {
-      return render(request, reply, doc, await toValues(doc, tr.lang), [{ field: `t_${languages[0]}_title`, message: tr.t('editorial.resolve.invalid') }], { status: 400 });
-    }
-    const values = await toValues({ ...doc, input: mine }, tr.lang);
-    const actor = { id: request.actor!.id, canPublish: documentAbilities(request.actor, doc).publishDirectly };
-    const base = Number.isInteger(baseVersion) ? baseVersion : 0;
-    const probe = await updateDocument(db, doc.id, base, mine, actor);
-    if (probe.ok || probe.reason !== 'conflict') return outcome(request, reply, doc, values, probe, intent, base);
-    const keys = probe.conflicts.map((c) => c.key);
-    const choices = readChoices(body, keys);
-    const missing = keys.filter((k) => !choices[k]);
-    if (missing.length) return render(request, reply, probe.current, values, [], { status: 400, resolve: { conflicts: probe.conflicts, mine, baseVersion: base, intent, missing } });
-    return outcome(request, reply, doc, values, await updateDocument(db, doc.id, base, mine, actor, choices), intent, base);
+  registerEditRoutes(admin, kind, {
+    schema: DocumentInputSchema,
+    check: async (request, doc) => {
+      const values = readDocumentValues(request.body, languages);
+      return { values, ...(await check(request, values, doc.id)) };
+    },
+    values: (request, doc, input) => toValues({ ...doc, input }, adminLanguage(request)),
+    update: updateDocument,
+    render: (request, reply, v) => render(request, reply, v.record, v.values, v.errors, { status: v.status, resolve: v.resolve }),
   });
 
   admin.post<{ Params: { id: string; fileId: string } }>('/documents/:id/files/:fileId/delete', async (request, reply) => {

@@ -361,5 +361,30 @@ for (const dialect of await dialectsUnderTest()) {
       }
       assert.equal((await t.app.inject('/en/documents?type=bogus')).statusCode, 301);
     });
+    test('two people change the same field of a document: only that field is asked about, the chosen side is kept, the rest merged', async () => {
+      const id = await createDoc(editor, { type: 'agenda', access: 'public', t_en_title: 'Agenda draft', t_en_slug: 'agenda-draft-conflict' });
+      const a = await admin.get(`/admin/documents/${id}`);
+      const b = await editor.get(`/admin/documents/${id}`);
+      const version = a.body.match(/name="version" value="(\d+)"/)?.[1] ?? '';
+      const base = { version, type: 'agenda', access: 'public', t_en_slug: 'agenda-draft-conflict' };
+      const first = await admin.post(`/admin/documents/${id}`, { _csrf: csrfToken(a.body), ...base, t_en_title: 'Agenda by the admin', reference: 'AG/1' });
+      assert.equal(first.statusCode, 303, first.body.slice(0, 2000));
+      const clash = await editor.post(`/admin/documents/${id}`, { _csrf: csrfToken(b.body), ...base, t_en_title: 'Agenda by the editor', t_en_description: 'Described by the editor.' });
+      assert.equal(clash.statusCode, 409);
+      assert.match(clash.body, /data-testid="resolve-form"/);
+      assert.deepEqual([...clash.body.matchAll(/data-testid="conflict-([^"]+)"/g)].map((m) => m[1]).filter((k) => k !== 'theirs' && k !== 'yours'), ['t.en.title']);
+      const hidden = (name: string) => clash.body.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1]?.replace(/&#34;/g, '"').replace(/&amp;/g, '&').replace(/&#39;/g, "'") ?? '';
+      const fields = { _csrf: csrfToken(clash.body), base_version: hidden('base_version'), intent: hidden('intent'), mine: hidden('mine') };
+      const missing = await editor.post(`/admin/documents/${id}/resolve`, fields);
+      assert.equal(missing.statusCode, 400, 'a choice is required');
+      assert.match(missing.body, /data-testid="resolve-form"/);
+      const unreadable = await editor.post(`/admin/documents/${id}/resolve`, { ...fields, mine: '{"type":"nonsense"}' });
+      assert.equal(unreadable.statusCode, 400);
+      assert.match(unreadable.body, /could not be read back/);
+      const resolved = await editor.post(`/admin/documents/${id}/resolve`, { ...fields, choice_t_en_title: 'mine' });
+      assert.equal(resolved.statusCode, 303, resolved.body.slice(0, 2000));
+      const row = await t.db.selectFrom('documents as d').innerJoin('document_translations as t', 't.document_id', 'd.id').select(['d.reference', 't.title', 't.description']).where('d.id', '=', id).where('t.lang', '=', 'en').executeTakeFirstOrThrow();
+      assert.deepEqual(row, { reference: 'AG/1', title: 'Agenda by the editor', description: 'Described by the editor.' });
+    });
   });
 }

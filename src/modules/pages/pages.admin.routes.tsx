@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { CsrfField, ErrorSummary, TextArea, TextField, richTextLabels, type FieldError } from '../../platform/views/forms.js';
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
-import { ConflictResolution, PendingChanges, readChoices, SaveButtons, WorkflowPanel } from '../../platform/views/editorial.js';
-import { afterSave, editorialNotice, registerRevisionRoutes, registerWorkflowRoute, saveIntent, type EditorialAdminKind, type SaveIntent } from '../../platform/admin/editorial-routes.js';
+import { ConflictResolution, PendingChanges, SaveButtons, WorkflowPanel } from '../../platform/views/editorial.js';
+import { editorialNotice, registerEditRoutes, registerRevisionRoutes, registerWorkflowRoute, type EditorialAdminKind, type ResolveStep } from '../../platform/admin/editorial-routes.js';
 import { richTextToPlain } from '../../platform/html/sanitize.js';
-import type { FieldConflict } from '../../platform/editorial/merge.js';
 import { slugify } from '../../platform/text/slug.js';
 import { checkForm } from '../../platform/forms/validation.js';
 import { changePageWorkflow, createPage, listPageRevisions, loadEditablePage, loadPageRevision, restorePageRevision, updatePage, type EditablePage } from './pages.commands.js';
@@ -113,8 +112,7 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
 
   const fieldLabel = pageFieldLabel;
 
-  type Resolve = { conflicts: FieldConflict[]; mine: PageInputParsed; baseVersion: number; intent: string; missing?: string[] };
-  const render = async (request: FastifyRequest, reply: FastifyReply, page: EditablePage | null, values: PageValues, errors: FieldError[], status = 200, notice?: string, resolve?: Resolve, workflowError?: string) => {
+  const render = async (request: FastifyRequest, reply: FastifyReply, page: EditablePage | null, values: PageValues, errors: FieldError[], status = 200, notice?: string, resolve?: ResolveStep<PageInputParsed>, workflowError?: string) => {
     const lang = adminLanguage(request);
     const tr = translator(lang);
     const can = pageAbilities(request.actor, page ?? undefined);
@@ -263,69 +261,16 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
     return render(request, reply, page, toValues(page), [], 200, editorialNotice(tr, kind, request.query));
   });
 
-  const outcome = async (request: FastifyRequest, reply: FastifyReply, page: EditablePage, values: PageValues, result: Awaited<ReturnType<typeof updatePage>>, intent: string, baseVersion: number) => {
-    const tr = translator(adminLanguage(request));
-    if (result.ok) return afterSave(request, reply, kind, page.id, result, intent as SaveIntent);
-    if (result.reason === 'missing') return reply.callNotFound();
-    if (result.reason === 'slug_taken') {
-      return render(request, reply, page, values, result.langs.map((l) => ({ field: `t_${l}_slug`, message: tr.t('editorial.slugTaken', { language: tr.t(`lang.${l}` as MessageKey) }) })), 409);
-    }
-    return render(request, reply, result.current, values, [], 409, undefined, { conflicts: result.conflicts, mine: result.mine, baseVersion, intent });
-  };
-
-  /** Loads the page a form posts to and checks the edit right and the asked intent, before anything is read or written. */
-  const openForEdit = async (request: FastifyRequest, reply: FastifyReply): Promise<{ page: EditablePage; intent: string } | FastifyReply> => {
-    const denied = guard(request, reply, pageAbilities(request.actor).edit);
-    if (denied) return denied;
-    const page = await loadEditablePage(db, pageId(request));
-    if (!page) {
-      reply.callNotFound();
-      return reply;
-    }
-    const intent = saveIntent(request, pageAbilities(request.actor, page), page.workflow);
-    return guard(request, reply, intent !== null) ?? { page, intent: intent! };
-  };
-
-  admin.post<{ Params: { id: string } }>('/pages/:id', async (request, reply) => {
-    const opened = await openForEdit(request, reply);
-    if (!('page' in opened)) return opened;
-    const { page, intent } = opened;
-    const tr = translator(adminLanguage(request));
-    const values = readValues(request.body, languages);
-    const { errors, input } = await validate(values, tr, page.id);
-    if (!input) return render(request, reply, page, values, errors, 400);
-    const baseVersion = Number(values.version);
-    const can = pageAbilities(request.actor, page);
-    const result = await updatePage(db, page.id, Number.isInteger(baseVersion) ? baseVersion : 0, input, { id: request.actor!.id, canPublish: can.publishDirectly });
-    return outcome(request, reply, page, values, result, intent, baseVersion);
+  registerEditRoutes(admin, kind, {
+    schema: PageInputSchema,
+    check: async (request, page) => {
+      const values = readValues(request.body, languages);
+      return { values, ...(await validate(values, translator(adminLanguage(request)), page.id)) };
+    },
+    values: (_request, page, input) => toValues({ ...page, input }),
+    update: updatePage,
+    render: (request, reply, v) => render(request, reply, v.record, v.values, v.errors, v.status, undefined, v.resolve),
   });
-
-  admin.post<{ Params: { id: string } }>('/pages/:id/resolve', async (request, reply) => {
-    const opened = await openForEdit(request, reply);
-    if (!('page' in opened)) return opened;
-    const { page, intent } = opened;
-    const tr = translator(adminLanguage(request));
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const baseVersion = Number(body.base_version);
-    let mine: PageInputParsed;
-    try {
-      mine = PageInputSchema.parse(JSON.parse(String(body.mine ?? '')));
-    } catch {
-      return render(request, reply, page, toValues(page), [{ field: `t_${languages[0]}_title`, message: tr.t('editorial.resolve.invalid') }], 400);
-    }
-    const values = toValues({ ...page, input: mine });
-    const can = pageAbilities(request.actor, page);
-    const actor = { id: request.actor!.id, canPublish: can.publishDirectly };
-    const base = Number.isInteger(baseVersion) ? baseVersion : 0;
-    const probe = await updatePage(db, page.id, base, mine, actor);
-    if (probe.ok || probe.reason !== 'conflict') return outcome(request, reply, page, values, probe, intent, base);
-    const keys = probe.conflicts.map((c) => c.key);
-    const choices = readChoices(body, keys);
-    const missing = keys.filter((k) => !choices[k]);
-    if (missing.length) return render(request, reply, probe.current, values, [], 400, undefined, { conflicts: probe.conflicts, mine, baseVersion: base, intent: intent, missing });
-    return outcome(request, reply, page, values, await updatePage(db, page.id, base, mine, actor, choices), intent, base);
-  });
-
   registerWorkflowRoute(admin, kind, (request, reply, page, message, status) => render(request, reply, page, toValues(page), [], status, undefined, undefined, message));
   registerRevisionRoutes(admin, kind);
 }

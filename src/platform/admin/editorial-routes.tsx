@@ -1,21 +1,23 @@
 /**
  * What every editable record's back-office shares, written once: the abilities its policy gives,
  * the notice after a save or a workflow step, the "save and send for review / save and publish"
- * intents, the workflow buttons' route (with scheduled publication) and the revisions page (word
- * diff between any two versions, restore). Activities and pages use it; documents, meetings and
- * recommendations will.
+ * intents, the save and conflict-resolution routes of the edit form, the workflow buttons' route
+ * (with scheduled publication) and the revisions page (word diff between any two versions,
+ * restore). Activities, pages and documents use it; meetings and recommendations will.
  */
 import { diffWords } from 'diff';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.js';
 import { WorkflowStateError, type EditableContent, type EditableRecord, type EditorialActor, type SaveResult, type WorkflowAction, type WorkflowState } from '../editorial/editorial.js';
+import type { Choice, FieldConflict } from '../editorial/merge.js';
 import { notFound } from '../http/errors.js';
 import { translator, type MessageKey, type Translator } from '../i18n/i18n.js';
 import type { Actor } from '../policy.js';
 import type { EditorialAbilities } from '../editorial/abilities.js';
 
 export { editorialAbilities, type EditorialAbilities } from '../editorial/abilities.js';
-import { CsrfField } from '../views/forms.js';
+import { readChoices } from '../views/editorial.js';
+import { CsrfField, type FieldError } from '../views/forms.js';
 import { adminLanguage, guard, renderAdmin } from './shell.js';
 
 /** One kind of editable record as its back-office pages see it. */
@@ -112,6 +114,115 @@ export async function afterSave<I extends EditableContent, R extends EditableRec
   request.log.info({ actor: request.actor!.id, record: `${kind.current}/${id}`, done }, 'record saved');
   const merged = result.fromTheirs.length ? `&merged=${encodeURIComponent(result.fromTheirs.join(','))}` : '';
   return reply.redirect(`/admin${kind.path}/${id}?done=${done}${merged}`, 303);
+}
+
+/** The conflict step of the edit form: the fields both people changed, and this person's whole version. */
+export interface ResolveStep<I> {
+  conflicts: FieldConflict[];
+  mine: I;
+  baseVersion: number;
+  intent: SaveIntent;
+  /** Conflicting fields the person posted no choice for. */
+  missing?: string[];
+}
+
+/** What the edit form's page shows again after a refused save: the values, the errors, or the conflict step. */
+export interface EditView<I, R, V> {
+  record: R;
+  values: V;
+  errors: FieldError[];
+  status: number;
+  resolve?: ResolveStep<I>;
+}
+
+/** What the save and resolve routes need from a module: its form, its write command and its page. */
+export interface EditRoutes<I extends EditableContent, R extends EditableRecord<I>, V> {
+  /** The record's content as the write command takes it, to read back the conflict step's copy of "mine". */
+  schema: { parse(data: unknown): I };
+  /** Reads and checks the posted form: the values to show again, the errors, and the input when there are none. */
+  check(request: FastifyRequest, record: R): Promise<{ values: V; errors: FieldError[]; input: unknown }>;
+  /** The form's values of a record holding `input` (its own content, or this person's version after a conflict). */
+  values(request: FastifyRequest, record: R, input: I): V | Promise<V>;
+  update(db: Db, id: number, baseVersion: number, input: unknown, actor: EditorialActor, choices?: Record<string, Choice>): Promise<SaveResult<I>>;
+  /** The record's edit page. After a conflict `record` is the record as it is now, loaded by the write command. */
+  render(request: FastifyRequest, reply: FastifyReply, view: EditView<I, R, V>): Promise<FastifyReply>;
+}
+
+/**
+ * The edit form's two routes: the save (`POST /admin/<kind>/:id`) and the conflict step
+ * (`POST /admin/<kind>/:id/resolve`). Both check the edit right and the asked intent before
+ * anything is read or written; a save over someone else's newer version merges what only one side
+ * changed and asks, field by field, about what both changed; an address taken in the meantime
+ * comes back as an error on that language's slug.
+ */
+export function registerEditRoutes<I extends EditableContent, R extends EditableRecord<I>, V>(admin: FastifyInstance, kind: EditorialAdminKind<I, R>, routes: EditRoutes<I, R, V>): void {
+  const { db } = admin.diwan;
+
+  /** Loads the record a form posts to and checks the edit right and the asked intent. */
+  const openForEdit = async (request: FastifyRequest, reply: FastifyReply): Promise<{ record: R; intent: SaveIntent } | FastifyReply> => {
+    const denied = guard(request, reply, kind.abilities(request.actor).edit);
+    if (denied) return denied;
+    const record = await kind.load(db, recordId(request));
+    if (!record) throw notFound();
+    const intent = saveIntent(request, kind.abilities(request.actor, record), record.workflow);
+    return guard(request, reply, intent !== null) ?? { record, intent: intent! };
+  };
+
+  const outcome = async (request: FastifyRequest, reply: FastifyReply, record: R, values: V, result: SaveResult<I>, intent: SaveIntent, baseVersion: number) => {
+    if (result.ok) return afterSave(request, reply, kind, record.id, result, intent);
+    if (result.reason === 'missing') throw notFound();
+    if (result.reason === 'slug_taken') {
+      const tr = translator(adminLanguage(request));
+      const errors = result.langs.map((l) => ({ field: `t_${l}_slug`, message: tr.t('editorial.slugTaken', { language: tr.t(`lang.${l}` as MessageKey) }) }));
+      return routes.render(request, reply, { record, values, errors, status: 409 });
+    }
+    // Both changed the same fields: only those are asked about, everything else is merged already.
+    // The command loads the record with the editorial fields every kind has.
+    return routes.render(request, reply, { record: result.current as R, values, errors: [], status: 409, resolve: { conflicts: result.conflicts, mine: result.mine, baseVersion, intent } });
+  };
+
+  const editor = (request: FastifyRequest, record: R): EditorialActor => ({ id: request.actor!.id, canPublish: kind.abilities(request.actor, record).publishDirectly });
+  const versionOf = (raw: unknown) => {
+    const n = Number(typeof raw === 'string' ? raw : '');
+    return Number.isInteger(n) ? n : 0;
+  };
+
+  admin.post<{ Params: { id: string } }>(`${kind.path}/:id`, async (request, reply) => {
+    const opened = await openForEdit(request, reply);
+    if (!('record' in opened)) return opened;
+    const { record, intent } = opened;
+    const { values, errors, input } = await routes.check(request, record);
+    if (!input) return routes.render(request, reply, { record, values, errors, status: 400 });
+    const baseVersion = versionOf(((request.body ?? {}) as Record<string, unknown>).version);
+    return outcome(request, reply, record, values, await routes.update(db, record.id, baseVersion, input, editor(request, record)), intent, baseVersion);
+  });
+
+  admin.post<{ Params: { id: string } }>(`${kind.path}/:id/resolve`, async (request, reply) => {
+    const opened = await openForEdit(request, reply);
+    if (!('record' in opened)) return opened;
+    const { record, intent } = opened;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    let mine: I;
+    try {
+      mine = routes.schema.parse(JSON.parse(String(body.mine ?? '')));
+    } catch (e) {
+      request.log.info({ actor: request.actor!.id, record: `${kind.current}/${record.id}`, issues: (e as { issues?: unknown[] }).issues?.length ?? 0 }, 'unreadable merge form');
+      const tr = translator(adminLanguage(request));
+      const field = `t_${admin.diwan.config.languages[0]}_title`;
+      return routes.render(request, reply, { record, values: await routes.values(request, record, record.input), errors: [{ field, message: tr.t('editorial.resolve.invalid') }], status: 400 });
+    }
+    const values = await routes.values(request, record, mine);
+    const actor = editor(request, record);
+    const baseVersion = versionOf(body.base_version);
+    // First see which fields still conflict, to ask again for any choice left out.
+    const probe = await routes.update(db, record.id, baseVersion, mine, actor);
+    if (probe.ok || probe.reason !== 'conflict') return outcome(request, reply, record, values, probe, intent, baseVersion);
+    const keys = probe.conflicts.map((c) => c.key);
+    const choices = readChoices(body, keys);
+    const missing = keys.filter((k) => !choices[k]);
+    if (missing.length) return routes.render(request, reply, { record: probe.current as R, values, errors: [], status: 400, resolve: { conflicts: probe.conflicts, mine, baseVersion, intent, missing } });
+    return outcome(request, reply, record, values, await routes.update(db, record.id, baseVersion, mine, actor, choices), intent, baseVersion);
+  });
 }
 
 /**
