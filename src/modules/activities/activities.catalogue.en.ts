@@ -78,7 +78,6 @@ export const activitiesEn = {
   "doctype.conclusions": "Conclusions",
   "doctype.declaration": "Declaration",
   "doctype.other": "Other document",
-  "document.size": "{size} {unit, select, byte {B} kilobyte {KB} megabyte {MB} other {GB}}",
   "admin.nav.activities": "Activities",
   "activityAdmin.list.title": "Activities",
   "activityAdmin.list.new": "Create an activity",

@@ -80,7 +80,6 @@ export const activitiesFr: Record<keyof typeof activitiesEn, string> = {
   "doctype.conclusions": "Conclusions",
   "doctype.declaration": "Déclaration",
   "doctype.other": "Autre document",
-  "document.size": "{size} {unit, select, byte {o} kilobyte {ko} megabyte {Mo} other {Go}}",
   "admin.nav.activities": "Activités",
   "activityAdmin.list.title": "Activités",
   "activityAdmin.list.new": "Créer une activité",

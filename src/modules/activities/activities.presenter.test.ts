@@ -140,7 +140,7 @@ test('in French: labels, dates and sizes in French; a missing translation falls 
   assert.equal(fr.title, 'Réunion sur l’asile');
   assert.equal(fr.dates.text, '15–16 juin 2015');
   assert.equal(fr.documents[0]!.title, 'Ordre du jour');
-  assert.equal(fr.documents[0]!.sizeText, '1,2 Mo');
+  assert.equal(fr.documents[0]!.sizeText, '1,2\u202fMo', 'French sets its units off with a narrow no-break space');
   assert.equal(fr.figures[0]!.text, 'Plus de 120 participants');
   assert.equal(fr.themes[0]!.href, '/fr/activities?theme=rome-2014.p4.o1');
 

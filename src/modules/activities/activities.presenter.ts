@@ -1,5 +1,6 @@
 import { formatDateRange, isoAtPrecision, type DatePrecision } from '../../platform/i18n/dates.js';
 import type { Translator, MessageKey } from '../../platform/i18n/i18n.js';
+import { formatFileSize } from '../../platform/i18n/sizes.js';
 import { richTextToPlain } from '../../platform/html/sanitize.js';
 import { url, type Query } from '../../platform/http/urls.js';
 import type { FrameworkNode } from '../framework/index.js';
@@ -82,20 +83,6 @@ export function presentCard(row: ActivityRow, translations: TranslationRow[], tr
 export function figureText(tr: Translator, key: 'figure.participants' | 'figure.countries' | 'figure.organisations', value: number | null, qualifier: string | null): string | null {
   if (value === null) return null;
   return tr.t(key, { count: value, qualifier: qualifier ?? 'exact' });
-}
-
-const SIZE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-
-/** Size of a file in the reader's language: "1.2 MB", "1,2 Mo" (each catalogue names the units). */
-export function fileSize(bytes: number, tr: Translator): string {
-  let n = bytes;
-  let i = 0;
-  while (n >= 1000 && i < SIZE_UNITS.length - 1) {
-    n /= 1000;
-    i++;
-  }
-  const size = tr.decimal(n, i === 0 ? 0 : 1);
-  return tr.t('document.size', { size, unit: SIZE_UNITS[i] ?? 'gigabyte' });
 }
 
 /** A coded value with its name in the reader's language. */
@@ -306,7 +293,7 @@ export function presentActivityDetail(source: ActivityDetailSource, tr: Translat
         langLabel: t(`lang.${doc.lang}` as MessageKey),
         url: doc.url,
         sizeBytes: doc.size_bytes,
-        sizeText: doc.size_bytes ? fileSize(doc.size_bytes, tr) : null,
+        sizeText: doc.size_bytes ? formatFileSize(doc.size_bytes, tr.lang) : null,
         mime: doc.mime,
       };
     }),

@@ -1,18 +1,7 @@
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
 import { url, type Query } from '../../platform/http/urls.js';
+import { formatFileSize } from '../../platform/i18n/sizes.js';
 import type { Facet, FacetValue, FileSummary, LibraryFilters, LibraryItem } from './documents.repository.js';
-
-/** A size in the reader's language: "1.4 MB", "1,4 Mo". */
-export function formatSize(bytes: number, lang: string): string {
-  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-  let i = 0;
-  let v = bytes;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return new Intl.NumberFormat(lang, { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(v);
-}
 
 /** A date of a document (YYYY-MM-DD) in the reader's language. */
 export function formatDocDate(date: string | null, lang: string): string {
@@ -27,7 +16,7 @@ export function fileHref(file: Pick<FileSummary, 'id' | 'fileName'>): string {
 
 /** What a file is, for a reader: type, language, size and page count, and whether its text is read yet. */
 export function fileDetails(tr: Translator, file: FileSummary): string {
-  const parts = [tr.t(`documents.kind.${file.kind}` as MessageKey), tr.t(`lang.${file.lang}` as MessageKey), formatSize(file.size, tr.lang)];
+  const parts = [tr.t(`documents.kind.${file.kind}` as MessageKey), tr.t(`lang.${file.lang}` as MessageKey), formatFileSize(file.size, tr.lang)];
   if (file.pages !== null) parts.push(tr.t('documents.pages', { count: file.pages }));
   return parts.join(' · ');
 }

@@ -12,7 +12,7 @@ import { documentSearchSource } from './documents.search.js';
 import { seedDemoDocuments } from './demo/demo-seeder.js';
 
 export { publicDocumentsOfActivity, documentsPublishedBetween, FACETS, type LibraryItem, type LibraryFilters } from './documents.repository.js';
-export { DocumentCard, FileLink, fileHref, fileDetails, formatSize } from './documents.views.js';
+export { DocumentCard, FileLink, fileHref, fileDetails } from './documents.views.js';
 export { createDocument, addDocumentFiles } from './documents.commands.js';
 export { EXTRACT_JOB } from './documents.jobs.js';
 export { IMPORT_DOCUMENTS_USAGE, runImportDocuments, type ImportDocumentsReport } from './documents.import.js';
