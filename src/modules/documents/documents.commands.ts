@@ -24,6 +24,7 @@ import { announceChange } from '../../platform/events/changes.js';
 import { audit } from '../../platform/audit/audit.js';
 import type { InspectedFile } from '../../platform/files/inspect.js';
 import type { FileStore, StagedFile, StoredFile } from '../../platform/storage/storage.js';
+import { claimStoredFiles, type ClaimedFile } from './documents.collect.js';
 import { DocumentInputSchema, type DocumentInputParsed, type FileStatus } from './documents.schemas.js';
 
 async function readDocumentContent(db: Executor, id: number): Promise<DocumentInputParsed | null> {
@@ -165,20 +166,33 @@ export interface IncomingFile {
 }
 
 /**
- * Adds files to a document: each is moved into the store (stored once by its hash), then all rows
- * are written in one transaction, each as the new current version of its language. A failure
- * leaves no row; a file already moved into place and named by no row is removed by the store's
- * garbage collection. Returns the new files' ids, whose text the extraction job reads next.
+ * Adds files to a document: each is put into the store (stored once by its hash), then all rows
+ * are written in one transaction, each as the new current version of its language. The staged
+ * copies are kept until that transaction ends: it first takes the files back from the collector
+ * of unnamed files, storing again any it removed meanwhile (the same bytes, unnamed since an
+ * earlier removal, may be collected at any moment before the rows commit). A failure leaves no
+ * row; a file already in the store and named by no row is removed by that collector later.
+ * Returns the new files' ids, whose text the extraction job reads next.
  */
 export async function addDocumentFiles(db: Db, store: FileStore, documentId: number, files: IncomingFile[], actorId: number | null): Promise<number[]> {
   const stored: StoredFile[] = [];
+  let ids: { ids: number[]; isPublic: boolean } | null;
   try {
-    for (const f of files) stored.push(await store.commit(f.staged));
+    for (const f of files) stored.push(await store.commit(f.staged, { keepStaged: true }));
+    ids = await writeFileRows(db, store, documentId, files, stored, actorId);
   } finally {
-    for (const f of files.slice(stored.length)) await f.staged.discard().catch(() => undefined);
+    for (const f of files) await f.staged.discard().catch(() => undefined);
   }
+  if (!ids) throw new Error(`document ${documentId} not found`);
+  await announceChange(db, { entity: 'document', id: documentId, action: 'files_added', public: ids.isPublic, visibleFrom: null });
+  return ids.ids;
+}
+
+/** The rows of files just stored, in one transaction that first claims their keys from the collector; null when the document is gone. */
+function writeFileRows(db: Db, store: FileStore, documentId: number, files: IncomingFile[], stored: StoredFile[], actorId: number | null): Promise<{ ids: number[]; isPublic: boolean } | null> {
   const now = nowIso();
-  const ids = await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
+    await claimStoredFiles(trx, store, files.map((f, i) => ({ key: stored[i]!.key, staged: f.staged })));
     const doc = await trx.selectFrom('documents').select(['id', 'workflow', 'published_at']).where('id', '=', documentId).executeTakeFirst();
     if (!doc) return null;
     const ids: number[] = [];
@@ -211,9 +225,6 @@ export async function addDocumentFiles(db: Db, store: FileStore, documentId: num
     await audit(trx, { actorUserId: actorId, action: 'document.files_added', entityType: 'document', entityId: documentId, after: files.map((f, i) => ({ lang: f.lang, status: f.status, name: f.fileName, sha256: stored[i]!.sha256 })) });
     return { ids, isPublic: doc.workflow === 'published' };
   });
-  if (!ids) throw new Error(`document ${documentId} not found`);
-  await announceChange(db, { entity: 'document', id: documentId, action: 'files_added', public: ids.isPublic, visibleFrom: null });
-  return ids.ids;
 }
 
 /** Removes one file version from a document (its bytes stay while another row names them). */
@@ -232,17 +243,25 @@ export async function removeDocumentFile(db: Db, documentId: number, fileId: num
   return true;
 }
 
-/** Records what the extraction job read of a file (or why it could not), and announces it so the search index takes the text. */
-export async function recordExtraction(
-  db: Db,
-  fileId: number,
-  result: { ok: true; text: string; pages: number | null; language: string | null; thumbnailKey: string | null } | { ok: false; error: string },
-): Promise<void> {
+/** What the extraction job read of a file, or why it could not. */
+export type ExtractionOutcome =
+  /** `thumbnail`: an image's preview, already in the store, with the staged copy it was committed from (see claimStoredFiles). */
+  | { ok: true; text: string; pages: number | null; language: string | null; thumbnail: ClaimedFile | null }
+  | { ok: false; error: string };
+
+/**
+ * Records what the extraction job read of a file (or why it could not), and announces it so the
+ * search index takes the text. A thumbnail is claimed from the collector in the same transaction,
+ * and stored again if it was collected meanwhile (the same preview, unnamed since its image was
+ * removed from another document).
+ */
+export async function recordExtraction(db: Db, store: FileStore, fileId: number, result: ExtractionOutcome): Promise<void> {
   const doc = await db.transaction().execute(async (trx) => {
+    if (result.ok && result.thumbnail) await claimStoredFiles(trx, store, [result.thumbnail]);
     const f = await trx.selectFrom('document_files').select(['document_id']).where('id', '=', fileId).executeTakeFirst();
     if (!f) return null;
     if (result.ok) {
-      await trx.updateTable('document_files').set({ text_state: 'done', text_error: null, pages: result.pages, text_lang: result.language, thumbnail_key: result.thumbnailKey }).where('id', '=', fileId).execute();
+      await trx.updateTable('document_files').set({ text_state: 'done', text_error: null, pages: result.pages, text_lang: result.language, thumbnail_key: result.thumbnail?.key ?? null }).where('id', '=', fileId).execute();
       await trx.deleteFrom('document_texts').where('file_id', '=', fileId).execute();
       await trx.insertInto('document_texts').values({ file_id: fileId, text: result.text }).execute();
     } else {

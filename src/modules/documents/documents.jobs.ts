@@ -8,6 +8,7 @@ import type { AppContext } from '../../platform/context.js';
 import { extractText, makeThumbnail } from '../../platform/files/extract.js';
 import { FileRejected, type FileKind } from '../../platform/files/inspect.js';
 import type { JobHandler } from '../../platform/jobs/jobs.js';
+import type { StagedFile } from '../../platform/storage/storage.js';
 import { recordExtraction } from './documents.commands.js';
 
 /** The job that reads a file's text, page count and thumbnail after its upload. */
@@ -33,20 +34,30 @@ export function extractionJob(ctx: Pick<AppContext, 'db' | 'files' | 'config'>):
       const dir = path.join(ctx.config.dataDir, 'tmp', 'extract');
       await mkdir(dir, { recursive: true });
       const local = path.join(dir, `${randomBytes(8).toString('hex')}.part`);
+      let thumbnail: StagedFile | null = null;
       try {
         await pipeline(await ctx.files.read(file.storage_key), createWriteStream(local, { mode: 0o600 }));
         const kind = file.kind as FileKind;
         const extracted = await extractText(local, kind);
         const thumb = await makeThumbnail(local, kind);
-        let thumbnailKey: string | null = null;
-        if (thumb) thumbnailKey = (await ctx.files.commit(await ctx.files.stage(Readable.from([thumb]), { maxBytes: 10 * 1024 * 1024 }))).key;
-        await recordExtraction(ctx.db, fileId, { ok: true, text: extracted.text, pages: extracted.pages, language: extracted.language, thumbnailKey });
+        // The staged copy of the thumbnail stays until its row is written: the same preview may be
+        // stored already, unnamed, and collected before that row commits (see claimStoredFiles).
+        thumbnail = thumb ? await ctx.files.stage(Readable.from([thumb]), { maxBytes: 10 * 1024 * 1024 }) : null;
+        const thumbnailKey = thumbnail ? (await ctx.files.commit(thumbnail, { keepStaged: true })).key : null;
+        await recordExtraction(ctx.db, ctx.files, fileId, {
+          ok: true,
+          text: extracted.text,
+          pages: extracted.pages,
+          language: extracted.language,
+          thumbnail: thumbnail && thumbnailKey ? { key: thumbnailKey, staged: thumbnail } : null,
+        });
       } catch (err) {
-        if (err instanceof FileRejected) return recordExtraction(ctx.db, fileId, { ok: false, error: err.reason + (err.detail ? `: ${err.detail}` : '') });
-        if (job.attempt > RETRY_LIMIT) return recordExtraction(ctx.db, fileId, { ok: false, error: err instanceof Error ? err.message : String(err) });
+        if (err instanceof FileRejected) return recordExtraction(ctx.db, ctx.files, fileId, { ok: false, error: err.reason + (err.detail ? `: ${err.detail}` : '') });
+        if (job.attempt > RETRY_LIMIT) return recordExtraction(ctx.db, ctx.files, fileId, { ok: false, error: err instanceof Error ? err.message : String(err) });
         throw err;
       } finally {
         await rm(local, { force: true });
+        await thumbnail?.discard();
       }
     },
   };

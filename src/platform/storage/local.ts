@@ -3,8 +3,9 @@
  * into place (both are under the data directory, so the rename is atomic) after syncing it, so a
  * stored file is either complete or absent, whatever happens to the process.
  */
+import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   FileMissing,
@@ -16,6 +17,7 @@ import {
   stageUpload,
   sweepUploads,
   type ByteRange,
+  type CommitOptions,
   type FileStore,
   type StagedFile,
   type StoredFile,
@@ -71,20 +73,33 @@ class LocalFileStore implements FileStore {
     return stageUpload(this.dataDir, source, options.maxBytes);
   }
 
-  async commit(staged: StagedFile): Promise<StoredFile> {
+  async commit(staged: StagedFile, options: CommitOptions = {}): Promise<StoredFile> {
     assertStagedHere(staged, this.dataDir);
     const stored = { key: keyFor(staged.sha256), sha256: staged.sha256, size: staged.size };
     const target = this.fileOf(stored.key);
     // The key is the content's hash: a file already there with the same size holds the same bytes.
     const existing = await statOrNull(target);
     if (existing?.isFile() && existing.size === staged.size) {
-      await staged.discard();
+      if (!options.keepStaged) await staged.discard();
       return stored;
     }
     await fsync(staged.path);
     const dir = path.dirname(target);
     const created = await mkdir(dir, { recursive: true, mode: 0o700 });
-    await rename(staged.path, target);
+    if (options.keepStaged) {
+      // A second name for the same bytes (no copy) is moved into place; the temporary stays. Left by
+      // a crash, that name is one more temporary for the sweep.
+      const twin = path.join(path.dirname(staged.path), `${randomBytes(16).toString('hex')}.part`);
+      await link(staged.path, twin);
+      try {
+        await rename(twin, target);
+      } catch (err) {
+        await rm(twin, { force: true });
+        throw err;
+      }
+    } else {
+      await rename(staged.path, target);
+    }
     await fsync(dir);
     // Directories just made must reach the disk too, or the rename might not survive a power cut.
     if (created) {

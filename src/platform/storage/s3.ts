@@ -18,6 +18,7 @@ import {
   stageUpload,
   sweepUploads,
   type ByteRange,
+  type CommitOptions,
   type FileStore,
   type StagedFile,
   type StoredFile,
@@ -83,7 +84,7 @@ class S3FileStore implements FileStore {
     return stageUpload(this.dataDir, source, options.maxBytes);
   }
 
-  async commit(staged: StagedFile): Promise<StoredFile> {
+  async commit(staged: StagedFile, options: CommitOptions = {}): Promise<StoredFile> {
     assertStagedHere(staged, this.dataDir);
     const stored = { key: keyFor(staged.sha256), sha256: staged.sha256, size: staged.size };
     // The key is the content's hash: an object already there with the same size holds the same bytes.
@@ -103,7 +104,7 @@ class S3FileStore implements FileStore {
       });
       await upload.done();
     }
-    await staged.discard();
+    if (!options.keepStaged) await staged.discard();
     return stored;
   }
 

@@ -181,6 +181,24 @@ for (const kind of ['local', 's3'] as const) {
       await staged.discard();
     });
 
+    test('a commit that keeps the staged temporary can store the bytes again after a delete', async () => {
+      const own = await freshStore(kind);
+      const bytes = Buffer.from('minutes kept staged for a second commit');
+      const staged = await own.store.stage(chunksOf(bytes), { maxBytes: 1000 });
+      const stored = await own.store.commit(staged, { keepStaged: true });
+      assert.equal((await stat(staged.path)).size, bytes.length, 'the temporary is still there');
+      assert.deepEqual(await readAll(await own.store.read(stored.key)), bytes);
+      assert.deepEqual(await own.store.commit(staged, { keepStaged: true }), stored, 'already stored: nothing written');
+      await own.store.delete(stored.key);
+      assert.equal(await own.store.stat(stored.key), null);
+      await own.store.commit(staged, { keepStaged: true });
+      assert.deepEqual(await readAll(await own.store.read(stored.key)), bytes, 'stored again from the same temporary');
+      assert.deepEqual(await entries(path.join(own.dataDir, 'tmp', 'uploads')), [path.basename(staged.path)], 'no other temporary left');
+      await staged.discard();
+      assert.deepEqual(await readAll(await own.store.read(stored.key)), bytes, 'the stored file does not depend on the temporary');
+      await own.store.close();
+    });
+
     test('a deleted file is gone', async () => {
       const stored = await store.commit(await store.stage(chunksOf(Buffer.from('to be withdrawn')), { maxBytes: 100 }));
       await store.delete(stored.key);

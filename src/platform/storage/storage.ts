@@ -36,13 +36,23 @@ export interface ByteRange {
   end: number;
 }
 
+/** How a commit treats the staged temporary. */
+export interface CommitOptions {
+  /** Leaves the temporary in place (the caller discards it) instead of moving or removing it. */
+  keepStaged?: boolean;
+}
+
 /** Where uploaded files are kept; see openFileStore. */
 export interface FileStore {
   kind: 'local' | 's3';
   /** Streams an upload into a local temporary, hashing it; throws FileTooLarge as soon as it exceeds maxBytes. */
   stage(source: AsyncIterable<Uint8Array> | NodeJS.ReadableStream, options: { maxBytes: number }): Promise<StagedFile>;
-  /** Stores a staged file under its content key (once only for the same bytes) and removes the temporary. */
-  commit(staged: StagedFile): Promise<StoredFile>;
+  /**
+   * Stores a staged file under its content key (once only for the same bytes) and removes the
+   * temporary, or keeps it with `keepStaged` (for a second commit should the stored file be
+   * collected before a row names it; the caller discards it then).
+   */
+  commit(staged: StagedFile, options?: CommitOptions): Promise<StoredFile>;
   /** The size of a stored file, or null when there is none under that key. */
   stat(key: string): Promise<{ size: number } | null>;
   /** The content of a stored file, or one inclusive range of it; throws FileMissing when there is none. */
