@@ -65,3 +65,14 @@ test('at a level the deployment does not log, or off, there is no access line', 
     assert.deepEqual(lines.filter((l) => l.msg === 'request'), [], JSON.stringify(settings));
   }
 });
+
+test('an address that carries a secret token is logged as its route, without the token', async () => {
+  const { app, lines } = await appLogging({ logLevel: 'info', accessLogLevel: 'info' });
+  lines.length = 0;
+  const token = 'Zq9secretTOKENvalue0123456789abcdefXYZ';
+  await app.inject({ url: `/admin/password/reset/${token}` });
+  await app.inject({ url: `/en/alerts/unsubscribe/${token}` });
+  const access = lines.filter((l) => l.msg === 'request');
+  assert.deepEqual(access.map((l) => l.path), ['/admin/password/reset/:token', '/:lang/alerts/unsubscribe/:token']);
+  assert.ok(!JSON.stringify(lines).includes(token), 'the token is not in the log');
+});

@@ -5,6 +5,7 @@
  */
 import { activitiesModule } from '../modules/activities/index.js';
 import { adminModule } from '../modules/admin/index.js';
+import { alertsModule } from '../modules/alerts/index.js';
 import { authModule } from '../modules/auth/index.js';
 import { documentsModule } from '../modules/documents/index.js';
 import { directoryModule } from '../modules/directory/index.js';
@@ -28,6 +29,7 @@ export const MODULES: readonly DiwanModule[] = [
   legacyModule,
   documentsModule,
   searchModule,
+  alertsModule,
   // Last: a page slug is the catch-all of /{lang}/...
   pagesModule,
 ];

@@ -293,8 +293,11 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
         const head = `{"level":${LEVELS[config.accessLogLevel as keyof typeof LEVELS]},"pid":${process.pid},"hostname":${JSON.stringify(os.hostname())}`;
         return (reqId: string, method: string, url: string, route: string | undefined, status: number, ms: number) => {
           const q = url.indexOf('?');
+          // An address that carries a secret (a reset, confirmation or unsubscribe link's token) is
+          // logged as its route, never with the token.
+          const path = route?.includes(':token') ? route : q < 0 ? url : url.slice(0, q);
           destination.write(
-            `${head},"time":${Date.now()},"reqId":${JSON.stringify(reqId)},"method":${JSON.stringify(method)},"path":${JSON.stringify(q < 0 ? url : url.slice(0, q))},"route":${route === undefined ? 'null' : JSON.stringify(route)},"status":${status},"ms":${Math.round(ms * 10) / 10},"msg":"request"}\n`,
+            `${head},"time":${Date.now()},"reqId":${JSON.stringify(reqId)},"method":${JSON.stringify(method)},"path":${JSON.stringify(path)},"route":${route === undefined ? 'null' : JSON.stringify(route)},"status":${status},"ms":${Math.round(ms * 10) / 10},"msg":"request"}\n`,
           );
         };
       })()

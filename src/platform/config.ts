@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** The hour (0-23, in TIME_ZONE) at which the daily alert digests go out. */
+  ALERT_DIGEST_HOUR: z.coerce.number({ error: 'ALERT_DIGEST_HOUR must be an hour from 0 to 23' }).int().min(0).max(23).default(7),
   TIME_ZONE: z
     .string()
     .default('UTC')
@@ -104,6 +106,8 @@ export type Config = {
   loginMaxFailures: number;
   /** The site's time zone: when "today" starts for upcoming and past activities. */
   timeZone: string;
+  /** The hour, in the site's time zone, at which the daily alert digests are sent. */
+  alertDigestHour: number;
   /** Hosts of the old websites whose addresses redirect to the imported activities (LEGACY_HOSTS). */
   legacyHosts: string[];
   /** Cookies get the Secure flag when the public URL is https. */
@@ -159,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionMaxHours: e.SESSION_MAX_HOURS,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     timeZone: e.TIME_ZONE,
+    alertDigestHour: e.ALERT_DIGEST_HOUR,
     legacyHosts: e.LEGACY_HOSTS,
     secureCookies: (e.PUBLIC_URL ?? '').startsWith('https://'),
     ...overrides,

@@ -100,6 +100,15 @@ function LibraryView(p: {
             <p id="library-count" class="result-count" role="status" data-testid="library-count" safe>
               {t('documents.count', { count: result.total })}
             </p>
+            {p.message ? (
+              ''
+            ) : (
+              <p class="alert-link">
+                <a href={url('alerts.new', tr.lang, {}, { scope: 'documents', ...p.linkQuery, sort: undefined })} data-testid="library-alert" safe>
+                  {t('alerts.link.documents')}
+                </a>
+              </p>
+            )}
             {p.query && result.total > 1 ? (
               <p class="search-sort">
                 <span safe>{t('search.sort')}</span>{' '}

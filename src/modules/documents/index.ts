@@ -12,9 +12,10 @@ import { documentSearchSource } from './documents.search.js';
 import { seedDemoDocuments } from './demo/demo-seeder.js';
 
 export { publicDocumentsOfActivity, documentsPublishedBetween, FACETS, type LibraryItem, type LibraryFilters } from './documents.repository.js';
-export { DocumentCard, FileLink, fileHref, fileDetails } from './documents.views.js';
+export { DocumentCard, FileLink, fileHref, fileDetails, formatDocDate } from './documents.views.js';
 export { createDocument, addDocumentFiles } from './documents.commands.js';
 export { EXTRACT_JOB } from './documents.jobs.js';
+export { readLibraryQuery } from './documents.routes.js';
 export { IMPORT_DOCUMENTS_USAGE, runImportDocuments, type ImportDocumentsReport } from './documents.import.js';
 
 /** Temporaries of uploads older than this are removed at start (an upload never takes a day). */

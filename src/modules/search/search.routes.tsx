@@ -104,6 +104,11 @@ function SearchPage({ tr, q, query, sort, outcome, sources }: { tr: Translator; 
             <p role="status" data-testid="search-count" safe>
               {tr.t('search.results', { count: outcome.total, query: query?.text ?? q })}
             </p>
+            <p class="alert-link">
+              <a href={url('alerts.new', tr.lang, {}, { scope: 'search', q })} data-testid="search-alert" safe>
+                {tr.t('alerts.link.search')}
+              </a>
+            </p>
             {outcome.total > 1 ? (
               <p class="search-sort">
                 <span safe>{tr.t('search.sort')}</span>{' '}

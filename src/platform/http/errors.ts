@@ -6,7 +6,7 @@
  */
 
 /** The error pages there are; each has an `error.<kind>.title` and `.body` message. */
-export const ERROR_KINDS = ['notFound', 'server', 'tooLong', 'tooLarge', 'unsupported', 'badRequest', 'forbidden', 'conflict', 'unavailable'] as const;
+export const ERROR_KINDS = ['notFound', 'server', 'tooLong', 'tooLarge', 'unsupported', 'badRequest', 'forbidden', 'conflict', 'unavailable', 'tooMany'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** An error meant for the reader: its status and page are known, nothing internal is shown. */
@@ -45,6 +45,8 @@ export function kindOfStatus(status: number): ErrorKind {
       return 'tooLarge';
     case 414:
       return 'tooLong';
+    case 429:
+      return 'tooMany';
     case 406:
     case 415:
       return 'unsupported';

@@ -6,6 +6,12 @@ const ROUTES = {
   search: '/:lang/search',
   'documents.list': '/:lang/documents',
   'documents.show': '/:lang/documents/:slug',
+  'alerts.new': '/:lang/alerts/new',
+  'alerts.create': '/:lang/alerts',
+  'alerts.sent': '/:lang/alerts/sent',
+  'alerts.confirm': '/:lang/alerts/confirm/:token',
+  'alerts.manage': '/:lang/alerts/manage/:token',
+  'alerts.unsubscribe': '/:lang/alerts/unsubscribe/:token',
   /** Editable static pages; registered after every fixed path so they never shadow one. */
   'pages.show': '/:lang/:slug',
 } as const;

@@ -49,6 +49,8 @@ export const en = {
   "form.errorSummary": "There is a problem",
   "form.required": "(required)",
   "form.optional": "(optional)",
+  "error.tooMany.title": "Too many requests",
+  "error.tooMany.body": "There have been too many requests from your network in a short time. Nothing was sent. Please try again in an hour.",
   "error.forbidden.title": "You cannot do this",
   "error.forbidden.body": "Your account does not allow this action, or the form had expired. Go back, reload the page and try again.",
   "audit.system": "system",

@@ -51,6 +51,8 @@ export const fr: Record<keyof typeof en, string> = {
   "form.errorSummary": "Il y a un problème",
   "form.required": "(obligatoire)",
   "form.optional": "(facultatif)",
+  "error.tooMany.title": "Trop de demandes",
+  "error.tooMany.body": "Votre réseau a envoyé trop de demandes en peu de temps. Rien n’a été envoyé. Réessayez dans une heure.",
   "error.forbidden.title": "Action non autorisée",
   "error.forbidden.body": "Votre compte ne permet pas cette action, ou le formulaire avait expiré. Revenez en arrière, rechargez la page et réessayez.",
   "audit.system": "système",

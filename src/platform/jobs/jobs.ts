@@ -54,7 +54,8 @@ export interface JobQueue {
   stop(): Promise<void>;
   /**
    * Runs or waits until no waiting or running job of those names (default: every registered one)
-   * remains, for tests and the command line; throws after `timeoutMs` (default 10 s).
+   * remains, for tests and the command line; throws after `timeoutMs` (default 10 s). A job queued
+   * to start after that time (tomorrow's digest) is not waited for.
    */
   drain(options?: { names?: string[]; timeoutMs?: number }): Promise<void>;
   counts(name?: string): Promise<JobCounts>;

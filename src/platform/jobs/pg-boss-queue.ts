@@ -168,7 +168,9 @@ export function createPgBossQueue(databaseUrl: string, log: JobLog, tuning: JobQ
           }
         }
         if (ran) continue;
-        const [row] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM ${SCHEMA}.job WHERE name = ANY($1::text[]) AND state IN ('created', 'retry', 'active')`, [wanted]);
+        const [row] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM ${SCHEMA}.job WHERE name = ANY($1::text[]) AND (state = 'active' OR (state IN ('created', 'retry') AND start_after <= to_timestamp($2::double precision / 1000)))`,
+          [wanted, deadline],
+        );
         const left = Number(row?.n ?? 0);
         if (!left) return;
         if (Date.now() > deadline) throw new Error(`${left} job(s) still waiting or running after ${timeoutMs} ms`);

@@ -186,9 +186,10 @@ export function createSqliteQueue(db: Db, log: JobLog, tuning: JobQueueTuning): 
     });
   }
 
-  async function countWaiting(names: string[]): Promise<number> {
+  /** Jobs running, or waiting to run by `before` (a job queued for tomorrow is not waited for). */
+  async function countWaiting(names: string[], before: number): Promise<number> {
     if (!names.length) return 0;
-    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM jobs WHERE name IN (${sql.join(names)}) AND state IN ('pending', 'active')`.execute(db);
+    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM jobs WHERE name IN (${sql.join(names)}) AND (state = 'active' OR (state = 'pending' AND run_after <= ${iso(before)}))`.execute(db);
     return Number(rows[0]?.n ?? 0);
   }
 
@@ -251,7 +252,7 @@ export function createSqliteQueue(db: Db, log: JobLog, tuning: JobQueueTuning): 
           await runJob(row);
           continue;
         }
-        const left = await countWaiting(wanted);
+        const left = await countWaiting(wanted, deadline);
         if (!left) return;
         if (Date.now() > deadline) throw new Error(`${left} job(s) still waiting or running after ${timeoutMs} ms`);
         await sleep(Math.min(50, pollMs));
