@@ -105,6 +105,8 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal(huge.statusCode, 413, 'a body over the limit is refused before it is read');
       const crossSite = await post('/en/alerts', { scope: 'search', q: 'quokka', email: 'reader@example.org' }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
       assert.equal(crossSite.statusCode, 403, "another site's form is refused");
+      const oldBrowser = await post('/en/alerts', { scope: 'search', q: 'quokka', email: 'reader@example.org' }, { origin: 'https://evil.example' });
+      assert.equal(oldBrowser.statusCode, 403, 'by its Origin when the browser does not say Sec-Fetch-Site');
       assert.equal((await rows()).length, 0, 'nothing written');
       await drain();
       assert.equal(received.length, 0, 'nothing sent');

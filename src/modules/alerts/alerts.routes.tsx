@@ -25,10 +25,11 @@ const emailOptions = (tr: Translator): FormErrorOptions => ({ label: (field) => 
  * double opt-in and the rate limits stand behind them.
  */
 function fromAnotherSite(request: FastifyRequest, baseUrl: string): boolean {
+  // Browsers since 2020-2023 say it plainly (a form of the site itself is 'same-origin').
   const site = request.headers['sec-fetch-site'];
-  if (site === 'cross-site') return true;
+  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
   const origin = request.headers.origin;
-  if (!origin || origin === 'null') return origin === 'null';
+  if (!origin) return false;
   const own = new Set([new URL(baseUrl).origin, `${request.protocol}://${request.host}`]);
   return !own.has(origin);
 }
@@ -44,8 +45,8 @@ export function registerAlertRoutes(app: FastifyInstance): void {
         {body}
       </Layout>
     );
-    // Pages about one visitor's alert: never cached, never sent to another site.
-    return sendHtml(request, reply, html, { lang: tr.lang, status, headers: { 'referrer-policy': 'no-referrer' } });
+    // Pages about one visitor's alert: never cached, and their address (a token) never sent to another site.
+    return sendHtml(request, reply, html, { lang: tr.lang, status, headers: { 'referrer-policy': 'same-origin' } });
   };
   const languageOf = (lang: string) => (config.languages.includes(lang) ? translator(lang) : null);
 
