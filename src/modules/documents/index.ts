@@ -23,16 +23,17 @@ const STALE_UPLOAD_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Upkeep at start and while running: stale upload temporaries swept, files still waiting for
- * their text sent to the extraction job again, and the documents that follow an activity's
- * visibility indexed again when that activity changes (so an unpublished meeting's documents
- * leave the search at once).
+ * their text sent to the extraction job again (or marked failed once their attempts are used up),
+ * and the documents that follow an activity's visibility indexed again when that activity changes
+ * (so an unpublished meeting's documents leave the search at once).
  */
 function upkeep(app: FastifyInstance): void {
   app.addHook('onReady', async () => {
     // A copy being read by a running extraction is minutes old at most: a day's margin spares it.
     const swept = (await app.diwan.files.sweep(STALE_UPLOAD_MS)) + (await sweepExtractionCopies(app.diwan.config.dataDir, STALE_UPLOAD_MS));
-    const pending = await enqueuePendingExtractions(app.diwan);
+    const { sent: pending, gaveUp } = await enqueuePendingExtractions(app.diwan);
     if (swept || pending) app.log.info({ swept, pending }, 'documents: upload temporaries swept, extractions sent again');
+    if (gaveUp) app.log.warn({ files: gaveUp }, 'documents: text extraction given up for files whose attempts are used up (marked failed)');
     // Stored files no row names are noted now and removed at a later start, still unnamed.
     const { removed, waiting } = await collectUnreferencedFiles(app.diwan.db, app.diwan.files);
     if (removed || waiting) app.log.info({ removed, waiting }, 'documents: unreferenced stored files');

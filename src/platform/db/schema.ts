@@ -354,6 +354,8 @@ export interface DocumentFileTable {
   pages: number | null;
   text_state: string;
   text_error: string | null;
+  /** Attempts the extraction job has started at this file's text (counted before each read). */
+  text_attempts: Generated<number>;
   text_lang: string | null;
   thumbnail_key: string | null;
   uploaded_at: string;

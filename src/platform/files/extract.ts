@@ -1,13 +1,15 @@
 /**
  * The words inside an accepted file, for search and for the "language" shown beside a download,
  * and a small WebP preview of images. Call `inspectFile` first: extraction trusts the kind it is
- * given, but still refuses corrupt input and zips that inflate beyond the limits.
+ * given, but still refuses corrupt input and zips that inflate beyond the limits. The readers
+ * (unpdf, mammoth, sharp) are loaded when first needed, so that a worker reading one file (see
+ * extractTextIsolated) loads only its own.
  */
 import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { Parser } from 'htmlparser2';
-import mammoth from 'mammoth';
-import sharp from 'sharp';
-import { extractText as pdfText, getDocumentProxy } from 'unpdf';
 import {
   checkZipLimits,
   DEFAULT_INSPECT_LIMITS,
@@ -21,6 +23,7 @@ import {
   type ZipDirectory,
   type ZipEntry,
 } from './inspect.js';
+import type { ExtractionReply, ExtractionRequest } from './extract-worker.js';
 
 /** Text found in a file: `pages` is pages, slides or sheets when the format has them. */
 export interface Extracted {
@@ -44,6 +47,64 @@ export async function extractText(path: string, kind: FileKind, limits: InspectL
   const { text, pages } = await extractRaw(path, kind, limits);
   const clean = normaliseText(text);
   return { text: clean, pages, language: guessLanguage(clean) };
+}
+
+/** An extraction stopped because it ran longer than it was allowed. */
+export class ExtractionTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`text extraction stopped after ${Number((ms / 1000).toFixed(1))} s`);
+    this.name = 'ExtractionTimeout';
+  }
+}
+
+/** The heap a worker reading one file may use; past it the worker, not the server, stops. */
+const WORKER_HEAP_MB = 1024;
+/** The worker's module beside this one (.ts when run from the sources, .js once built). */
+const EXTRACT_WORKER = new URL(`./extract-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+export interface IsolatedExtractionOptions {
+  /** Longest the extraction may run before it is stopped with ExtractionTimeout. */
+  timeoutMs: number;
+  limits?: InspectLimits;
+  /** The worker module to run (tests give one that hangs). */
+  worker?: URL;
+}
+
+/**
+ * extractText run where it can be stopped: in a worker thread with its own heap limit, terminated
+ * (even in the middle of a synchronous loop) after `timeoutMs` with ExtractionTimeout. A reader
+ * that runs out of memory ends its worker with an error instead of the process. Images are not
+ * parsed for text, so they need no worker. Refusals arrive as FileRejected, as from extractText.
+ */
+export async function extractTextIsolated(path: string, kind: FileKind, options: IsolatedExtractionOptions): Promise<Extracted> {
+  if (kind === 'jpeg' || kind === 'png' || kind === 'webp') return { text: '', pages: null, language: null };
+  return inWorker({ path, kind, limits: options.limits ?? DEFAULT_INSPECT_LIMITS }, options.timeoutMs, options.worker ?? EXTRACT_WORKER);
+}
+
+function inWorker(request: ExtractionRequest, timeoutMs: number, module: URL): Promise<Extracted> {
+  return new Promise<Extracted>((resolve, reject) => {
+    const worker = new Worker(module, { workerData: request, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    let settled = false;
+    // The worker is terminated before the outcome is given, whatever it is: none outlives its call.
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      worker.terminate().then(outcome, outcome);
+    };
+    const timer = setTimeout(() => settle(() => reject(new ExtractionTimeout(timeoutMs))), timeoutMs);
+    worker.once('message', (reply: ExtractionReply) =>
+      settle(() => {
+        if (reply.ok) resolve({ text: reply.text, pages: reply.pages, language: reply.language });
+        else if ('rejected' in reply) reject(new FileRejected(reply.rejected.reason, reply.rejected.detail));
+        else reject(new Error(reply.error));
+      }),
+    );
+    worker.once('error', (error: Error & { code?: string }) =>
+      settle(() => reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`the text reader ran out of memory (${WORKER_HEAP_MB} MB)`) : error)),
+    );
+    worker.once('exit', (code) => settle(() => reject(new Error(`the text reader stopped (exit code ${code})`))));
+  });
 }
 
 async function extractRaw(path: string, kind: FileKind, limits: InspectLimits): Promise<{ text: string; pages: number | null }> {
@@ -71,6 +132,7 @@ async function extractRaw(path: string, kind: FileKind, limits: InspectLimits): 
  */
 export async function makeThumbnail(path: string, kind: FileKind): Promise<Buffer | null> {
   if (kind !== 'jpeg' && kind !== 'png' && kind !== 'webp') return null;
+  const { default: sharp } = await import('sharp');
   try {
     return await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS })
       .rotate()
@@ -90,6 +152,7 @@ async function extractPdf(path: string): Promise<{ text: string; pages: number }
   if (!bytes.subarray(Math.max(0, bytes.length - 1024)).includes('%%EOF', 0, 'latin1')) {
     throw new FileRejected('corrupt', 'PDF has no %%EOF at its end');
   }
+  const { extractText: pdfText, getDocumentProxy } = await import('unpdf');
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
     pdf = await getDocumentProxy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), PDF_OPTIONS);
@@ -172,6 +235,7 @@ async function extractDocx(path: string, limits: InspectLimits): Promise<{ text:
     zip.budget.remaining = limits.maxUnzippedBytes;
     return declaredPages(await entryText(zip, 'docProps/app.xml'));
   });
+  const { default: mammoth } = await import('mammoth');
   try {
     const result = await mammoth.extractRawText({ path });
     return { text: result.value, pages };

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import sharp from 'sharp';
-import { extractText, makeThumbnail } from './extract.js';
+import { ExtractionTimeout, extractText, extractTextIsolated, makeThumbnail } from './extract.js';
 import { DEFAULT_INSPECT_LIMITS, FileRejected, inspectFile, type FileRefusal } from './inspect.js';
 import { cleanFileName } from './names.js';
 import {
@@ -20,6 +20,9 @@ import {
   writeSamples,
   type SampleName,
 } from './test-files.js';
+
+/** A worker that loops forever, in place of extract-worker.ts. */
+const HANGING_WORKER = new URL('./extract-hang.test-support.ts', import.meta.url);
 
 let dir = '';
 let samples: Record<SampleName, string>;
@@ -75,6 +78,30 @@ test('PDF text keeps French accents and counts pages', async () => {
   for (const words of ['réunion', 'élaboré', 'coopération', 'Deuxième', 'Genève', 'ça']) assert.ok(text.includes(words), `${words} in ${text}`);
   assert.equal(text, text.normalize('NFC'));
   assert.equal(await refusal(extractText(samples.truncatedPdf, 'pdf')), 'corrupt');
+});
+
+test('extraction in a worker gives what extraction in process gives, refusals included', async () => {
+  const pdf = await writeSample(dir, 'worker.pdf', await makePdf([[FRENCH_SAMPLE], [ENGLISH_SAMPLE]]));
+  for (const [file, kind] of [[pdf, 'pdf'], [samples.docx, 'docx'], [samples.pptx, 'pptx'], [samples.xlsx, 'xlsx'], [samples.odt, 'odt'], [samples.png, 'png']] as const) {
+    assert.deepEqual(await extractTextIsolated(file, kind, { timeoutMs: 30_000 }), await extractText(file, kind), kind);
+  }
+  assert.equal(await refusal(extractTextIsolated(samples.truncatedPdf, 'pdf', { timeoutMs: 30_000 })), 'corrupt');
+  const bomb = await writeSample(dir, 'worker-bomb.docx', makeZipBombDocx());
+  assert.equal(await refusal(extractTextIsolated(bomb, 'docx', { timeoutMs: 30_000 })), 'zip_bomb');
+});
+
+test('a reader that loops forever in its worker is stopped at the timeout, and the process goes on', async () => {
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 20);
+  try {
+    const started = performance.now();
+    await assert.rejects(extractTextIsolated(samples.docx, 'docx', { timeoutMs: 400, worker: HANGING_WORKER }), (err: unknown) => err instanceof ExtractionTimeout && err.message === 'text extraction stopped after 0.4 s');
+    const took = performance.now() - started;
+    assert.ok(took >= 390 && took < 3000, `stopped after ${Math.round(took)} ms`);
+    assert.ok(ticks >= 10, `the event loop kept running (${ticks} ticks)`);
+  } finally {
+    clearInterval(ticker);
+  }
 });
 
 test('DOCX, PPTX, XLSX and ODT text keeps accents, entities and order', async () => {
