@@ -1,12 +1,13 @@
 /**
- * `npm run bench:extract`: how long unpdf takes to extract the text of a 100-page PDF, against
- * Debian's `pdftotext` (poppler) on the same file. Both are timed five times (after one untimed
- * run) and the medians compared. It prints figures and never fails on them.
+ * `npm run bench:extract`: how long extractText takes to extract the text of a 100-page PDF (with
+ * `pdftotext` when it is installed, as in production, and with unpdf, the fallback), against
+ * Debian's `pdftotext` (poppler) alone on the same file. Each is timed five times (after one
+ * untimed run) and the medians compared. It prints figures and never fails on them.
  */
 import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { extractText } from '../src/platform/files/extract.js';
+import { extractText, extractTextIsolated } from '../src/platform/files/extract.js';
 import { makePdf, sampleDir, writeSample } from '../src/platform/files/test-files.js';
 
 const PAGES = 100;
@@ -44,11 +45,23 @@ async function main(): Promise<void> {
   const dir = await sampleDir('diwan-bench-extract-');
   try {
     const file = await writeSample(dir, 'bench.pdf', await makePdf(Array.from({ length: PAGES }, (_, i) => pageText(i + 1))));
-    const check = await extractText(file, 'pdf');
-    if (check.pages !== PAGES || !check.text.includes('élaboré')) throw new Error('unexpected extraction result');
-    const unpdf = await median(() => extractText(file, 'pdf'));
+    const unpdfOnly = { pdftotext: false } as const;
+    for (const options of [{}, unpdfOnly]) {
+      const check = await extractText(file, 'pdf', undefined, options);
+      if (check.pages !== PAGES || !check.text.includes('élaboré')) throw new Error('unexpected extraction result');
+    }
+    const chars = (await extractText(file, 'pdf')).text.length;
+    const unpdfChars = (await extractText(file, 'pdf', undefined, unpdfOnly)).text.length;
+    const extract = await median(() => extractText(file, 'pdf'));
+    const job = await median(() => extractTextIsolated(file, 'pdf', { timeoutMs: 120_000 }));
+    const unpdf = await median(() => extractText(file, 'pdf', undefined, unpdfOnly));
+    const unpdfWorker = await median(() => extractTextIsolated(file, 'pdf', { timeoutMs: 120_000, ...unpdfOnly }));
     const poppler = await median(() => run('pdftotext', ['-enc', 'UTF-8', file, '-'], { maxBuffer: 64 * 1024 * 1024 }));
-    console.log(`unpdf ${PAGES} pages: ${Math.round(unpdf)} ms; pdftotext: ${Math.round(poppler)} ms; ratio ${(unpdf / poppler).toFixed(2)}x (${check.text.length} characters)`);
+    console.log(`pdftotext alone, ${PAGES} pages: ${Math.round(poppler)} ms`);
+    console.log(`extractText (pdftotext): ${Math.round(extract)} ms; ratio ${(extract / poppler).toFixed(2)}x (${chars} characters)`);
+    console.log(`extractTextIsolated, the extraction job's path (pdftotext, killed at its timeout): ${Math.round(job)} ms; ratio ${(job / poppler).toFixed(2)}x`);
+    console.log(`extractText (unpdf fallback, in process): ${Math.round(unpdf)} ms; ratio ${(unpdf / poppler).toFixed(2)}x (${unpdfChars} characters)`);
+    console.log(`extractTextIsolated (unpdf fallback, in a worker thread): ${Math.round(unpdfWorker)} ms; ratio ${(unpdfWorker / poppler).toFixed(2)}x`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -23,7 +23,8 @@ export type ExtractionReply =
 async function main(port: NonNullable<typeof parentPort>, request: ExtractionRequest): Promise<void> {
   let reply: ExtractionReply;
   try {
-    reply = { ok: true, ...(await extractText(request.path, request.kind, request.limits)) };
+    // The caller has given pdftotext its chance already: here a PDF is read by unpdf.
+    reply = { ok: true, ...(await extractText(request.path, request.kind, request.limits, { pdftotext: false })) };
   } catch (error) {
     if (error instanceof FileRejected) reply = { ok: false, rejected: { reason: error.reason, detail: error.detail } };
     else reply = { ok: false, error: error instanceof Error ? error.message : String(error) };

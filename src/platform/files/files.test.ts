@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { chmod, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import sharp from 'sharp';
@@ -71,13 +72,55 @@ test('each refusal has its reason', async () => {
   assert.equal(await refusal(inspectFile(script)), 'html');
 });
 
-test('PDF text keeps French accents and counts pages', async () => {
-  const file = await writeSample(dir, 'three.pdf', await makePdf([[FRENCH_SAMPLE, 'Deuxième paragraphe élaboré.'], ['Page deux : à Genève, ça va.'], [ENGLISH_SAMPLE]]));
-  const { text, pages } = await extractText(file, 'pdf');
-  assert.equal(pages, 3);
-  for (const words of ['réunion', 'élaboré', 'coopération', 'Deuxième', 'Genève', 'ça']) assert.ok(text.includes(words), `${words} in ${text}`);
-  assert.equal(text, text.normalize('NFC'));
-  assert.equal(await refusal(extractText(samples.truncatedPdf, 'pdf')), 'corrupt');
+/** A stand-in for pdftotext: a shell script that answers `-v`, then runs `body` with the real arguments. */
+async function fakePdftotext(name: string, body: string): Promise<string> {
+  const file = await writeSample(dir, name, `#!/bin/sh\nif [ "$1" = -v ]; then exit 0; fi\n${body}\n`);
+  await chmod(file, 0o755);
+  return file;
+}
+
+test('PDF text keeps French accents and counts pages, with pdftotext and with unpdf', async () => {
+  const file = await writeSample(dir, 'three.pdf', await makePdf([[FRENCH_SAMPLE, 'Deuxième paragraphe élaboré.'], ['Page deux : à Genève, ça va.'], [ENGLISH_SAMPLE], []]));
+  const readers = { pdftotext: {}, unpdf: { pdftotext: false }, 'unpdf (no pdftotext installed)': { pdftotext: path.join(dir, 'no-such-pdftotext') } } as const;
+  for (const [reader, options] of Object.entries(readers)) {
+    for (const extract of [() => extractText(file, 'pdf', undefined, options), () => extractTextIsolated(file, 'pdf', { timeoutMs: 30_000, ...options })]) {
+      const { text, pages } = await extract();
+      assert.equal(pages, 4, reader);
+      for (const words of ['réunion', 'élaboré', 'coopération', 'Deuxième', 'Genève', 'ça', 'co-chairs']) assert.ok(text.includes(words), `${reader}: ${words} in ${text}`);
+      assert.equal(text, text.normalize('NFC'));
+      assert.equal(await refusal(extractText(samples.truncatedPdf, 'pdf', undefined, options)), 'corrupt', reader);
+    }
+  }
+});
+
+test('pdftotext is what reads PDFs when it is there; when it refuses a file, unpdf reads it', async () => {
+  const pdf = await writeSample(dir, 'fake-read.pdf', await makePdf([['Ce que lit unpdf.']]));
+  // Its output is taken as it comes: pages end with a form feed.
+  const fake = await fakePdftotext('fake-pdftotext', "printf 'Première page\\f\\fTroisième : réunion\\f'");
+  assert.deepEqual(await extractText(pdf, 'pdf', undefined, { pdftotext: fake }), { text: 'Première page\n\nTroisième : réunion', pages: 3, language: null });
+  assert.equal((await extractTextIsolated(pdf, 'pdf', { timeoutMs: 30_000, pdftotext: fake })).pages, 3);
+  // Copying forbidden (status 3), a structure it cannot open (1), a crash: unpdf decides.
+  for (const body of ['exit 3', 'echo "Syntax Error: Couldn\'t read xref table" >&2; exit 1', 'kill -SEGV $$']) {
+    const refusing = await fakePdftotext(`refusing-${body.length}`, body);
+    assert.deepEqual(await extractText(pdf, 'pdf', undefined, { pdftotext: refusing }), { text: 'Ce que lit unpdf.', pages: 1, language: null }, body);
+    assert.equal((await extractTextIsolated(pdf, 'pdf', { timeoutMs: 30_000, pdftotext: refusing })).text, 'Ce que lit unpdf.', body);
+  }
+  const locked = await fakePdftotext('locked-pdftotext', 'echo "Command Line Error: Incorrect password" >&2; exit 1');
+  assert.equal(await refusal(extractText(pdf, 'pdf', undefined, { pdftotext: locked })), 'unsupported');
+});
+
+test('a pdftotext that never ends is killed at the timeout', async () => {
+  const pdf = await writeSample(dir, 'slow.pdf', await makePdf([['Slow.']]));
+  const pidFile = path.join(dir, 'slow.pid');
+  const slow = await fakePdftotext('slow-pdftotext', `echo $$ > '${pidFile}'; exec sleep 60`);
+  for (const extract of [() => extractText(pdf, 'pdf', undefined, { pdftotext: slow, timeoutMs: 300 }), () => extractTextIsolated(pdf, 'pdf', { pdftotext: slow, timeoutMs: 300 })]) {
+    const started = performance.now();
+    await assert.rejects(extract(), ExtractionTimeout);
+    const took = performance.now() - started;
+    assert.ok(took >= 290 && took < 5000, `stopped after ${Math.round(took)} ms`);
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, 'the child is gone');
+  }
 });
 
 test('extraction in a worker gives what extraction in process gives, refusals included', async () => {
