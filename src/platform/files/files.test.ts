@@ -234,3 +234,95 @@ test('cleanFileName keeps a safe base name with the right extension', () => {
   assert.ok(long.endsWith('é.pdf'));
   assert.equal(cleanFileName('  report . ', 'pdf'), 'report.pdf');
 });
+
+test.describe('inspection of hostile zips and damaged images (security review)', () => {
+  let hostile: typeof import('./hostile-files.test-support.js');
+  before(async () => {
+    hostile = await import('./hostile-files.test-support.js');
+  });
+  /** The FileRejected a promise ends with (its reason and its detail for logs). */
+  const rejection = async (promise: Promise<unknown>): Promise<FileRejected> => {
+    try {
+      await promise;
+    } catch (error) {
+      assert.ok(error instanceof FileRejected, `expected FileRejected, got ${String(error)}`);
+      return error;
+    }
+    assert.fail('expected the file to be rejected');
+  };
+  const noisy = (format: 'png' | 'jpeg') => sharp({ create: { width: 400, height: 300, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 30 } } })[format]().toBuffer();
+
+  test('entries that share their bytes are refused before anything is inflated, at upload and at extraction', async () => {
+    const { handZip, docxParts, emptyDeflate } = hostile;
+    // Deflate data that inflates to nothing, named 500 more times: each name would read it again.
+    const pad = { name: 'word/pad.xml', data: emptyDeflate(20_000), size: 0 };
+    const copies = Array.from({ length: 500 }, (_, i) => ({ name: `word/copy${i}.xml`, data: pad.data, size: 0, sameBytesAs: pad.name }));
+    const file = await writeSample(dir, 'overlap.docx', handZip([...docxParts(), pad, ...copies]));
+    const started = Date.now();
+    assert.equal(await refusal(inspectFile(file)), 'zip_bomb');
+    assert.equal(await refusal(extractText(file, 'docx')), 'zip_bomb');
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    assert.equal((await inspectFile(await writeSample(dir, 'no-overlap.docx', handZip([...docxParts(), pad])))).kind, 'docx', 'the same zip without the copies');
+  });
+
+  test('an entry offset past anything a file can hold (zip64) is a damaged file, not a server error', async () => {
+    const { handZip, deflatedEntry } = hostile;
+    for (const zip64Offset of [1n << 62n, 0xffffffffffffffffn, 0xfffffffffn]) {
+      const mimetype = { name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.text'), size: 39, method: 0 as const, zip64Offset };
+      const file = await writeSample(dir, 'far.odt', handZip([deflatedEntry('content.xml', '<x/>'), mimetype]));
+      assert.equal(await refusal(inspectFile(file)), 'corrupt', String(zip64Offset));
+    }
+  });
+
+  test('an end record announcing more entries than allowed is a bomb; one announcing fewer than there are is read no further', async () => {
+    const { handZip, docxParts, deflatedEntry } = hostile;
+    const entries = [...docxParts(), ...Array.from({ length: 50 }, (_, i) => deflatedEntry(`word/e${i}.xml`, '<x/>'))];
+    assert.equal(await refusal(inspectFile(await writeSample(dir, 'announced.docx', handZip(entries, { declaredCount: 20_000 })))), 'zip_bomb');
+    const fewer = await rejection(inspectFile(await writeSample(dir, 'fewer.docx', handZip(entries, { declaredCount: 3 }))));
+    assert.equal(fewer.reason, 'corrupt');
+    assert.match(fewer.detail ?? '', /lists 4 of 3 entries/, 'parsing stops at the first entry too many');
+  });
+
+  test('an entry that inflates beyond the size its directory declares is refused as soon as it does', async () => {
+    const { deflatedEntry, handZip } = hostile;
+    const parts = unzipSync(makePptx(['x']));
+    const slide = 'ppt/slides/slide1.xml';
+    // Words that do not repeat, so that the honest copy stays within the compression ratio.
+    const words = Array.from({ length: 300_000 }, (_, i) => `w${((i * 2654435761) % 1_000_003).toString(36)}`).join(' ');
+    const big = strFromU8(parts[slide]!).replace('<a:t>x</a:t>', `<a:t>${words}</a:t>`);
+    const build = (lie: boolean) => handZip(Object.entries(parts).map(([name, bytes]) => (name === slide ? { ...deflatedEntry(name, big), ...(lie ? { size: 4096 } : {}) } : deflatedEntry(name, Buffer.from(bytes)))));
+    const liar = await writeSample(dir, 'liar.pptx', build(true));
+    assert.equal((await inspectFile(liar)).kind, 'pptx', 'its directory looks honest');
+    assert.equal(await refusal(extractText(liar, 'pptx')), 'zip_bomb');
+    const honest = await writeSample(dir, 'honest.pptx', build(false));
+    assert.equal((await extractText(honest, 'pptx')).text, words);
+  });
+
+  test('a truncated image, or one whose header promises more pixels than it holds, is refused as damaged', async () => {
+    const png = await noisy('png');
+    const jpeg = await noisy('jpeg');
+    assert.equal((await inspectFile(await writeSample(dir, 'whole.png', png))).kind, 'png');
+    assert.equal((await inspectFile(await writeSample(dir, 'whole.jpg', jpeg))).kind, 'jpeg');
+    assert.equal(await refusal(inspectFile(await writeSample(dir, 'half.png', png.subarray(0, png.length >> 1)))), 'corrupt');
+    assert.equal(await refusal(inspectFile(await writeSample(dir, 'half.jpg', jpeg.subarray(0, jpeg.length >> 1)))), 'corrupt');
+    const inflated = Buffer.from(png);
+    inflated.writeUInt32BE(4000, 16);
+    inflated.writeUInt32BE(3000, 20);
+    assert.equal(await refusal(inspectFile(await writeSample(dir, 'promise.png', inflated))), 'corrupt');
+    // Phones append data after a JPEG's end (motion photos): still a whole image.
+    assert.equal((await inspectFile(await writeSample(dir, 'motion.jpg', Buffer.concat([jpeg, Buffer.alloc(50_000, 7)])))).kind, 'jpeg');
+    const bomb = Buffer.from(png);
+    bomb.writeUInt32BE(50_000, 16);
+    bomb.writeUInt32BE(50_000, 20);
+    assert.equal(await refusal(inspectFile(await writeSample(dir, 'bomb.png', bomb))), 'too_large', 'judged by the header, before any decoding');
+  });
+
+  test('an OpenDocument carrying macros is refused like a Word document with macros', async () => {
+    const parts = unzipSync(makeOdt(['Texte']));
+    parts['Basic/Standard/Module1.xml'] = strToU8('<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1">Sub Main\nShell("calc")\nEnd Sub</script:module>');
+    const withMacros = await writeSample(dir, 'macros.odt', Buffer.from(zipSync(parts)));
+    const refused = await rejection(inspectFile(withMacros));
+    assert.equal(refused.reason, 'unsupported');
+    assert.match(refused.detail ?? '', /macros/);
+  });
+});

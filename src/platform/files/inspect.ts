@@ -3,7 +3,9 @@
  * word. A file is accepted only as one of the kinds the secretariat publishes (PDF, Office and
  * OpenDocument text, three image formats); everything else is refused with a reason the upload
  * form can explain. Zip containers are judged by their central directory, read from the tail of
- * the file, so a zip bomb is refused before a single byte is inflated.
+ * the file, so a zip bomb is refused before a single byte is inflated; what is inflated later is
+ * held to what the directory declared. Images are decoded once, small, so a truncated one is
+ * refused like a PDF without its end.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { fileTypeFromFile } from 'file-type';
@@ -142,7 +144,7 @@ async function detectKind(path: string, handle: FileHandle, size: number, limits
   // Whatever file-type called it (zip, docx, epub, jar...), a zip is judged by its own directory.
   const head = await readAt(handle, 0, Math.min(size, 4));
   if (head.length === 4 && head.readUInt32LE(0) === LOCAL_HEADER_SIG) {
-    const zip = await readZipDirectory(handle, size);
+    const zip = await readZipDirectory(handle, size, limits);
     checkZipLimits(zip, size, limits);
     return zipKind(handle, zip);
   }
@@ -189,7 +191,14 @@ async function checkPdfTail(handle: FileHandle, size: number): Promise<void> {
   if (!tail.includes('%%EOF', 0, 'latin1')) throw new FileRejected('corrupt', 'PDF has no %%EOF at its end');
 }
 
-/** Reads only the image header: refuses pixel bombs and images sharp cannot parse. */
+/** Edge of the image an upload's check decodes to: enough to read every byte, too small to cost memory. */
+const IMAGE_CHECK_SIZE = 32;
+
+/**
+ * Refuses pixel bombs by the header alone, before any pixel is decoded; then decodes the image,
+ * streamed and shrunk, so that a truncated file or one whose data does not fill its declared size
+ * (which a header-only look accepts) is refused as damaged.
+ */
 async function checkImage(path: string): Promise<void> {
   let width: number | undefined;
   let height: number | undefined;
@@ -200,12 +209,19 @@ async function checkImage(path: string): Promise<void> {
   }
   if (!width || !height) throw new FileRejected('corrupt', 'image without dimensions');
   if (width * height > MAX_IMAGE_PIXELS) throw new FileRejected('too_large', `${width}×${height} pixels`);
+  try {
+    await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'truncated', sequentialRead: true }).resize(IMAGE_CHECK_SIZE, IMAGE_CHECK_SIZE, { fit: 'inside' }).raw().toBuffer();
+  } catch (error) {
+    throw new FileRejected('corrupt', error instanceof Error ? error.message : 'image data');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Zip containers: the central directory, read from the file's tail.
 
 const LOCAL_HEADER_SIG = 0x04034b50;
+/** A local file header without its name and extra field. */
+const LOCAL_HEADER_BYTES = 30;
 const CENTRAL_SIG = 0x02014b50;
 const EOCD_SIG = 0x06054b50;
 const ZIP64_LOCATOR_SIG = 0x07064b50;
@@ -236,6 +252,9 @@ export interface ZipDirectory {
 }
 
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  // An offset a zip declares (zip64: up to 2^64) may be past what the file system can address:
+  // nothing is there, as past the end of the file.
+  if (!Number.isSafeInteger(position) || position < 0) return Buffer.alloc(0);
   const buffer = Buffer.alloc(length);
   let done = 0;
   while (done < length) {
@@ -248,9 +267,10 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
 
 /**
  * Reads the central directory of the zip open in `handle` (zip64 included), touching only the
- * file's tail. Throws FileRejected('corrupt') when there is none.
+ * file's tail. Throws FileRejected('corrupt') when there is none, and FileRejected('zip_bomb')
+ * when it declares more entries than `limits` allow (before reading them).
  */
-export async function readZipDirectory(handle: FileHandle, size: number): Promise<ZipDirectory> {
+export async function readZipDirectory(handle: FileHandle, size: number, limits: Pick<InspectLimits, 'maxZipEntries'> = DEFAULT_INSPECT_LIMITS): Promise<ZipDirectory> {
   const tailStart = Math.max(0, size - EOCD_SEARCH_BYTES);
   const tail = await readAt(handle, tailStart, size - tailStart);
   let eocd = -1;
@@ -267,6 +287,7 @@ export async function readZipDirectory(handle: FileHandle, size: number): Promis
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
     ({ count, cdSize, cdOffset } = await readZip64End(handle, tail, eocd, tailStart));
   }
+  if (count > limits.maxZipEntries) throw new FileRejected('zip_bomb', `${count} entries declared`);
   if (cdSize > MAX_CENTRAL_DIRECTORY_BYTES) throw new FileRejected('zip_bomb', `central directory of ${cdSize} bytes`);
   if (cdOffset + cdSize > size) throw new FileRejected('corrupt', 'central directory beyond the end of the file');
   const cd = await readAt(handle, cdOffset, cdSize);
@@ -290,7 +311,8 @@ function parseCentralDirectory(cd: Buffer, expected: number): ZipDirectory {
   const entries: ZipEntry[] = [];
   let declaredBytes = 0;
   let at = 0;
-  while (at + 46 <= cd.length && cd.readUInt32LE(at) === CENTRAL_SIG) {
+  // One entry more than the end record announced is enough to know it lies: the rest is not parsed.
+  while (entries.length <= expected && at + 46 <= cd.length && cd.readUInt32LE(at) === CENTRAL_SIG) {
     const flags = cd.readUInt16LE(at + 8);
     const nameLength = cd.readUInt16LE(at + 28);
     const extraLength = cd.readUInt16LE(at + 30);
@@ -338,18 +360,32 @@ function applyZip64Extra(entry: ZipEntry, extra: Buffer): void {
   }
 }
 
-/** Refuses an archive whose directory declares too many entries, bytes or too high a ratio. */
+/**
+ * Refuses an archive whose directory declares too many entries, bytes or too high a ratio, an
+ * entry whose data would lie past the end of the file, or entries that share bytes: overlapping
+ * entries make a small file read (and inflate) its same data once per entry, and no zip writer
+ * produces them.
+ */
 export function checkZipLimits(zip: ZipDirectory, fileSize: number, limits: InspectLimits): void {
   if (zip.entries.length > limits.maxZipEntries) throw new FileRejected('zip_bomb', `${zip.entries.length} entries`);
   if (zip.declaredBytes > limits.maxUnzippedBytes) throw new FileRejected('zip_bomb', `${zip.declaredBytes} bytes declared`);
   if (zip.declaredBytes > RATIO_FLOOR_BYTES && zip.declaredBytes / fileSize > limits.maxZipRatio) {
     throw new FileRejected('zip_bomb', `ratio ${Math.round(zip.declaredBytes / fileSize)}`);
   }
+  // Each entry takes at least its local header and its compressed bytes, one after the other.
+  const spans = zip.entries.map((e) => ({ name: e.name, start: e.localHeaderOffset, end: e.localHeaderOffset + LOCAL_HEADER_BYTES + e.compressedSize })).sort((a, b) => a.start - b.start);
+  let previous: { name: string; end: number } | null = null;
+  for (const span of spans) {
+    if (!(span.end <= fileSize)) throw new FileRejected('corrupt', `${span.name} ends past the end of the file`);
+    if (previous && span.start < previous.end) throw new FileRejected('zip_bomb', `${span.name} overlaps ${previous.name}`);
+    previous = span;
+  }
 }
 
 async function zipKind(handle: FileHandle, zip: ZipDirectory): Promise<FileKind> {
   const names = new Set(zip.entries.map((e) => e.name));
-  if (zip.entries.some((e) => /(^|\/)vbaProject\.bin$/i.test(e.name))) throw new FileRejected('unsupported', 'document with macros');
+  // Word's macros (vbaProject.bin), and OpenDocument's (Basic and script libraries).
+  if (zip.entries.some((e) => /(^|\/)vbaProject\.bin$/i.test(e.name) || /^(Basic|Scripts)\//.test(e.name))) throw new FileRejected('unsupported', 'document with macros');
   const mimetype = zip.entries.find((e) => e.name === 'mimetype');
   if (mimetype) {
     const declared = mimetype.uncompressedSize <= 200 ? (await readZipEntry(handle, mimetype, 200)).toString('latin1').trim() : '';
@@ -374,8 +410,10 @@ async function entryDataOffset(handle: FileHandle, entry: ZipEntry): Promise<num
 
 /**
  * Inflates one entry chunk by chunk, handing each piece of output to `onData`, and stops with
- * FileRejected('zip_bomb') as soon as more than `budget` bytes came out, whatever the directory
- * declared. Memory stays bounded by the chunk size times deflate's maximum ratio.
+ * FileRejected('zip_bomb') as soon as more than `budget` bytes came out, or more than the
+ * directory declared for the entry (a real zip's entry inflates to exactly its declared size, so
+ * the limits checked on the directory also bound what is inflated). Memory stays bounded by the
+ * chunk size times deflate's maximum ratio.
  */
 export async function inflateZipEntry(handle: FileHandle, entry: ZipEntry, budget: number, onData: (chunk: Uint8Array) => void): Promise<number> {
   if (entry.encrypted) throw new FileRejected('unsupported', `encrypted entry ${entry.name}`);
@@ -386,6 +424,7 @@ export async function inflateZipEntry(handle: FileHandle, entry: ZipEntry, budge
   const accept = (chunk: Uint8Array) => {
     produced += chunk.length;
     if (produced > budget) throw new FileRejected('zip_bomb', `${entry.name} inflates beyond ${budget} bytes`);
+    if (produced > entry.uncompressedSize) throw new FileRejected('zip_bomb', `${entry.name} inflates beyond the ${entry.uncompressedSize} bytes it declares`);
     onData(chunk);
   };
   const inflater = new Inflate((chunk, final) => {
