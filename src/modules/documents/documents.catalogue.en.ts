@@ -110,6 +110,7 @@ export const documentsEn = {
   "documents.error.roles": "Choose among the roles listed",
   "documents.error.activity": "No activity has the address {value}",
   "documents.error.tooMany": "Link at most {max} activities",
+  "documents.error.tooManyLinks": "Choose at most {max}",
   "documents.error.meetingNeeded": "Name the meeting whose participants or visibility the document follows",
   "documents.error.theme": "Choose among the themes listed",
   "documents.error.country": "Choose among the countries listed",

@@ -112,6 +112,7 @@ export const documentsFr: Record<keyof typeof documentsEn, string> = {
   "documents.error.roles": "Choisissez parmi les rôles proposés",
   "documents.error.activity": "Aucune activité n’a l’adresse {value}",
   "documents.error.tooMany": "Liez au plus {max} activités",
+  "documents.error.tooManyLinks": "Choisissez-en au plus {max}",
   "documents.error.meetingNeeded": "Indiquez la réunion dont le document suit les participants ou la visibilité",
   "documents.error.theme": "Choisissez parmi les thèmes proposés",
   "documents.error.country": "Choisissez parmi les pays proposés",

@@ -1,4 +1,5 @@
 import type { Db } from '../../platform/db/database.js';
+import { inSentence } from '../../platform/forms/validation.js';
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
 import { isValidSlug, slugify } from '../../platform/text/slug.js';
 import type { FieldError } from '../../platform/views/forms.js';
@@ -22,9 +23,10 @@ export interface DocumentValues {
 }
 
 const str = (b: Record<string, unknown>, k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
+/** A repeated field's values, each once (a crafted form may repeat one; the check counts what is left, never cuts it). */
 const list = (b: Record<string, unknown>, k: string) => {
   const v = b[k];
-  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string').slice(0, DOCUMENT_LIMITS.links);
+  return [...new Set((Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string'))];
 };
 
 export function readDocumentValues(body: unknown, languages: readonly string[]): DocumentValues {
@@ -84,9 +86,12 @@ export async function checkDocumentForm(
 ): Promise<{ errors: FieldError[]; input: DocumentInputParsed | null }> {
   const errors: FieldError[] = [];
   const err = (field: string, key: MessageKey, v?: Record<string, string | number>) => errors.push({ field, message: tr.t(key, v) });
+  const tooLong = (field: string, label: string, max: number) => err(field, 'form.error.tooLong', { field: inSentence(label, tr.locale), max: tr.number(max) });
+  // Checkboxes and lists beyond the limit are refused before any of them is looked up.
+  const tooMany = (field: string, count: number) => count > DOCUMENT_LIMITS.links && (err(field, 'documents.error.tooManyLinks', { max: DOCUMENT_LIMITS.links }), true);
   if (!(DOCUMENT_TYPES as readonly string[]).includes(values.type)) err('type', 'documents.error.type');
   if (values.doc_date && !isDate(values.doc_date)) err('doc_date', 'documents.error.date');
-  if (values.reference.length > DOCUMENT_LIMITS.reference) err('reference', 'form.error.tooLong');
+  if (values.reference.length > DOCUMENT_LIMITS.reference) tooLong('reference', tr.t('documents.field.reference'), DOCUMENT_LIMITS.reference);
   if (!(ACCESS_TIERS as readonly string[]).includes(values.access)) err('access', 'documents.error.access');
   const roles = values.access_roles.filter((r) => options.roles.includes(r));
   if (values.access === 'restricted' && values.access_roles.length !== roles.length) err('access_roles', 'documents.error.roles');
@@ -96,7 +101,7 @@ export async function checkDocumentForm(
     if (meetingId === null) err('meeting', 'documents.error.activity', { value: values.meeting.slice(0, 100) });
   }
   const activityIds: number[] = [];
-  const lines = values.activities.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = [...new Set(values.activities.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))];
   if (lines.length > DOCUMENT_LIMITS.links) err('activities', 'documents.error.tooMany', { max: DOCUMENT_LIMITS.links });
   else
     for (const line of lines) {
@@ -108,15 +113,16 @@ export async function checkDocumentForm(
       activityIds.push(id);
     }
   if ((values.access === 'participants' || values.access === 'inherit') && meetingId === null && !activityIds.length && !errors.some((e) => e.field === 'meeting')) err('meeting', 'documents.error.meetingNeeded');
-  const themeIds = values.themes.filter((t) => /^\d{1,9}$/.test(t)).map(Number);
-  if (themeIds.length) {
-    const known = await db.selectFrom('themes').select('id').where('id', 'in', themeIds).execute();
-    if (known.length !== new Set(themeIds).size) err('themes', 'documents.error.theme');
+  // A theme that is not a whole number is no theme: refused, not dropped without a word.
+  const themeIds = [...new Set(values.themes.filter((t) => /^[1-9]\d{0,8}$/.test(t)).map(Number))];
+  if (!tooMany('themes', values.themes.length)) {
+    const known = themeIds.length ? await db.selectFrom('themes').select('id').where('id', 'in', themeIds).execute() : [];
+    if (known.length !== values.themes.length) err('themes', 'documents.error.theme');
   }
-  if (values.countries.length) {
+  if (!tooMany('countries', values.countries.length)) {
     const codes = values.countries.filter((c) => /^[A-Z]{2}$/.test(c));
     const known = codes.length ? await db.selectFrom('countries').select('code').where('code', 'in', codes).execute() : [];
-    if (known.length !== new Set(values.countries).size) err('countries', 'documents.error.country');
+    if (known.length !== values.countries.length) err('countries', 'documents.error.country');
   }
   let written = 0;
   for (const l of options.languages) {
@@ -128,8 +134,8 @@ export async function checkDocumentForm(
       errors.push({ field: `t_${l}_title`, message: `${tr.t('documents.error.title')}${label}` });
       continue;
     }
-    if (v.title.length > DOCUMENT_LIMITS.title) err(`t_${l}_title`, 'form.error.tooLong');
-    if (v.description.length > DOCUMENT_LIMITS.description) err(`t_${l}_description`, 'form.error.tooLong');
+    if (v.title.length > DOCUMENT_LIMITS.title) tooLong(`t_${l}_title`, `${tr.t('documents.field.title')}${label}`, DOCUMENT_LIMITS.title);
+    if (v.description.length > DOCUMENT_LIMITS.description) tooLong(`t_${l}_description`, `${tr.t('documents.field.description')}${label}`, DOCUMENT_LIMITS.description);
     if (!v.slug) v.slug = slugify(v.title, DOCUMENT_SLUG_MAX_LENGTH);
     if (!isValidSlug(v.slug, DOCUMENT_SLUG_MAX_LENGTH)) err(`t_${l}_slug`, 'form.error.slug');
     else {

@@ -386,5 +386,59 @@ for (const dialect of await dialectsUnderTest()) {
       const row = await t.db.selectFrom('documents as d').innerJoin('document_translations as t', 't.document_id', 'd.id').select(['d.reference', 't.title', 't.description']).where('d.id', '=', id).where('t.lang', '=', 'en').executeTakeFirstOrThrow();
       assert.deepEqual(row, { reference: 'AG/1', title: 'Agenda by the editor', description: 'Described by the editor.' });
     });
+    test('the document form refuses each field’s bad input with a message naming it, in English and in French, and writes nothing', async () => {
+      const count = async () => Number((await t.db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n);
+      const before = await count();
+      const theme = await t.db.selectFrom('themes').select('id').orderBy('id').executeTakeFirstOrThrow();
+      const post = (fields: Record<string, string | string[]>, lang = 'en') => editor.submit('/admin/documents/new', `/admin/documents?lang=${lang}`, { version: '0', type: 'agenda', access: 'public', t_en_title: 'A well described agenda', ...fields });
+      const refused = async (fields: Record<string, string | string[]>, message: RegExp, lang = 'en') => {
+        const res = await post(fields, lang);
+        assert.equal(res.statusCode, 400, `${JSON.stringify(fields).slice(0, 120)}: ${res.statusCode}`);
+        assert.match(res.body, message, JSON.stringify(fields).slice(0, 120));
+        assert.doesNotMatch(res.body, /\{(field|max|value)\}/, 'no placeholder left in a message');
+        return res;
+      };
+
+      // Lengths: the message names the field and its limit.
+      await refused({ t_en_title: 'x'.repeat(301) }, /The title \(English\) must be at most 300 characters long/);
+      await refused({ t_en_description: 'y'.repeat(5001) }, /The description \(English\) must be at most 5,000 characters long/);
+      await refused({ reference: 'R'.repeat(101) }, /The reference or symbol must be at most 100 characters long/);
+      await refused({ reference: 'R'.repeat(101) }, /Le champ « référence ou cote » doit compter au plus 100 caractères/, 'fr');
+      await refused({ t_fr_title: 'z'.repeat(301) }, /Le champ « titre \(français\) » doit compter au plus 300 caractères/, 'fr');
+
+      // Dates, enumerations, addresses.
+      for (const doc_date of ['2015-02-30', '15/06/2015', '2015-6-1', '2015-06-15T10:00']) await refused({ doc_date }, /Enter the date as YYYY-MM-DD/);
+      await refused({ doc_date: '2015-13-01' }, /Saisissez la date au format AAAA-MM-JJ/, 'fr');
+      await refused({ access: 'everyone' }, /Choose who may open the document/);
+      await refused({ access: ['public', 'restricted'] }, /Choisissez qui peut ouvrir le document/, 'fr');
+      await refused({ type: 'minutes' }, /Choisissez le type de document/, 'fr');
+      await refused({ t_en_slug: 'Not A Slug' }, /The address may contain only words of lower-case letters/);
+      await refused({ t_en_slug: 'a'.repeat(121) }, /The address may contain only words/);
+      await refused({ access: 'restricted', access_roles: ['editor', 'emperor'] }, /Choose among the roles listed/);
+      await refused({ access: 'participants', meeting: 'no-such-meeting' }, /No activity has the address no-such-meeting/);
+      await refused({ access: 'participants' }, /Aucune activité|Indiquez la réunion/, 'fr');
+      await refused({ activities: '999999999' }, /No activity has the address 999999999/);
+
+      // Ids that are not whole numbers are refused, not dropped without a word.
+      for (const themes of [['abc'], ['1.5'], ['-3'], ['0'], ['1e3'], [String(theme.id), 'x'], ['999999']]) await refused({ themes }, /Choose among the themes listed/);
+      await refused({ themes: ['abc'] }, /Choisissez parmi les thèmes proposés/, 'fr');
+      for (const countries of [['ZZ'], ['ma'], ['MAR'], ['MA', '1']]) await refused({ countries }, /Choose among the countries listed/);
+
+      // Past the limit of links: said, never cut without a word and never looked up.
+      const many = Array.from({ length: 201 }, (_, i) => String(i + 1));
+      await refused({ themes: many }, /Choose at most 200/);
+      await refused({ countries: many.map((n) => `C${n}`) }, /Choisissez-en au plus 200/, 'fr');
+      await refused({ themes: Array.from({ length: 40_000 }, (_, i) => String(i + 1)) }, /Choose at most 200/);
+      await refused({ activities: many.map((n) => `activity-${n}`).join('\n') }, /Link at most 200 activities/);
+      assert.equal(await count(), before, 'nothing written');
+
+      // The same value twice counts once.
+      const twice = await post({ access: 'restricted', access_roles: Array.from({ length: 25 }, () => 'editor'), countries: ['MA', 'MA'], themes: [String(theme.id), String(theme.id)], t_en_title: 'Repeated values' });
+      assert.equal(twice.statusCode, 303, twice.body.slice(0, 2000));
+      const id = Number(String(twice.headers.location).match(/documents\/(\d+)/)?.[1]);
+      const row = await t.db.selectFrom('documents').select('access_roles').where('id', '=', id).executeTakeFirstOrThrow();
+      assert.equal(row.access_roles, 'editor');
+      assert.deepEqual((await t.db.selectFrom('document_countries').select('country_code').where('document_id', '=', id).execute()).map((r) => r.country_code), ['MA']);
+    });
   });
 }
