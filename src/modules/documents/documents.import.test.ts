@@ -3,12 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../../../test/helpers/databases.js';
 import { syncDiwan } from '../../app/index.js';
 import type { Config } from '../../platform/config.js';
 import { openDatabase, type Db } from '../../platform/db/database.js';
 import { ENGLISH_SAMPLE, FRENCH_SAMPLE, makeDocx, makePdf, makeSvgWithScript } from '../../platform/files/test-files.js';
-import { parseImportDocumentsArgs, runImportDocuments, type ImportDocumentsReport } from './documents.import.js';
+import { MAX_MANIFEST_ROWS, parseImportDocumentsArgs, printable, runImportDocuments, type ImportDocumentsReport } from './documents.import.js';
 
 const ACTIVITY = 'thematic-meeting-asylum-international-protection-2015';
 const HEADER = 'file,title_en,title_fr,type,date,language,access,activity,position';
@@ -19,6 +20,15 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+}
+
+/** Runs the command as the command line does: the import, then the search index brought up to date. */
+async function runCommand(db: Db, config: Config, argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runImportDocuments(argv, { db, config, out: (s) => out.push(s), err: (s) => err.push(s) });
+  await syncDiwan(db, { info: () => undefined });
+  return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 describe('arguments', () => {
@@ -39,14 +49,7 @@ for (const dialect of await dialectsUnderTest()) {
     let archive: string;
     let manifest: string;
 
-    /** Runs the command as the command line does: the import, then the search index brought up to date. */
-    async function run(argv: string[], config: Config = tdb.config) {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await runImportDocuments(argv, { db, config, out: (s) => out.push(s), err: (s) => err.push(s) });
-      await syncDiwan(db, { info: () => undefined });
-      return { code, out: out.join('\n'), err: err.join('\n') };
-    }
+    const run = (argv: string[], config: Config = tdb.config) => runCommand(db, config, argv);
     const count = async (table: 'documents' | 'document_files' | 'document_texts') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     const stored = () => filesUnder(path.join(tdb.config.dataDir, 'files'));
     const temporaries = () => filesUnder(path.join(tdb.config.dataDir, 'tmp', 'uploads'));
@@ -212,6 +215,162 @@ for (const dialect of await dialectsUnderTest()) {
       const none = await run([path.join(archive, 'nope.csv')]);
       assert.equal(none.code, 66);
       assert.match(none.err, /no such file/);
+    });
+  });
+}
+
+describe('printable', () => {
+  test('control, line-separating and reordering characters are shown as escapes', () => {
+    assert.equal(printable('ok é 🙂 عربي'), 'ok é 🙂 عربي');
+    assert.equal(printable('a\u001b[2Jb\nc\u0007\u009bd\u202ee\u2028'), 'a\\u001b[2Jb\\u000ac\\u0007\\u009bd\\u202ee\\u2028');
+  });
+});
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`import-documents: hostile and damaged manifests (${dialect})`, () => {
+    let tdb: TestDatabase;
+    let db: Db;
+    let root: string;
+    let archive: string;
+    let pdfs = 0;
+
+    const run = (argv: string[]) => runCommand(db, tdb.config, argv);
+    /** Writes a manifest (the header first) and returns its path. */
+    const manifest = (name: string, lines: string[], header = 'file,title_en,type,language,access') => {
+      const file = path.join(archive, name);
+      writeFileSync(file, [header, ...lines].join('\n'));
+      return file;
+    };
+    /** A PDF of its own (different bytes each time) under the archive. */
+    const pdf = async (name: string) => {
+      mkdirSync(path.dirname(path.join(archive, name)), { recursive: true });
+      writeFileSync(path.join(archive, name), await makePdf([`Document number ${++pdfs} of the archive.`]));
+      return name;
+    };
+    const documents = async () => Number((await db.selectFrom('documents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const temporaries = () => filesUnder(path.join(tdb.config.dataDir, 'tmp', 'uploads'));
+
+    before(async () => {
+      tdb = await createTestDatabase(dialect, {}, 'demo');
+      db = openDatabase(tdb.config);
+      root = mkdtempSync(path.join(os.tmpdir(), 'diwan-import-hostile-'));
+      archive = path.join(root, 'archive');
+      mkdirSync(archive, { recursive: true });
+    });
+    after(async () => {
+      await db.destroy();
+      await tdb.drop();
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    test('files outside the manifest’s folder are refused however they are named; a name that only starts with two dots is not outside', async () => {
+      const secret = path.join(root, 'secret');
+      mkdirSync(secret, { recursive: true });
+      writeFileSync(path.join(secret, 'minutes.pdf'), await makePdf(['Restricted minutes, never to be published.']));
+      symlinkSync(secret, path.join(archive, 'shortcut'));
+      symlinkSync(path.join(archive, 'shortcut', 'minutes.pdf'), path.join(archive, 'hop.pdf'));
+      await pdf('..notes.pdf');
+      const before = await documents();
+      const bad = await run([
+        manifest('outside.csv', [
+          '../../etc/passwd,Passwords,other,en,public',
+          '/etc/passwd,Passwords,other,en,public',
+          '..\\secret\\minutes.pdf,Minutes,other,en,public',
+          'sub/../../secret/minutes.pdf,Minutes,other,en,public',
+          'shortcut/minutes.pdf,Minutes,other,en,public',
+          'hop.pdf,Minutes,other,en,public',
+          'C:\\secret\\minutes.pdf,Minutes,other,en,public',
+          '"nul\u0000.pdf",Nul,other,en,public',
+        ]),
+      ]);
+      assert.equal(bad.code, 1);
+      for (const row of [2, 3, 4, 5, 8]) assert.match(bad.out, new RegExp(`refused {2}row ${row} .*(outside the manifest's folder|absolute path)`), `row ${row}`);
+      for (const row of [6, 7]) assert.match(bad.out, new RegExp(`refused {2}row ${row} .*outside the manifest's folder \\(through a symbolic link\\)`), `row ${row}`);
+      assert.match(bad.out, /refused {2}row 9 .*file not found/);
+      assert.equal(await documents(), before);
+      assert.deepEqual(temporaries(), []);
+      const dotted = await run(['--dry-run', manifest('dotted.csv', ['..notes.pdf,Notes,other,en,public'])]);
+      assert.equal(dotted.code, 0, dotted.out);
+      assert.match(dotted.out, /would add 1 document/);
+    });
+
+    test('what the manifest says is printed escaped: no terminal control, no forged line, in the text and in the JSON', async () => {
+      const evil = 'r\u001b[2J\u001b]0;owned\u0007.pdf';
+      const m = manifest('escapes.csv', [`"${evil}","Title\u001b[31m",other,en,public`, `"two\nlines.pdf","x",other,en,public`, `ok.pdf,"Fine\u202etxt.exe",minutes\u009b,en,public`]);
+      const text = await run([m]);
+      assert.equal(text.code, 1);
+      assert.doesNotMatch(text.out, /[^\P{Cc}\n]|[\u202a-\u202e]/u, 'no control or reordering character reaches the terminal');
+      const lines = text.out.split('\n');
+      assert.equal(lines.filter((l) => l.startsWith('refused  row')).length, 3, 'one line per row');
+      assert.ok(lines.every((l) => /^(refused {2}row \d+ |refused \d+ rows)/.test(l)), text.out);
+      assert.match(text.out, /row 2 {2}r\\u001b\[2J\\u001b\]0;owned\\u0007\.pdf: file not found/);
+      assert.match(text.out, /row 3 {2}two\\u000alines\.pdf: file not found/);
+      const json = await run(['--json', m]);
+      assert.doesNotMatch(json.out, /[\u007f-\u009f\u202a-\u202e]/u);
+      const report = JSON.parse(json.out) as ImportDocumentsReport;
+      assert.equal(report.rows[0]?.file, evil, 'the JSON still carries the exact value');
+    });
+
+    test('a byte order mark, CRLF line ends and line breaks inside quoted titles are read as a spreadsheet writes them', async () => {
+      const a = await pdf('bom/a.pdf');
+      const b = await pdf('bom/b.pdf');
+      const file = path.join(archive, 'bom.csv');
+      writeFileSync(file, `\uFEFFFile,Title_EN,Type,Language,Access\r\n${a},"A title\r\non two lines",other,en,public\r\n\r\n${b},"Plain, with a comma",other,en,public\r\n`);
+      const r = await run(['--json', file]);
+      assert.equal(r.code, 0, r.out + r.err);
+      const report = JSON.parse(r.out) as ImportDocumentsReport;
+      assert.deepEqual(report.documents.map((d) => d.title), ['A title on two lines', 'Plain, with a comma']);
+      assert.deepEqual(report.rows.map((o) => o.row), [2, 4], 'numbered as the spreadsheet shows them');
+      const stored = await db.selectFrom('document_translations').select('title').where('title', 'like', 'A title%').execute();
+      assert.deepEqual(stored.map((s) => s.title), ['A title on two lines']);
+    });
+
+    test('a row with too many or too few columns, or a broken quote, refuses the manifest before any row', async () => {
+      const before = await documents();
+      for (const lines of [['x.pdf,X,other,en,public,surplus'], ['x.pdf,X,other,en'], ['"x.pdf,X,other,en,public']]) {
+        const r = await run([manifest('columns.csv', lines)]);
+        assert.equal(r.code, 65, r.err);
+        assert.match(r.err, /not a readable CSV file/);
+      }
+      assert.equal(await documents(), before);
+    });
+
+    test('the same row twice refuses the second; a manifest past the row limit is not read', async () => {
+      const twice = await pdf('twice.pdf');
+      const before = await documents();
+      const r = await run([manifest('twice.csv', [`${twice},Twice,other,en,public`, `${twice},Twice,other,en,public`])]);
+      assert.equal(r.code, 1);
+      assert.match(r.out, /refused {2}row 3 {2}twice\.pdf: the same file as row 2/);
+      assert.equal(await documents(), before);
+      const many = Array.from({ length: MAX_MANIFEST_ROWS + 1 }, (_, i) => `missing-${i}.pdf,Missing ${i},other,en,public`);
+      const huge = await run([manifest('huge.csv', many)]);
+      assert.equal(huge.code, 65);
+      assert.match(huge.err, /10,001 rows, more than the 10,000 one run imports; split the manifest/);
+      assert.equal(huge.out, '');
+    });
+
+    test('when writing fails part way, what the run wrote is removed again and the exit code says so', async () => {
+      const first = await pdf('write/first.pdf');
+      const boom = await pdf('write/boom.pdf');
+      const m = manifest('write.csv', [`${first},Written first,publication,en,public`, `${boom},Written second,publication,en,public`]);
+      // The database refuses the second document's file, after the first document is committed.
+      if (dialect === 'sqlite') await sql.raw(`CREATE TRIGGER diwan_test_boom BEFORE INSERT ON document_files WHEN NEW.file_name = 'boom.pdf' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`).execute(db);
+      else {
+        await sql.raw(`CREATE FUNCTION diwan_test_boom() RETURNS trigger AS $$ BEGIN IF NEW.file_name = 'boom.pdf' THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`).execute(db);
+        await sql.raw('CREATE TRIGGER diwan_test_boom BEFORE INSERT ON document_files FOR EACH ROW EXECUTE FUNCTION diwan_test_boom()').execute(db);
+      }
+      const before = { documents: await documents(), revisions: Number((await db.selectFrom('revisions').select((eb) => eb.fn.countAll().as('n')).where('entity_type', '=', 'document').executeTakeFirstOrThrow()).n) };
+      const r = await run([m]);
+      assert.equal(r.code, 74, r.out + r.err);
+      assert.match(r.err, /writing failed \(.*disk on fire.*\)\. What had been written is removed again: nothing was imported\./);
+      assert.equal(await documents(), before.documents, 'the first document is gone too');
+      assert.equal(Number((await db.selectFrom('revisions').select((eb) => eb.fn.countAll().as('n')).where('entity_type', '=', 'document').executeTakeFirstOrThrow()).n), before.revisions);
+      assert.deepEqual(await db.selectFrom('document_translations').select('title').where('title', 'like', 'Written %').execute(), []);
+      assert.deepEqual(temporaries(), []);
+      await sql.raw(dialect === 'sqlite' ? 'DROP TRIGGER diwan_test_boom' : 'DROP TRIGGER diwan_test_boom ON document_files').execute(db);
+      const again = await run([m]);
+      assert.equal(again.code, 0, again.out + again.err);
+      assert.match(again.out, /added 2 documents \(2 files\)/);
     });
   });
 }

@@ -22,6 +22,12 @@ import { addDocumentFiles, createDocument, type IncomingFile } from './documents
 import { EXTRACT_JOB, extractionJob } from './documents.jobs.js';
 import { DOCUMENT_LIMITS, DOCUMENT_SLUG_MAX_LENGTH, DOCUMENT_TYPES, type DocumentInput, type DocumentType } from './documents.schemas.js';
 
+/** Manifests larger than this are not read (a million-row archive is not one command's work). */
+export const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
+/** Rows one run may import: every file is staged before anything is written, so a run is bounded. */
+export const MAX_MANIFEST_ROWS = 10_000;
+const MAX_MANIFEST_ROWS_TEXT = MAX_MANIFEST_ROWS.toLocaleString('en');
+
 export const IMPORT_DOCUMENTS_USAGE = `Usage: npm run diwan -- import-documents [--dry-run] [--json] MANIFEST.csv
 
 Imports an archive of documents into the library. MANIFEST.csv has a header row and one row per
@@ -51,10 +57,10 @@ that the site search finds them.
   -h, --help  show this help
 
 Exit codes: 0 done (or nothing to do), 1 some rows were refused (nothing was imported), 64 wrong
-usage, 65 the manifest is not a readable CSV with the expected columns, 66 it cannot be read.`;
+usage, 65 the manifest is not a readable CSV with the expected columns (or has more than
+${MAX_MANIFEST_ROWS_TEXT} rows), 66 it cannot be read, 74 writing failed part way (what the run had
+written is removed again: nothing was imported).`;
 
-/** Manifests larger than this are not read (a million-row archive is not one command's work). */
-export const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
 /** Access tiers a manifest may give (participants need a meeting's participant list, set in the back-office). */
 const MANIFEST_ACCESS = ['public', 'partners', 'restricted', 'inherit'] as const;
 type ManifestAccess = (typeof MANIFEST_ACCESS)[number];
@@ -168,6 +174,8 @@ export async function readManifest(file: string, languages: readonly string[]): 
   if (!info.isFile()) throw new ManifestError(`${file}: not a file`, 66);
   if (info.size > MAX_MANIFEST_BYTES) throw new ManifestError(`${file}: larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MB; it was not read`, 65);
   const bytes = await readFile(file);
+  // It may have grown since it was measured.
+  if (bytes.length > MAX_MANIFEST_BYTES) throw new ManifestError(`${file}: larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MB; it was not read`, 65);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -197,6 +205,7 @@ export async function readManifest(file: string, languages: readonly string[]): 
   if (missing.length) throw new ManifestError(`${file}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, 65);
   if (!languages.some((l) => header.includes(`title_${l}`))) throw new ManifestError(`${file}: no title column (${languages.map((l) => `title_${l}`).join(', ')})`, 65);
   if (!records.length) throw new ManifestError(`${file}: the manifest has no rows below its header`, 65);
+  if (records.length > MAX_MANIFEST_ROWS) throw new ManifestError(`${file}: ${records.length.toLocaleString('en')} rows, more than the ${MAX_MANIFEST_ROWS_TEXT} one run imports; split the manifest`, 65);
   return records.map((r) => ({ row: r.info.records + 1 + r.info.empty_lines, values: r.record }));
 }
 
@@ -230,10 +239,28 @@ interface StagedRow extends CheckedRow {
   fileName: string;
 }
 
+/** Whether `target` is below `folder` (a name that merely starts with two dots, "..notes.pdf", is). */
 const isInside = (folder: string, target: string) => {
   const rel = path.relative(folder, target);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 };
+
+/** Control characters, never part of a title (its line breaks and tabs have become spaces before this is asked). */
+const CONTROL = /\p{Cc}/u;
+
+/**
+ * Text safe to print on a terminal: control characters (an escape sequence could rewrite the
+ * screen; a line break, forge a line of the report), line separators and the characters that
+ * reorder text are shown as \u escapes.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** JSON whose strings escape the same characters as `printable` (JSON.stringify leaves C1 and bidi controls as they are). */
+function printableJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 /** Checks a row's fields and finds its file; returns the reason when refused. */
 async function checkRow(db: Db, r: ManifestRow, folder: string, languages: readonly string[], activities: Map<string, number | null>): Promise<CheckedRow | { reason: string }> {
@@ -257,9 +284,11 @@ async function checkRow(db: Db, r: ManifestRow, folder: string, languages: reado
   if (key && !KEY.test(key)) reasons.push(`bad key "${key.slice(0, 100)}" (use a-z, 0-9 and -, at most 100 characters)`);
   const titles: Record<string, string> = {};
   for (const l of languages) {
-    const t = v(`title_${l}`);
+    // A line break inside a spreadsheet cell (a quoted newline in the CSV) is a space in a title.
+    const t = v(`title_${l}`).replace(/\s+/g, ' ').trim();
     if (!t) continue;
-    if (t.length > DOCUMENT_LIMITS.title) reasons.push(`title_${l} is longer than ${DOCUMENT_LIMITS.title} characters`);
+    if (CONTROL.test(t)) reasons.push(`title_${l} contains control characters`);
+    else if (t.length > DOCUMENT_LIMITS.title) reasons.push(`title_${l} is longer than ${DOCUMENT_LIMITS.title} characters`);
     else if (!slugify(t, DOCUMENT_SLUG_MAX_LENGTH)) reasons.push(`title_${l} has no letter or digit`);
     titles[l] = t;
   }
@@ -423,8 +452,41 @@ async function planImport(deps: ImportDocumentsDeps, store: FileStore, rows: Man
 
 const titleOf = (d: PlannedDocument, languages: readonly string[]) => languages.map((l) => d.first.titles[l]).find(Boolean) ?? '';
 
-/** Creates the planned documents and their files; returns each document's id and its new files' ids. */
+/** Writing stopped part way; what the run had written was removed again. */
+class ImportWriteError extends Error {
+  constructor(
+    cause: unknown,
+    /** The documents written before the failure that could not be removed (empty when all were). */
+    readonly left: number[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/**
+ * Creates the planned documents and their files; returns each document's id and its new files'
+ * ids. Each document commits on its own, so when one fails every document this run created is
+ * removed again (its translations, links, files and revisions with it; stored bytes that no row
+ * names any more are collected later): a run imports all it planned or nothing.
+ */
 async function writePlan(deps: ImportDocumentsDeps, store: FileStore, plan: PlannedDocument[]): Promise<{ id: number; fileIds: number[] }[]> {
+  const created: number[] = [];
+  try {
+    return await writeDocuments(deps, store, plan, created);
+  } catch (e) {
+    try {
+      if (created.length) {
+        await deps.db.deleteFrom('documents').where('id', 'in', created).execute();
+        await deps.db.deleteFrom('revisions').where('entity_type', '=', 'document').where('entity_id', 'in', created).execute();
+      }
+    } catch {
+      throw new ImportWriteError(e, created);
+    }
+    throw new ImportWriteError(e, []);
+  }
+}
+
+async function writeDocuments(deps: ImportDocumentsDeps, store: FileStore, plan: PlannedDocument[], created: number[]): Promise<{ id: number; fileIds: number[] }[]> {
   const { db } = deps;
   const reserved = new Set<string>();
   const written: { id: number; fileIds: number[] }[] = [];
@@ -451,14 +513,9 @@ async function writePlan(deps: ImportDocumentsDeps, store: FileStore, plan: Plan
       // The number in the activity's list, with the document in the same transaction.
       within: activity && position !== null ? (trx, docId) => trx.updateTable('document_activities').set({ position }).where('document_id', '=', docId).where('activity_id', '=', activity.id).execute().then(() => undefined) : undefined,
     });
+    created.push(id);
     const incoming: IncomingFile[] = d.files.map((r) => ({ lang: r.lang, status: 'adopted', staged: r.staged, inspected: r.inspected, fileName: r.fileName }));
-    try {
-      written.push({ id, fileIds: await addDocumentFiles(db, store, id, incoming, null) });
-    } catch (e) {
-      // No document without its files: a new run creates it again whole.
-      await db.deleteFrom('documents').where('id', '=', id).execute();
-      throw e;
-    }
+    written.push({ id, fileIds: await addDocumentFiles(db, store, id, incoming, null) });
   }
   return written;
 }
@@ -489,13 +546,14 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** The report as lines of text: one line per skipped or refused row, one per document added, then the totals. */
 export function formatReport(r: ImportDocumentsReport): string {
   const lines: string[] = [];
-  for (const o of r.rows) if (o.outcome !== 'add') lines.push(`${o.outcome === 'skip' ? 'skipped' : 'refused'}  row ${o.row}  ${o.file || '(no file)'}: ${o.reason}`);
+  // What the manifest said is shown escaped: one line per row, and nothing a terminal would obey.
+  for (const o of r.rows) if (o.outcome !== 'add') lines.push(`${o.outcome === 'skip' ? 'skipped' : 'refused'}  row ${o.row}  ${printable(o.file) || '(no file)'}: ${printable(o.reason ?? '')}`);
   const files = r.documents.reduce((n, d) => n + d.files, 0);
   if (r.refused) {
     lines.push(`refused ${plural(r.refused, 'row')}, so nothing was imported (${plural(r.documents.length, 'document')} with ${plural(files, 'file')} would have been added, ${r.skipped} skipped). Correct the manifest and run it again.`);
     return lines.join('\n');
   }
-  for (const d of r.documents) lines.push(`${r.dryRun ? 'would add' : 'added'}  ${d.id ? `#${d.id} ` : ''}${d.title} (${plural(d.files, 'file')})`);
+  for (const d of r.documents) lines.push(`${r.dryRun ? 'would add' : 'added'}  ${d.id ? `#${d.id} ` : ''}${printable(d.title)} (${plural(d.files, 'file')})`);
   lines.push(`${r.dryRun ? 'would add' : 'added'} ${plural(r.documents.length, 'document')} (${plural(files, 'file')}), skipped ${r.skipped} (already there), refused 0${r.dryRun ? ' (dry run: nothing was written)' : ''}`);
   if (r.extraction) lines.push(`text read: ${plural(r.extraction.done, 'file')}${r.extraction.failed ? `, ${r.extraction.failed} could not be read (see the document in the back-office)` : ''}${r.extraction.pending ? `, ${r.extraction.pending} still waiting (read by the server at its next start)` : ''}`);
   return lines.join('\n');
@@ -509,7 +567,7 @@ export async function runImportDocuments(argv: string[], deps: ImportDocumentsDe
     return 0;
   }
   if ('error' in options) {
-    deps.err(`import-documents: ${options.error}\n\n${IMPORT_DOCUMENTS_USAGE}`);
+    deps.err(`import-documents: ${printable(options.error)}\n\n${IMPORT_DOCUMENTS_USAGE}`);
     return 64;
   }
   let rows: ManifestRow[];
@@ -519,7 +577,7 @@ export async function runImportDocuments(argv: string[], deps: ImportDocumentsDe
     folder = await realpath(path.dirname(path.resolve(options.manifest)));
   } catch (e) {
     if (e instanceof ManifestError) {
-      deps.err(`import-documents: ${e.message}`);
+      deps.err(`import-documents: ${printable(e.message)}`);
       return e.exitCode;
     }
     throw e;
@@ -542,14 +600,22 @@ export async function runImportDocuments(argv: string[], deps: ImportDocumentsDe
       extraction: null,
     };
     if (!refused && !options.dryRun && plan.length) {
-      const written = await writePlan(deps, store, plan);
+      let written: Awaited<ReturnType<typeof writePlan>>;
+      try {
+        written = await writePlan(deps, store, plan);
+      } catch (e) {
+        if (!(e instanceof ImportWriteError)) throw e;
+        const left = e.left.length ? ` Documents ${e.left.map((id) => `#${id}`).join(', ')} could not be removed: remove them in the back-office before running the manifest again.` : ' What had been written is removed again: nothing was imported.';
+        deps.err(`import-documents: writing failed (${printable(e.message)}).${left}`);
+        return 74;
+      }
       written.forEach((w, i) => (report.documents[i]!.id = w.id));
       const fileIds = written.flatMap((w) => w.fileIds);
       report.added = { documents: written.length, files: fileIds.length };
       report.imported = true;
       report.extraction = await extractTexts(deps, store, fileIds);
     } else if (!refused && !options.dryRun) report.imported = true;
-    deps.out(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    deps.out(options.json ? printableJson(report) : formatReport(report));
     return refused ? 1 : 0;
   } finally {
     for (const s of staged) await s.discard().catch(() => undefined);
