@@ -13,7 +13,7 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { createDocument } from '../documents/index.js';
 import { forgetStaleRequests } from './alerts.commands.js';
-import { ALERT_DIGEST_JOB, DIGEST_JOB, nextDigestTime } from './alerts.jobs.js';
+import { ALERT_DIGEST_JOB, DIGEST_JOB, alertDigestJob, nextDigestTime } from './alerts.jobs.js';
 import { ALERT_LIMITS } from './alerts.schemas.js';
 
 interface Received {
@@ -53,6 +53,20 @@ for (const dialect of await dialectsUnderTest()) {
         },
         { id: null, canPublish: true },
       );
+
+    /** Asks for an alert and confirms it from its mailed link; the confirmation mail is taken out of `received`. */
+    const subscribe = async (email: string, fields: Record<string, string>, lang = 'en') => {
+      assert.equal((await post(`/${lang}/alerts`, { ...fields, email })).statusCode, 303);
+      await drain();
+      const at = received.findIndex((m) => m.to.includes(email));
+      assert.ok(at >= 0, `a confirmation mail to ${email}`);
+      const token = linkIn(received.splice(at, 1)[0]!.text, 'confirm');
+      assert.equal((await post(`/${lang}/alerts/confirm/${token}`, {})).statusCode, 200);
+      // Something published from now on falls after the alert's window start (times are to the millisecond).
+      await new Promise((r) => setTimeout(r, 5));
+      return (await rows()).find((r) => r.email === email)!;
+    };
+    const mailsTo = (email: string) => received.filter((m) => m.to.includes(email));
 
     before(async () => {
       smtp = new SMTPServer({
@@ -236,6 +250,32 @@ for (const dialect of await dialectsUnderTest()) {
         assert.ok([400, 404].includes(res.statusCode), `${url}: ${res.statusCode}`);
         assert.match(String(res.headers['content-type']), /text\/html/);
       }
+    });
+
+    test('a digest job cut after its transaction committed but before the mail was queued is queued again on the next run', async () => {
+      ip++;
+      const alert = await subscribe('cut@example.org', { scope: 'documents', type: 'concept_note' });
+      await publishDoc('cut-note', 'concept_note', 'public', 'Concept note on cut digests', 'Note conceptuelle sur les envois coupés');
+      // The process dies between the commit (the mail recorded, the window moved on) and the queuing.
+      const cut = alertDigestJob({ ...t.app.diwan, mailer: { ...t.app.diwan.mailer, dispatch: () => Promise.reject(new Error('killed')) } });
+      await assert.rejects(cut.run({ alertId: alert.id, until: new Date().toISOString() }, { id: 'cut', attempt: 1 }), /killed/);
+      const recorded = (await rows()).find((r) => r.id === alert.id)!;
+      assert.ok(recorded.last_outbox_id, 'the digest is recorded');
+      await drain();
+      assert.deepEqual(mailsTo('cut@example.org'), [], 'and not sent');
+
+      // The next daily run, with a new window and nothing new in it, sends the recorded digest.
+      await new Promise((r) => setTimeout(r, 5));
+      await t.app.diwan.jobs.send(DIGEST_JOB, {});
+      await drain();
+      const sent = mailsTo('cut@example.org');
+      assert.equal(sent.length, 1, JSON.stringify(sent.map((m) => m.subject)));
+      assert.match(sent[0]!.text, /Concept note on cut digests/);
+      // Only once, however many runs follow.
+      received.length = 0;
+      await t.app.diwan.jobs.send(DIGEST_JOB, {});
+      await drain();
+      assert.deepEqual(mailsTo('cut@example.org'), []);
     });
   });
 }

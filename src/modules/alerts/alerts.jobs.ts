@@ -117,15 +117,14 @@ export function alertDigestJob(ctx: Ctx): JobHandler<{ alertId: number; until: s
         .where('id', '=', id)
         .executeTakeFirst();
       if (!row || row.status !== 'active') return;
-      const after = row.sent_until ?? row.confirmed_at ?? until;
-      if (after >= until) {
-        // This window is done; its mail may still wait to be queued (a run cut after the commit).
-        if (row.last_outbox_id) {
-          const mail = await ctx.db.selectFrom('outbox').select('sent_at').where('id', '=', row.last_outbox_id).executeTakeFirst();
-          if (mail && !mail.sent_at) await ctx.mailer.dispatch(row.last_outbox_id);
-        }
-        return;
+      // The last digest may still wait to be queued: a run cut after its commit, whether this job is
+      // tried again or tomorrow's run comes first. A mail already tried is the mail job's to retry.
+      if (row.last_outbox_id) {
+        const mail = await ctx.db.selectFrom('outbox').select(['sent_at', 'error']).where('id', '=', row.last_outbox_id).executeTakeFirst();
+        if (mail && !mail.sent_at && !mail.error) await ctx.mailer.dispatch(row.last_outbox_id);
       }
+      const after = row.sent_until ?? row.confirmed_at ?? until;
+      if (after >= until) return;
       const tr = translator(ctx.config.languages.includes(row.lang) ? row.lang : ctx.config.defaultLanguage);
       const search = storedAlertSearch(row.scope, row.params, tr.lang, ctx.config.languages);
       const moveOn = (db: typeof ctx.db, outboxId?: number) =>
