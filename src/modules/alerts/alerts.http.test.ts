@@ -13,7 +13,7 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { createDocument } from '../documents/index.js';
 import { forgetStaleRequests } from './alerts.commands.js';
-import { ALERT_DIGEST_JOB, DIGEST_JOB, alertDigestJob, nextDigestTime } from './alerts.jobs.js';
+import { ALERT_DIGEST_JOB, DIGEST_JOB, alertDigestJob, dailyDigestJob, nextDigestTime } from './alerts.jobs.js';
 import { ALERT_LIMITS } from './alerts.schemas.js';
 
 interface Received {
@@ -276,6 +276,23 @@ for (const dialect of await dialectsUnderTest()) {
       await t.app.diwan.jobs.send(DIGEST_JOB, {});
       await drain();
       assert.deepEqual(mailsTo('cut@example.org'), []);
+    });
+
+    test('a daily run that fails still leaves the next one queued', async () => {
+      ip++;
+      await subscribe('daily@example.org', { scope: 'documents', type: 'information_note' });
+      const queued: { name: string; startAfter?: Date | undefined }[] = [];
+      const jobs = {
+        ...t.app.diwan.jobs,
+        send: async (name: string, _data: unknown, options: { startAfter?: Date } = {}) => {
+          if (name === ALERT_DIGEST_JOB) throw new Error('the queue is down');
+          queued.push({ name, startAfter: options.startAfter });
+          return null;
+        },
+      };
+      await assert.rejects(dailyDigestJob({ ...t.app.diwan, jobs }).run({}, { id: 'daily', attempt: 4 }), /the queue is down/);
+      const next = nextDigestTime(new Date(Date.now() + 60_000), t.app.diwan.config.alertDigestHour, t.app.diwan.config.timeZone);
+      assert.deepEqual(queued, [{ name: DIGEST_JOB, startAfter: next }]);
     });
   });
 }

@@ -34,9 +34,9 @@ export async function scheduleDigest(jobs: Pick<JobQueue, 'send'>, config: Pick<
 }
 
 /**
- * The daily run: unconfirmed requests past their link's life are forgotten, each alert that is on
- * gets its digest job (each one sends at most one mail per window, however often it runs), and the
- * next run is queued.
+ * The daily run: the next run is queued, unconfirmed requests past their link's life are
+ * forgotten, and each alert that is on gets its digest job (each one sends at most one mail per
+ * window, however often it runs).
  */
 export function dailyDigestJob(ctx: Ctx): JobHandler<unknown> {
   return {
@@ -44,6 +44,8 @@ export function dailyDigestJob(ctx: Ctx): JobHandler<unknown> {
     options: { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 30 * 60 },
     async run() {
       const until = new Date().toISOString();
+      // Tomorrow's run first: a run that fails past its retries must not end the daily digests.
+      await scheduleDigest(ctx.jobs, ctx.config, new Date(Date.now() + 60_000));
       await forgetStaleRequests(ctx.db);
       let after = 0;
       for (;;) {
@@ -52,7 +54,6 @@ export function dailyDigestJob(ctx: Ctx): JobHandler<unknown> {
         for (const a of batch) await ctx.jobs.send(ALERT_DIGEST_JOB, { alertId: a.id, until }, { singletonKey: `alert:${a.id}` });
         after = batch.at(-1)!.id;
       }
-      await scheduleDigest(ctx.jobs, ctx.config, new Date(Date.now() + 60_000));
     },
   };
 }
