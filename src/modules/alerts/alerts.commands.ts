@@ -29,21 +29,27 @@ const DAY = 24 * HOUR;
  */
 export async function takeRate(db: Db, key: string, limit: number, windowMs: number, now = new Date()): Promise<boolean> {
   const since = new Date(now.getTime() - windowMs).toISOString();
-  const used = await db
-    .updateTable('alert_rate')
-    .set((eb) => ({ count: eb('count', '+', 1) }))
-    .where('key', '=', key)
-    .where('count', '<', limit)
-    .where('window_start', '>', since)
-    .executeTakeFirst();
-  if (Number(used.numUpdatedRows) > 0) return true;
+  const use = async () => {
+    const used = await db
+      .updateTable('alert_rate')
+      .set((eb) => ({ count: eb('count', '+', 1) }))
+      .where('key', '=', key)
+      .where('count', '<', limit)
+      .where('window_start', '>', since)
+      .executeTakeFirst();
+    return Number(used.numUpdatedRows) > 0;
+  };
+  if (await use()) return true;
   // No row, or its window is over: a new window starts with this use.
   const started = await db
     .insertInto('alert_rate')
     .values({ key, count: 1, window_start: now.toISOString() })
     .onConflict((oc) => oc.column('key').doUpdateSet({ count: 1, window_start: now.toISOString() }).where('alert_rate.window_start', '<=', since))
     .executeTakeFirst();
-  return Number(started.numInsertedOrUpdatedRows ?? 0) > 0;
+  if (Number(started.numInsertedOrUpdatedRows ?? 0) > 0) return true;
+  // Another request started the window between our two statements (a double click on a first
+  // request): count this use in it.
+  return use();
 }
 
 /** One more subscription request from a network address; false past the hourly limit. */

@@ -294,6 +294,18 @@ for (const dialect of await dialectsUnderTest()) {
       const next = nextDigestTime(new Date(Date.now() + 60_000), t.app.diwan.config.alertDigestHour, t.app.diwan.config.timeZone);
       assert.deepEqual(queued, [{ name: DIGEST_JOB, startAfter: next }]);
     });
+
+    test('two requests at once from a network address that has not asked yet are both counted, neither refused', async () => {
+      for (let n = 0; n < 3; n++) {
+        const from = `198.51.100.${200 + n}`;
+        const twice = await Promise.all(
+          ['first', 'second'].map((who) => t.app.inject({ method: 'POST', url: '/en/alerts', payload: form({ scope: 'search', q: 'wombat', email: '' }), headers: FORM, remoteAddress: from }).then((r) => `${who}: ${r.statusCode}`)),
+        );
+        assert.deepEqual(twice, ['first: 400', 'second: 400'], 'a double click on the first request of the hour');
+      }
+      const counted = await t.db.selectFrom('alert_rate').select('count').where('key', 'like', 'ip:%').where('window_start', '>', new Date(Date.now() - 60_000).toISOString()).execute();
+      assert.ok(counted.some((r) => r.count === 2), JSON.stringify(counted));
+    });
   });
 }
 
