@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import { translator } from '../../platform/i18n/i18n.js';
@@ -52,9 +53,48 @@ export async function takeRate(db: Db, key: string, limit: number, windowMs: num
   return use();
 }
 
-/** One more subscription request from a network address; false past the hourly limit. */
-export function takeRequestFromIp(db: Db, ip: string, now = new Date()): Promise<boolean> {
-  return takeRate(db, `ip:${sha256(ip)}`, ALERT_LIMITS.requestsPerIpPerHour, HOUR, now);
+/** An IPv6 address written out in full: eight groups of four hex digits. */
+function expandIpv6(ip: string): string[] {
+  const [head = '', tail] = ip.toLowerCase().split('::');
+  const groups = (part: string) => (part ? part.split(':') : []);
+  let left = groups(head);
+  let right = tail === undefined ? [] : groups(tail);
+  // An IPv4 tail (::ffff:192.0.2.1) is two groups.
+  const v4 = (list: string[]) => {
+    const last = list.at(-1);
+    if (!last?.includes('.')) return list;
+    const [a = 0, b = 0, c = 0, d = 0] = last.split('.').map(Number);
+    return [...list.slice(0, -1), ((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+  };
+  if (tail === undefined) left = v4(left);
+  else right = v4(right);
+  const missing = 8 - left.length - right.length;
+  return [...left, ...Array<string>(Math.max(0, missing)).fill('0'), ...right].map((g) => g.padStart(4, '0'));
+}
+
+const isLoopback = (ip: string) => /^127\./.test(ip) || /^::ffff:127\./i.test(ip) || ip === '::1';
+
+/**
+ * The network a request comes from, as the limits count it. Behind a reverse proxy on the same
+ * machine (the default HOST is 127.0.0.1) every request comes from the proxy, so the address the
+ * proxy appended last to `X-Forwarded-For` is taken instead; from any other peer the header is
+ * ignored (anyone can send one). An IPv6 address counts as its /64, which one subscriber line
+ * usually holds whole.
+ */
+export function requestNetwork(peer: string, forwardedFor?: string | string[]): string {
+  let ip = peer;
+  if (isLoopback(peer) && forwardedFor !== undefined) {
+    const last = [forwardedFor].flat().join(',').split(',').at(-1)?.trim() ?? '';
+    if (isIP(last)) ip = last;
+  }
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  return isIP(ip) === 6 ? `${expandIpv6(ip).slice(0, 4).join(':')}::/64` : ip;
+}
+
+/** One more subscription request from a network address (see requestNetwork); false past the hourly limit. */
+export function takeRequestFromIp(db: Db, network: string, now = new Date()): Promise<boolean> {
+  return takeRate(db, `ip:${sha256(network)}`, ALERT_LIMITS.requestsPerIpPerHour, HOUR, now);
 }
 
 export interface AlertContext {

@@ -306,6 +306,26 @@ for (const dialect of await dialectsUnderTest()) {
       const counted = await t.db.selectFrom('alert_rate').select('count').where('key', 'like', 'ip:%').where('window_start', '>', new Date(Date.now() - 60_000).toISOString()).execute();
       assert.ok(counted.some((r) => r.count === 2), JSON.stringify(counted));
     });
+
+    test('behind a reverse proxy on the same machine each visitor is counted by the address the proxy gives; an IPv6 line by its /64', async () => {
+      const ask = (remoteAddress: string, forwardedFor?: string) =>
+        t.app.inject({ method: 'POST', url: '/en/alerts', payload: form({ scope: 'search', q: 'wombat', email: '' }), headers: { ...FORM, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) }, remoteAddress });
+      const statuses = async (n: number, each: (i: number) => Promise<{ statusCode: number }>) => {
+        const out: number[] = [];
+        for (let i = 0; i < n; i++) out.push((await each(i)).statusCode);
+        return out;
+      };
+      const over = ALERT_LIMITS.requestsPerIpPerHour + 1;
+      // Many visitors through the proxy: none is refused for the others' requests.
+      assert.ok(!(await statuses(over, (i) => ask('127.0.0.1', `198.51.100.${i + 1}`))).includes(429), 'each visitor has their own count');
+      // One visitor who adds addresses of their own before the proxy's: still one count.
+      assert.equal((await statuses(over, (i) => ask('127.0.0.1', `10.0.0.${i}, 198.51.100.100`))).at(-1), 429);
+      // A header sent straight to the server, not through the proxy, changes nothing.
+      assert.equal((await statuses(over, (i) => ask('203.0.113.9', `198.51.100.${i + 1}`))).at(-1), 429);
+      // The addresses of one IPv6 line.
+      assert.equal((await statuses(over, (i) => ask(`2001:db8:77:1::${(i + 1).toString(16)}`))).at(-1), 429);
+      assert.equal((await ask('2001:db8:77:2::1')).statusCode, 400, 'another line is counted apart');
+    });
   });
 }
 
