@@ -13,11 +13,17 @@
  *
  * Options: --documents N (default 20000), --pages P (mean pages per file, default 10),
  *          --runs R (timed runs per query, default 5), --only sqlite|postgres, --no-http,
- *          --budget S (seconds of queries per database, default 150: the queries left are reported as not run)
+ *          --budget S (seconds of queries per database, default 150: the queries left are reported as not run),
+ *          --keep NAME (keep the databases under that name, SQLite in $TMPDIR/diwan-search-keep-NAME and
+ *          PostgreSQL as the database diwan_bench_search_keep_NAME, and reuse them when they already hold the
+ *          library of that size: migrations run, generation is skipped, the index is synced only if out of date),
+ *          --reindex (with --keep: rebuild the search index of a reused database, timed),
+ *          --dump FILE (write what each query found, FILE.sqlite.json / FILE.postgres.json: totals, the page's ids
+ *          in order, facet counts; to compare two versions of the queries on a kept database)
  * Environment: BENCH_PG_URL, a PostgreSQL role that may create databases (default
  *          postgres://postgres@127.0.0.1:5432/postgres); PostgreSQL is skipped, with a message, when unreachable.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,7 +43,17 @@ type Dialect = 'sqlite' | 'postgres';
 
 function settings() {
   const { values } = parseArgs({
-    options: { documents: { type: 'string' }, pages: { type: 'string' }, runs: { type: 'string' }, budget: { type: 'string' }, only: { type: 'string' }, 'no-http': { type: 'boolean' } },
+    options: {
+      documents: { type: 'string' },
+      pages: { type: 'string' },
+      runs: { type: 'string' },
+      budget: { type: 'string' },
+      only: { type: 'string' },
+      'no-http': { type: 'boolean' },
+      keep: { type: 'string' },
+      reindex: { type: 'boolean' },
+      dump: { type: 'string' },
+    },
     allowPositionals: false,
   });
   const n = (v: string | undefined, fallback: number) => {
@@ -52,6 +68,9 @@ function settings() {
     budget: n(values.budget, 150),
     dialects: only,
     http: !values['no-http'],
+    keep: values.keep && /^[a-z0-9_]+$/.test(values.keep) ? values.keep : undefined,
+    reindex: !!values.reindex,
+    dump: values.dump,
     pgUrl: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };
 }
@@ -212,15 +231,17 @@ class Recorder implements KyselyPlugin {
   }
 }
 
-async function runCase(db: Db, c: QueryCase, now: string): Promise<number> {
+async function runCase(db: Db, c: QueryCase, now: string, found?: (what: unknown) => void): Promise<number> {
   const query = c.q === null ? null : parseQuery(c.q, c.lang);
   const limit = 20;
   const offset = ((c.page ?? 1) - 1) * limit;
   if (c.kind === 'library') {
     const r = await libraryPage(db, { lang: c.lang, now, filters: c.filters ?? {}, query, sort: c.q === null ? 'date' : (c.sort ?? 'relevance'), offset, limit });
+    found?.({ total: r.total, ids: r.items.map((i) => i.id), facets: r.facets, passages: [...r.bodies.keys()].sort((a, b) => a - b) });
     return r.total;
   }
   const r = await searchIndex(db, { lang: c.lang, query: query!, now, offset, limit, sort: c.sort ?? 'relevance' });
+  found?.({ total: r.total, hits: r.hits.map((h) => `${h.source}:${h.entityId}:${h.slug}:${h.body.length}`) });
   return r.total;
 }
 
@@ -277,23 +298,33 @@ function depth(rows: Record<string, unknown>[], r: Record<string, unknown>): num
 }
 
 async function measure(dialect: Dialect, config: Config, st: Settings, say: (line: string) => void): Promise<DialectReport> {
-  const db: Db = await prepareDiwanDatabase(config, { info: () => undefined });
   const lines: string[] = [];
   const note = (line: string) => {
     lines.push(line);
     say(`  ${dialect}: ${line}`);
   };
+  let t0 = performance.now();
+  // Opening runs the migrations and, on a kept database, brings the index up to date (timed here).
+  const db: Db = await prepareDiwanDatabase(config, { info: () => undefined });
   try {
-    await generateActivities(db, 1000);
-    const lib = await generateDocuments(db, st.documents, { pages: st.pages });
-    note(
-      `${lib.documents.toLocaleString('en-US')} documents, ${lib.files.toLocaleString('en-US')} files, ${lib.pages.toLocaleString('en-US')} pages, ` +
-        `${(lib.words / 1e6).toFixed(1)} M words, ${(lib.characters / 1e6).toFixed(0)} M characters: generated and written in ${s(lib.ms)} s`,
-    );
-    let t0 = performance.now();
+    const synthetic = Number((await db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).where('key', 'like', 'synthetic-doc-%').executeTakeFirstOrThrow()).n);
+    if (st.keep && synthetic === st.documents) {
+      note(`reused the kept database (${synthetic.toLocaleString('en-US')} documents): migrations and index sync at opening took ${s(performance.now() - t0)} s`);
+      if (st.reindex) await db.deleteFrom('search_sources').where('source', '=', documentSearchSource.entity).execute();
+    } else {
+      if (synthetic) throw new Error(`the kept database holds ${synthetic} synthetic documents, not ${st.documents}: drop it or choose another --keep name`);
+      await generateActivities(db, 1000);
+      const lib = await generateDocuments(db, st.documents, { pages: st.pages });
+      note(
+        `${lib.documents.toLocaleString('en-US')} documents, ${lib.files.toLocaleString('en-US')} files, ${lib.pages.toLocaleString('en-US')} pages, ` +
+          `${(lib.words / 1e6).toFixed(1)} M words, ${(lib.characters / 1e6).toFixed(0)} M characters: generated and written in ${s(lib.ms)} s`,
+      );
+    }
+    t0 = performance.now();
     const indexed = await syncSource(db, documentSearchSource);
     const entries = Number((await db.selectFrom('search_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('source', '=', 'document').executeTakeFirstOrThrow()).n);
-    note(`search index built (syncSource, ${indexed ?? 0} records, ${entries.toLocaleString('en-US')} entries) in ${s(performance.now() - t0)} s`);
+    if (indexed === null) note(`search index up to date (${entries.toLocaleString('en-US')} entries)`);
+    else note(`search index built (syncSource, ${indexed} records, ${entries.toLocaleString('en-US')} entries) in ${s(performance.now() - t0)} s`);
     t0 = performance.now();
     // What autovacuum / a later ANALYZE does on a live database: statistics (and PostgreSQL's visibility map).
     await sql.raw(isPostgres(db) ? 'vacuum analyze' : 'analyze').execute(db);
@@ -318,13 +349,14 @@ async function measure(dialect: Dialect, config: Config, st: Settings, say: (lin
     // Library and site queries in turn, so that a run cut short by the time budget has both kinds.
     const ordered = cases.filter((c) => c.kind === 'library').flatMap((c, i) => [c, cases.filter((x) => x.kind === 'site')[i]!]).filter(Boolean);
     const skipped: QueryCase[] = [];
+    const dump: Record<string, unknown> = {};
     for (const c of ordered) {
       if (performance.now() - t0 > st.budget * 1000) {
         skipped.push(c);
         continue;
       }
       const w = performance.now();
-      const total = await runCase(db, c, now);
+      const total = await runCase(db, c, now, st.dump ? (what) => (dump[`${c.kind} ${c.label}`] = what) : undefined);
       const warm = performance.now() - w;
       // A query that takes seconds gets fewer timed runs (over 5 s, its untimed run is its only
       // figure), so that the whole run stays within minutes.
@@ -338,6 +370,7 @@ async function measure(dialect: Dialect, config: Config, st: Settings, say: (lin
       const sorted = [...times].sort((a, b) => a - b);
       results.push({ c, total, times, median: percentile(sorted, 50) });
     }
+    if (st.dump) writeFileSync(`${st.dump}.${dialect}.json`, `${JSON.stringify(dump, null, 1)}\n`);
     note(`${results.length} queries × (1 untimed + up to ${st.runs} timed) in ${s(performance.now() - t0)} s${skipped.length ? `; ${skipped.length} NOT RUN (query time budget of ${st.budget} s spent)` : ''}`);
 
     lines.push('');
@@ -421,30 +454,32 @@ export async function runSearchBench(say: (line: string) => void = console.log):
   const base = { LOG_LEVEL: 'silent', SEED_DEMO: 'never', PAGE_CACHE_ENTRIES: '0', WORKERS: '1', CONTENT_POLL_MS: '0' } as NodeJS.ProcessEnv;
   const reports: DialectReport[] = [];
   if (st.dialects.includes('sqlite')) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'diwan-search-'));
+    const dir = st.keep ? path.join(os.tmpdir(), `diwan-search-keep-${st.keep}`) : mkdtempSync(path.join(os.tmpdir(), 'diwan-search-'));
+    if (st.keep) mkdirSync(dir, { recursive: true });
     try {
       reports.push(await measure('sqlite', loadConfig({ ...base, DATA_DIR: dir }), st, say));
       if (st.dialects.length > 1) print(reports.at(-1)!, say);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      if (!st.keep) rmSync(dir, { recursive: true, force: true });
     }
   }
   if (st.dialects.includes('postgres')) {
     const admin = new pg.Client({ connectionString: st.pgUrl, connectionTimeoutMillis: 3000 });
-    const name = `diwan_bench_search_${process.pid}`;
+    const name = st.keep ? `diwan_bench_search_keep_${st.keep}` : `diwan_bench_search_${process.pid}`;
     const dir = mkdtempSync(path.join(os.tmpdir(), 'diwan-search-'));
     let reachable = false;
     try {
       await admin.connect();
       reachable = true;
-      await admin.query(`create database ${name}`);
+      const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount;
+      if (!exists) await admin.query(`create database ${name}`);
       const url = new URL(st.pgUrl);
       url.pathname = `/${name}`;
       reports.push(await measure('postgres', loadConfig({ ...base, DATA_DIR: dir, DATABASE_URL: url.toString() }), st, say));
     } catch (err) {
       say(`  postgres: ${reachable ? 'failed' : 'skipped (not reachable at BENCH_PG_URL)'}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     } finally {
-      if (reachable) await admin.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
+      if (reachable && !st.keep) await admin.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
       await admin.end().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     }

@@ -31,5 +31,21 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal(orphans.length, 0);
       await assert.rejects(sql`INSERT INTO activity_translations (activity_id, lang, title, slug, summary, narrative_html, updated_at) VALUES (999999, 'en', 'x', 'x-orphan', '', '', 'now')`.execute(t.db), 'foreign keys still hold');
     });
+
+    test('the search index: its small columns first, its full-text table holding exactly its entries, ids never reused', async () => {
+      const entries = await sql<{ id: number }>`SELECT id FROM search_entries ORDER BY id`.execute(t.db);
+      assert.ok(entries.rows.length > 50, 'the demo is indexed');
+      if (dialect === 'sqlite') {
+        const columns = await sql<{ name: string }>`SELECT name FROM pragma_table_info('search_entries') ORDER BY cid`.execute(t.db);
+        assert.deepEqual(columns.rows.slice(0, 7).map((c) => c.name), ['id', 'source', 'entity_id', 'lang', 'audience', 'date', 'published_at']);
+        const fts = await sql<{ id: number }>`SELECT rowid AS id FROM search_fts ORDER BY rowid`.execute(t.db);
+        assert.deepEqual(fts.rows.map((r) => r.id), entries.rows.map((r) => r.id));
+        const seq = await sql<{ seq: number }>`SELECT seq FROM sqlite_sequence WHERE name = 'search_entries'`.execute(t.db);
+        assert.ok(Number(seq.rows[0]?.seq) >= entries.rows.at(-1)!.id, 'the sequence was carried over');
+      } else {
+        const size = await sql<{ n: number }>`SELECT max(pg_column_size(rank_terms)) AS n FROM search_entries`.execute(t.db);
+        assert.ok(Number(size.rows[0]?.n) < 2000, 'the ranking vector stays in the row');
+      }
+    });
   });
 }

@@ -1,8 +1,8 @@
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { Executor } from '../../platform/editorial/editorial.js';
-import { matchingEntries, type ParsedQuery } from '../search/index.js';
+import { matchingEntries, readingMatches, type ParsedQuery } from '../search/index.js';
 import type { DocumentAccessRecord } from './documents.policy.js';
 import { DOCUMENT_TYPES } from './documents.schemas.js';
 
@@ -233,17 +233,33 @@ export interface LibraryFilters {
 export const FACETS = ['type', 'lang', 'year', 'theme', 'country', 'activity'] as const;
 export type Facet = (typeof FACETS)[number];
 
-function filtered(db: Db, args: { now: string; filters: LibraryFilters; match: ReturnType<typeof matchingEntries> | null; publishedAfter?: string }, except?: Facet, from?: DocQuery): DocQuery {
-  const f = args.filters;
+type DocEb = ExpressionBuilder<Database & { d: Database['documents'] }, 'd'>;
+
+/** Each filter that is set, as its condition on the document `d`. */
+function filterConditions(f: LibraryFilters): [Facet, (eb: DocEb) => Expression<SqlBool>][] {
+  const out: [Facet, (eb: DocEb) => Expression<SqlBool>][] = [];
+  if (f.type) out.push(['type', (eb) => eb('d.type', '=', f.type!)]);
+  if (f.year) out.push(['year', (eb) => eb.and([eb('d.doc_date', '>=', `${f.year}-01-01`), eb('d.doc_date', '<=', `${f.year}-12-31`)])]);
+  if (f.lang) out.push(['lang', (eb) => eb.exists(eb.selectFrom('document_files as lf').select('lf.id').whereRef('lf.document_id', '=', 'd.id').where('lf.lang', '=', f.lang!))]);
+  if (f.theme) out.push(['theme', (eb) => eb.exists(eb.selectFrom('document_themes as tf').select('tf.theme_id').whereRef('tf.document_id', '=', 'd.id').where('tf.theme_id', '=', f.theme!))]);
+  if (f.country) out.push(['country', (eb) => eb.exists(eb.selectFrom('document_countries as cf').select('cf.country_code').whereRef('cf.document_id', '=', 'd.id').where('cf.country_code', '=', f.country!))]);
+  if (f.activity) out.push(['activity', (eb) => eb.exists(eb.selectFrom('document_activities as af').select('af.activity_id').whereRef('af.document_id', '=', 'd.id').where('af.activity_id', '=', f.activity!))]);
+  return out;
+}
+
+type FilterArgs = { now: string; filters: LibraryFilters; match: ReturnType<typeof matchingEntries> | null; publishedAfter?: string };
+
+/** The public documents that match the query (when there is one), before any filter. */
+function candidates(db: Db, args: FilterArgs, from?: DocQuery): DocQuery {
   let q = (from ?? db.selectFrom('documents as d')).where((eb) => publicDocuments(eb as never, args.now)) as unknown as DocQuery;
   if (args.publishedAfter) q = q.where('d.published_at', '>', args.publishedAfter);
-  if (f.type && except !== 'type') q = q.where('d.type', '=', f.type);
-  if (f.year && except !== 'year') q = q.where('d.doc_date', '>=', `${f.year}-01-01`).where('d.doc_date', '<=', `${f.year}-12-31`);
-  if (f.lang && except !== 'lang') q = q.where((eb) => eb.exists(eb.selectFrom('document_files as lf').select('lf.id').whereRef('lf.document_id', '=', 'd.id').where('lf.lang', '=', f.lang!)));
-  if (f.theme && except !== 'theme') q = q.where((eb) => eb.exists(eb.selectFrom('document_themes as tf').select('tf.theme_id').whereRef('tf.document_id', '=', 'd.id').where('tf.theme_id', '=', f.theme!)));
-  if (f.country && except !== 'country') q = q.where((eb) => eb.exists(eb.selectFrom('document_countries as cf').select('cf.country_code').whereRef('cf.document_id', '=', 'd.id').where('cf.country_code', '=', f.country!)));
-  if (f.activity && except !== 'activity') q = q.where((eb) => eb.exists(eb.selectFrom('document_activities as af').select('af.activity_id').whereRef('af.document_id', '=', 'd.id').where('af.activity_id', '=', f.activity!)));
   if (args.match) q = q.where('d.id', 'in', sql<number>`(SELECT m.entity_id FROM (${args.match}) m)`);
+  return q;
+}
+
+function filtered(db: Db, args: FilterArgs, from?: DocQuery): DocQuery {
+  let q = candidates(db, args, from);
+  for (const [, condition] of filterConditions(args.filters)) q = q.where(condition);
   return q;
 }
 
@@ -269,13 +285,16 @@ export interface LibraryItem {
  * total, and each facet's values with counts (each facet counted under the other filters), all
  * computed by the database.
  */
-export async function libraryPage(
-  db: Db,
-  args: { lang: string; now: string; filters: LibraryFilters; query: ParsedQuery | null; sort: 'relevance' | 'date'; offset: number; limit: number },
-): Promise<{ total: number; items: LibraryItem[]; facets: Record<Facet, FacetValue[]>; bodies: Map<number, string> }> {
+export async function libraryPage(db: Db, args: LibraryArgs): Promise<LibraryPage> {
+  return args.query ? readingMatches(db, (db) => readLibraryPage(db, args)) : readLibraryPage(db, args);
+}
+
+type LibraryArgs = { lang: string; now: string; filters: LibraryFilters; query: ParsedQuery | null; sort: 'relevance' | 'date'; offset: number; limit: number };
+type LibraryPage = { total: number; items: LibraryItem[]; facets: Record<Facet, FacetValue[]>; bodies: Map<number, string> };
+
+async function readLibraryPage(db: Db, args: LibraryArgs): Promise<LibraryPage> {
   const match = args.query ? matchingEntries(db, { source: 'document', lang: args.lang, query: args.query, now: args.now }) : null;
   const base = { now: args.now, filters: args.filters, match };
-  const countRow = filtered(db, base).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   let list = filtered(db, base).select(['d.id', 'd.type', 'd.doc_date', 'd.reference']);
   if (match && args.sort === 'relevance') {
     // The match drives (a cross join keeps that order on SQLite, where a join plus the IN of the
@@ -284,7 +303,7 @@ export async function libraryPage(
       .selectFrom(sql<{ entity_id: number; rank: number }>`(${match})`.as('m'))
       .crossJoin('documents as d')
       .whereRef('d.id', '=', 'm.entity_id') as unknown as DocQuery;
-    list = (filtered(db, { ...base, match: null }, undefined, fromMatch) as unknown as typeof list)
+    list = (filtered(db, { ...base, match: null }, fromMatch) as unknown as typeof list)
       .select(['d.id', 'd.type', 'd.doc_date', 'd.reference'])
       .select(sql<number>`m.rank`.as('rank'))
       .orderBy(sql`m.rank`) as unknown as typeof list;
@@ -308,14 +327,13 @@ export async function libraryPage(
         .where('entity_id', 'in', ids)
         .execute()
     : [];
-  const [count, translations, files, facets] = await Promise.all([
-    countRow,
+  const [counted, translations, files] = await Promise.all([
+    libraryCounts(db, args.lang, base),
     ids.length ? db.selectFrom('document_translations').select(['document_id', 'lang', 'title', 'slug', 'description']).where('document_id', 'in', ids).execute() : Promise.resolve([]),
     filesOf(db, ids),
-    libraryFacets(db, args.lang, base),
   ]);
   const items = toItems(rows, translations, files, args.lang);
-  return { total: Number(count?.n ?? 0), items, facets, bodies: new Map(bodies.map((b) => [b.entity_id, b.body])) };
+  return { total: counted.total, items, facets: counted.facets, bodies: new Map(bodies.map((b) => [b.entity_id, b.body])) };
 }
 
 /**
@@ -329,10 +347,12 @@ export async function documentsPublishedBetween(
 ): Promise<{ total: number; items: LibraryItem[] }> {
   const match = args.query ? matchingEntries(db, { source: 'document', lang: args.lang, query: args.query, now: args.until }) : null;
   const base = { now: args.until, filters: args.filters, match, publishedAfter: args.after };
-  const [count, rows] = await Promise.all([
-    filtered(db, base).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
-    filtered(db, base).select(['d.id', 'd.type', 'd.doc_date', 'd.reference']).orderBy('d.published_at', 'desc').orderBy('d.id', 'desc').limit(args.limit).execute(),
-  ]);
+  const [count, rows] = await readingMatches(db, (db) =>
+    Promise.all([
+      filtered(db, base).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+      filtered(db, base).select(['d.id', 'd.type', 'd.doc_date', 'd.reference']).orderBy('d.published_at', 'desc').orderBy('d.id', 'desc').limit(args.limit).execute(),
+    ]),
+  );
   const ids = rows.map((r) => r.id);
   const [translations, files] = await Promise.all([
     ids.length ? db.selectFrom('document_translations').select(['document_id', 'lang', 'title', 'slug', 'description']).where('document_id', 'in', ids).execute() : Promise.resolve([]),
@@ -354,55 +374,51 @@ function toItems(rows: readonly ItemRow[], translations: readonly TranslationRow
   });
 }
 
-async function libraryFacets(db: Db, lang: string, base: Parameters<typeof filtered>[1]): Promise<Record<Facet, FacetValue[]>> {
-  const ids = (except: Facet) => filtered(db, base, except).select('d.id');
-  const [types, years, langs, themes, countries, activities] = await Promise.all([
-    filtered(db, base, 'type').select(['d.type as v', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('d.type').execute(),
-    filtered(db, base, 'year')
-      .where('d.doc_date', 'is not', null)
-      .select([sql<string>`substr(d.doc_date, 1, 4)`.as('v'), (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy(sql`substr(d.doc_date, 1, 4)`)
-      .execute(),
-    db
-      .selectFrom('document_files as f')
-      .select(['f.lang as v', sql<number>`count(DISTINCT f.document_id)`.as('n')])
-      .where('f.document_id', 'in', ids('lang'))
-      .groupBy('f.lang')
-      .execute(),
-    db
-      .selectFrom('document_themes as dt')
-      .innerJoin('theme_names as n', (j) => j.onRef('n.theme_id', '=', 'dt.theme_id').on('n.lang', '=', lang))
-      .select(['dt.theme_id as v', 'n.name as label', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('dt.document_id', 'in', ids('theme'))
-      .groupBy(['dt.theme_id', 'n.name'])
-      .execute(),
-    db
-      .selectFrom('document_countries as dc')
-      .innerJoin('country_names as n', (j) => j.onRef('n.country_code', '=', 'dc.country_code').on('n.lang', '=', lang))
-      .select(['dc.country_code as v', 'n.name as label', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('dc.document_id', 'in', ids('country'))
-      .groupBy(['dc.country_code', 'n.name'])
-      .execute(),
-    db
-      .selectFrom('document_activities as da')
-      .innerJoin('activity_translations as t', (j) => j.onRef('t.activity_id', '=', 'da.activity_id').on('t.lang', '=', lang))
-      .innerJoin('activities as a', 'a.id', 'da.activity_id')
-      .select(['da.activity_id as v', 't.title as label', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('da.document_id', 'in', ids('activity'))
-      .where('a.workflow', '=', 'published')
-      .where('a.published_at', '<=', base.now)
-      .groupBy(['da.activity_id', 't.title'])
-      .execute(),
-  ]);
+/**
+ * The total and each facet's values with their counts, in one statement: the public documents that
+ * match the query are found once (a materialised table with, for each filter that is set, whether
+ * the document passes it), and each facet is counted from that table under the other filters. Seven
+ * statements that each ran the full-text match again took most of a library page's time when a
+ * common word matched most of the library.
+ */
+async function libraryCounts(db: Db, lang: string, base: FilterArgs): Promise<{ total: number; facets: Record<Facet, FacetValue[]> }> {
+  const conditions = filterConditions(base.filters);
+  const flag = (facet: Facet) => `f_${facet}`;
+  let c = candidates(db, base).select(['d.id as id', 'd.type as type', sql<string>`substr(d.doc_date, 1, 4)`.as('year')]);
+  for (const [facet, condition] of conditions) c = c.select((eb) => sql<boolean>`${condition(eb as never)}`.as(flag(facet))) as typeof c;
+  /** The documents counted for a facet: those that pass every filter but its own. */
+  const others = (except?: Facet) => conditions.filter(([f]) => f !== except).map(([f]) => `c.${flag(f)}`);
+  const passing = (except?: Facet) => sql.raw(others(except).length ? ` WHERE ${others(except).join(' AND ')}` : '');
+  const and = (except: Facet) => sql.raw(others(except).map((f) => ` AND ${f}`).join(''));
+  const rows = await sql<{ facet: string; v: string | null; label: string | null; n: number | string }>`
+    WITH c AS MATERIALIZED ${c}
+    SELECT 'total' AS facet, CAST(NULL AS text) AS v, CAST(NULL AS text) AS label, count(*) AS n FROM c${passing()}
+    UNION ALL SELECT 'type', c.type, NULL, count(*) FROM c${passing('type')} GROUP BY c.type
+    UNION ALL SELECT 'year', c.year, NULL, count(*) FROM c WHERE c.year IS NOT NULL${and('year')} GROUP BY c.year
+    UNION ALL SELECT 'lang', f.lang, NULL, count(DISTINCT f.document_id) FROM c JOIN document_files f ON f.document_id = c.id${passing('lang')} GROUP BY f.lang
+    UNION ALL SELECT 'theme', CAST(dt.theme_id AS text), n.name, count(*) FROM c
+      JOIN document_themes dt ON dt.document_id = c.id JOIN theme_names n ON n.theme_id = dt.theme_id AND n.lang = ${lang}${passing('theme')}
+      GROUP BY dt.theme_id, n.name
+    UNION ALL SELECT 'country', dc.country_code, n.name, count(*) FROM c
+      JOIN document_countries dc ON dc.document_id = c.id JOIN country_names n ON n.country_code = dc.country_code AND n.lang = ${lang}${passing('country')}
+      GROUP BY dc.country_code, n.name
+    UNION ALL SELECT 'activity', CAST(da.activity_id AS text), t.title, count(*) FROM c
+      JOIN document_activities da ON da.document_id = c.id
+      JOIN activities a ON a.id = da.activity_id AND a.workflow = 'published' AND a.published_at <= ${base.now}
+      JOIN activity_translations t ON t.activity_id = da.activity_id AND t.lang = ${lang}${passing('activity')}
+      GROUP BY da.activity_id, t.title`.execute(db);
+  const of = (facet: string) => rows.rows.filter((r) => r.facet === facet).map((r) => ({ value: String(r.v), label: r.label ?? String(r.v), count: Number(r.n) }));
   const byCount = (a: FacetValue, b: FacetValue) => b.count - a.count || a.label.localeCompare(b.label, lang);
-  const values = (rows: { v: string | number; n: number | string; label?: string }[]) => rows.map((r) => ({ value: String(r.v), label: r.label ?? String(r.v), count: Number(r.n) }));
   return {
-    type: values(types).sort((a, b) => DOCUMENT_TYPES.indexOf(a.value as never) - DOCUMENT_TYPES.indexOf(b.value as never)),
-    lang: values(langs).sort(byCount),
-    year: values(years).sort((a, b) => b.value.localeCompare(a.value)),
-    theme: values(themes).sort(byCount).slice(0, 30),
-    country: values(countries).sort(byCount).slice(0, 30),
-    activity: values(activities).sort(byCount).slice(0, 30),
+    total: Number(rows.rows.find((r) => r.facet === 'total')?.n ?? 0),
+    facets: {
+      type: of('type').sort((a, b) => DOCUMENT_TYPES.indexOf(a.value as never) - DOCUMENT_TYPES.indexOf(b.value as never)),
+      lang: of('lang').sort(byCount),
+      year: of('year').sort((a, b) => b.value.localeCompare(a.value)),
+      theme: of('theme').sort(byCount).slice(0, 30),
+      country: of('country').sort(byCount).slice(0, 30),
+      activity: of('activity').sort(byCount).slice(0, 30),
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import { indexRecord, sourcesOf, syncSource } from './search.index.js';
 import { registerSearchRoutes } from './search.routes.js';
 
 export { parseQuery, terms } from './search.text.js';
-export { searchIndex, syncSource, indexRecord, matchingEntries } from './search.index.js';
+export { searchIndex, syncSource, indexRecord, matchingEntries, readingMatches } from './search.index.js';
 export { searchable, snippet, MAX_QUERY, type ParsedQuery } from './search.text.js';
 export { Highlighted } from './search.routes.js';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { isPostgres, type Db } from '../../platform/db/database.js';
 import type { DiwanModule, SearchEntry, SearchSource } from '../../platform/module.js';
-import { terms, type ParsedQuery } from './search.text.js';
+import { indexedTerms, type ParsedQuery } from './search.text.js';
 
 /**
  * The search index behind one interface: FTS5 on SQLite, a tsvector column with a GIN index on
@@ -66,8 +66,8 @@ async function insertEntries(db: Db, entity: string, entries: SearchEntry[]): Pr
     slug: e.slug,
     title: e.title,
     body: e.body,
-    title_terms: terms(e.title, e.lang).join(' '),
-    body_terms: terms(e.body, e.lang).join(' '),
+    title_terms: indexedTerms(e.title, e.lang),
+    body_terms: indexedTerms(e.body, e.lang),
     date: e.date,
     published_at: e.publishedAt,
   }));
@@ -122,28 +122,66 @@ function tsQuery(query: ParsedQuery): string {
   return query.parts.map((p) => (p.exclude ? `!${part(p.terms)}` : part(p.terms))).join(' & ');
 }
 
+/**
+ * The entries that match a query, as the FROM and WHERE of a statement over `search_entries e`,
+ * and their rank (smaller is better). On SQLite the full-text match drives (a cross join keeps that
+ * order: walking the entries of a language and asking the FTS table about each one took seconds at
+ * 20,000 records), and each match is checked against an index of the small columns
+ * (0015_search_layout), not against its row, whose text fills a page of its own. On PostgreSQL the
+ * whole text's tsvector decides what matches and the small one of the title and the beginning of
+ * the text ranks, so ranking does not read every match's large tsvector out of TOAST.
+ */
+function matchOf(db: Db, query: ParsedQuery) {
+  if (isPostgres(db)) {
+    const q = sql`to_tsquery('simple', ${tsQuery(query)})`;
+    return { from: sql`search_entries e`, match: sql`e.terms @@ ${q}`, rank: sql`-ts_rank_cd(e.rank_terms, ${q})` };
+  }
+  return {
+    from: sql`search_fts CROSS JOIN search_entries e INDEXED BY search_entries_hit_idx ON e.id = search_fts.rowid`,
+    match: sql`search_fts MATCH ${ftsQuery(query)}`,
+    rank: sql`bm25(search_fts, 10.0, 1.0)`,
+  };
+}
+
+/**
+ * Runs statements that read full-text matches. On PostgreSQL they run in a transaction that
+ * steers the planner off sequential scans: it costs a scan of the entries as a few hundred pages
+ * and does not count that `@@` on each row fetches and decompresses that row's whole tsvector
+ * (tens of kilobytes, out of line), so for a common word it scanned, and took 100 ms at 5,000
+ * documents where the GIN index answers in 10. SQLite's FTS5 always drives from its index.
+ */
+export async function readingMatches<T>(db: Db, read: (db: Db) => Promise<T>): Promise<T> {
+  if (!isPostgres(db)) return read(db);
+  return db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+    return read(trx);
+  });
+}
+
+/** What the public may find: an entry of the language for the public whose publication time has come. */
+const visibleEntry = (lang: string, now: string) => sql`e.lang = ${lang} AND e.audience = 'public' AND e.published_at IS NOT NULL AND e.published_at <= ${now}`;
+
 /** One page of the public entries in a language that match a query, with their total. */
 export async function searchIndex(
   db: Db,
   args: { lang: string; query: ParsedQuery; now: string; offset: number; limit: number; sort: SearchSort; publishedAfter?: string },
 ): Promise<{ total: number; hits: SearchHit[] }> {
-  const pg = isPostgres(db);
-  const match = pg ? sql`e.terms @@ to_tsquery('simple', ${tsQuery(args.query)})` : sql`search_fts MATCH ${ftsQuery(args.query)}`;
-  // On SQLite the full-text match must drive (a cross join keeps that order): walking the entries of
-  // a language and asking the FTS table about each one took seconds at 20,000 records.
-  const from = pg ? sql`search_entries e` : sql`search_fts CROSS JOIN search_entries e ON e.id = search_fts.rowid`;
+  const { from, match, rank } = matchOf(db, args.query);
   // `publishedAfter`: only what became public since then (an alert's digest).
   const since = args.publishedAfter ? sql` AND e.published_at > ${args.publishedAfter}` : sql``;
-  const visible = sql`e.lang = ${args.lang} AND e.audience = 'public' AND e.published_at IS NOT NULL AND e.published_at <= ${args.now}${since}`;
-  const rank = pg ? sql`ts_rank_cd(e.terms, to_tsquery('simple', ${tsQuery(args.query)})) DESC` : sql`bm25(search_fts, 10.0, 1.0)`;
+  const where = sql`${match} AND ${visibleEntry(args.lang, args.now)}${since}`;
   // Undated entries last on both databases (PostgreSQL would put NULL first in a descending order).
-  const order = args.sort === 'date' ? sql`(e.date IS NULL), e.date DESC, e.id DESC` : sql`${rank}, (e.date IS NULL), e.date DESC, e.id DESC`;
-  const [count, rows] = await Promise.all([
-    sql<{ n: number }>`SELECT count(*) AS n FROM ${from} WHERE ${match} AND ${visible}`.execute(db),
+  const order = (r: string) => sql.raw(args.sort === 'date' ? `(${r}date IS NULL), ${r}date DESC, ${r}id DESC` : `${r}rank, (${r}date IS NULL), ${r}date DESC, ${r}id DESC`);
+  // The page is chosen from the small columns alone, and only its rows are read whole: sorting
+  // every match with its text carried along sorted hundreds of megabytes for 20 rows.
+  const [count, rows] = await readingMatches(db, (db) => Promise.all([
+    sql<{ n: number }>`SELECT count(*) AS n FROM ${from} WHERE ${where}`.execute(db),
     sql<{ source: string; entity_id: number; slug: string; title: string; body: string; date: string | null }>`
-      SELECT e.source, e.entity_id, e.slug, e.title, e.body, e.date FROM ${from}
-      WHERE ${match} AND ${visible} ORDER BY ${order} LIMIT ${args.limit} OFFSET ${args.offset}`.execute(db),
-  ]);
+      SELECT e.source, e.entity_id, e.slug, e.title, e.body, e.date
+      FROM (SELECT e.id AS id, e.date AS date${args.sort === 'date' ? sql`` : sql`, ${rank} AS rank`} FROM ${from} WHERE ${where} ORDER BY ${order('')} LIMIT ${args.limit} OFFSET ${args.offset}) page
+      CROSS JOIN search_entries e WHERE e.id = page.id
+      ORDER BY ${order('page.')}`.execute(db),
+  ]));
   return {
     total: Number(count.rows[0]?.n ?? 0),
     hits: rows.rows.map((r) => ({ source: r.source, entityId: r.entity_id, slug: r.slug, title: r.title, body: r.body, date: r.date })),
@@ -153,13 +191,12 @@ export async function searchIndex(
 /**
  * The public entries of one source and language that match a query, as a subquery with the
  * columns `entity_id` and `rank` (smaller is better), for a module that filters and counts its own
- * records in SQL (the library's facets): `WHERE d.id IN (SELECT entity_id FROM (…) m)`.
+ * records in SQL (the library's facets): `WHERE d.id IN (SELECT entity_id FROM (…) m)`, or once in
+ * a `WITH m AS MATERIALIZED (…)` read by every count of a page. `rank: false` leaves the rank out
+ * (NULL), for counts.
  */
-export function matchingEntries(db: Db, args: { source: string; lang: string; query: ParsedQuery; now: string }) {
-  const pg = isPostgres(db);
-  const match = pg ? sql`e.terms @@ to_tsquery('simple', ${tsQuery(args.query)})` : sql`search_fts MATCH ${ftsQuery(args.query)}`;
-  const from = pg ? sql`search_entries e` : sql`search_fts CROSS JOIN search_entries e ON e.id = search_fts.rowid`;
-  const rank = pg ? sql`-ts_rank_cd(e.terms, to_tsquery('simple', ${tsQuery(args.query)}))` : sql`bm25(search_fts, 10.0, 1.0)`;
-  return sql<{ entity_id: number; rank: number }>`SELECT e.entity_id AS entity_id, ${rank} AS rank FROM ${from}
-    WHERE ${match} AND e.source = ${args.source} AND e.lang = ${args.lang} AND e.audience = 'public' AND e.published_at IS NOT NULL AND e.published_at <= ${args.now}`;
+export function matchingEntries(db: Db, args: { source: string; lang: string; query: ParsedQuery; now: string; rank?: boolean }) {
+  const { from, match, rank } = matchOf(db, args.query);
+  return sql<{ entity_id: number; rank: number }>`SELECT e.entity_id AS entity_id, ${args.rank === false ? sql`NULL` : rank} AS rank FROM ${from}
+    WHERE ${match} AND e.source = ${args.source} AND ${visibleEntry(args.lang, args.now)}`;
 }

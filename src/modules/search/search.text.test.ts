@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fold, MAX_QUERY, parseQuery, searchable, snippet, terms } from './search.text.js';
+import { fold, indexedTerms, MAX_QUERY, parseQuery, searchable, snippet, terms } from './search.text.js';
 
 test('terms: stop words out, stems per language, accents and case folded', () => {
   assert.deepEqual(terms('Les réunions préparatoires de l’Union', 'fr'), terms('reunion PREPARATOIRE union', 'fr'));
@@ -13,6 +13,21 @@ test('terms: stop words out, stems per language, accents and case folded', () =>
   assert.deepEqual(terms("d'Afrique", 'fr'), terms('Afrique', 'fr'), 'an elision is not a word');
   assert.equal(fold('Réunion Ōsaka'), 'reunion osaka');
   assert.deepEqual(terms('الهجرة 2015', 'ar'), ['الهجرة', '2015'], 'a language without a stemmer keeps whole words');
+});
+
+test('the index analyses text as a query does, whatever it read before', () => {
+  const texts = [
+    'Les réunions préparatoires de l’Union africaine, à Rabat et à Dakar',
+    'Les re\u0301unions pre\u0301paratoires', // the same words decomposed (NFD)
+    'The meetings on migration and mobility, 2015–2025; MIGRATION again',
+    'الهجرة 2015 x y',
+    `${'a'.repeat(61)} b ${'é'.repeat(30)}`,
+    '',
+  ];
+  // Twice over, so the second pass reads remembered words.
+  for (let pass = 0; pass < 2; pass++) {
+    for (const text of texts) for (const lang of ['en', 'fr', 'ar']) assert.equal(indexedTerms(text, lang), terms(text, lang).join(' '), `${lang}: ${text.slice(0, 30)}`);
+  }
 });
 
 test('queries: words, phrases, exclusions, and anything else read as text', () => {
