@@ -4,7 +4,6 @@ import type { Database } from '../../platform/db/schema.js';
 import type { Executor } from '../../platform/editorial/editorial.js';
 import { matchingEntries, readingMatches, type ParsedQuery } from '../search/index.js';
 import type { DocumentAccessRecord } from './documents.policy.js';
-import { DOCUMENT_TYPES } from './documents.schemas.js';
 
 type DocQuery = SelectQueryBuilder<Database & { d: Database['documents'] }, 'd', object>;
 
@@ -281,62 +280,6 @@ export interface LibraryItem {
 }
 
 /**
- * One page of the library: the public documents that pass the filters and match the query, their
- * total, and each facet's values with counts (each facet counted under the other filters), all
- * computed by the database.
- */
-export async function libraryPage(db: Db, args: LibraryArgs): Promise<LibraryPage> {
-  return args.query ? readingMatches(db, (db) => readLibraryPage(db, args)) : readLibraryPage(db, args);
-}
-
-type LibraryArgs = { lang: string; now: string; filters: LibraryFilters; query: ParsedQuery | null; sort: 'relevance' | 'date'; offset: number; limit: number };
-type LibraryPage = { total: number; items: LibraryItem[]; facets: Record<Facet, FacetValue[]>; bodies: Map<number, string> };
-
-async function readLibraryPage(db: Db, args: LibraryArgs): Promise<LibraryPage> {
-  const match = args.query ? matchingEntries(db, { source: 'document', lang: args.lang, query: args.query, now: args.now }) : null;
-  const base = { now: args.now, filters: args.filters, match };
-  let list = filtered(db, base).select(['d.id', 'd.type', 'd.doc_date', 'd.reference']);
-  if (match && args.sort === 'relevance') {
-    // The match drives (a cross join keeps that order on SQLite, where a join plus the IN of the
-    // other statements walked every match once per match), and is read once.
-    const fromMatch = db
-      .selectFrom(sql<{ entity_id: number; rank: number }>`(${match})`.as('m'))
-      .crossJoin('documents as d')
-      .whereRef('d.id', '=', 'm.entity_id') as unknown as DocQuery;
-    list = (filtered(db, { ...base, match: null }, fromMatch) as unknown as typeof list)
-      .select(['d.id', 'd.type', 'd.doc_date', 'd.reference'])
-      .select(sql<number>`m.rank`.as('rank'))
-      .orderBy(sql`m.rank`) as unknown as typeof list;
-  }
-  const rows = (await list
-    .orderBy(sql`(d.doc_date IS NULL)`)
-    .orderBy('d.doc_date', 'desc')
-    .orderBy('d.id', 'desc')
-    .limit(args.limit)
-    .offset(args.offset)
-    .execute()) as { id: number; type: string; doc_date: string | null; reference: string | null; rank?: number }[];
-  const ids = rows.map((r) => r.id);
-  // With a query, the passage quoted under each result comes from what the index holds (the
-  // description and the files' text), read only as far as a passage is looked for.
-  const bodies = match && ids.length
-    ? await db
-        .selectFrom('search_entries')
-        .select(['entity_id', sql<string>`substr(body, 1, 200000)`.as('body')])
-        .where('source', '=', 'document')
-        .where('lang', '=', args.lang)
-        .where('entity_id', 'in', ids)
-        .execute()
-    : [];
-  const [counted, translations, files] = await Promise.all([
-    libraryCounts(db, args.lang, base),
-    ids.length ? db.selectFrom('document_translations').select(['document_id', 'lang', 'title', 'slug', 'description']).where('document_id', 'in', ids).execute() : Promise.resolve([]),
-    filesOf(db, ids),
-  ]);
-  const items = toItems(rows, translations, files, args.lang);
-  return { total: counted.total, items, facets: counted.facets, bodies: new Map(bodies.map((b) => [b.entity_id, b.body])) };
-}
-
-/**
  * The public documents that pass the filters and match the query and became public after
  * `after` (until `until`), newest first: what an alert's digest lists. At most `limit` of them, and
  * how many there are.
@@ -361,65 +304,17 @@ export async function documentsPublishedBetween(
   return { total: Number(count?.n ?? 0), items: toItems(rows, translations, files, args.lang) };
 }
 
-type ItemRow = { id: number; type: string; doc_date: string | null; reference: string | null };
-type TranslationRow = { document_id: number; lang: string; title: string; slug: string; description: string };
+export type ItemRow = { id: number; type: string; doc_date: string | null; reference: string | null };
+export type TranslationRow = { document_id: number; lang: string; title: string; slug: string; description: string };
 
 /** List rows with their title and slug in the language asked for (or another one), and their current files. */
-function toItems(rows: readonly ItemRow[], translations: readonly TranslationRow[], files: readonly FileSummary[], lang: string): LibraryItem[] {
+export function toItems(rows: readonly ItemRow[], translations: readonly TranslationRow[], files: readonly FileSummary[], lang: string): LibraryItem[] {
   return rows.flatMap((r): LibraryItem[] => {
     const own = translations.filter((t) => t.document_id === r.id);
     const t = own.find((x) => x.lang === lang) ?? own[0];
     if (!t) return [];
     return [{ id: r.id, type: r.type, date: r.doc_date, reference: r.reference, title: t.title, slug: t.slug, description: t.description, files: currentFiles(files.filter((f) => f.documentId === r.id)) }];
   });
-}
-
-/**
- * The total and each facet's values with their counts, in one statement: the public documents that
- * match the query are found once (a materialised table with, for each filter that is set, whether
- * the document passes it), and each facet is counted from that table under the other filters. Seven
- * statements that each ran the full-text match again took most of a library page's time when a
- * common word matched most of the library.
- */
-async function libraryCounts(db: Db, lang: string, base: FilterArgs): Promise<{ total: number; facets: Record<Facet, FacetValue[]> }> {
-  const conditions = filterConditions(base.filters);
-  const flag = (facet: Facet) => `f_${facet}`;
-  let c = candidates(db, base).select(['d.id as id', 'd.type as type', sql<string>`substr(d.doc_date, 1, 4)`.as('year')]);
-  for (const [facet, condition] of conditions) c = c.select((eb) => sql<boolean>`${condition(eb as never)}`.as(flag(facet))) as typeof c;
-  /** The documents counted for a facet: those that pass every filter but its own. */
-  const others = (except?: Facet) => conditions.filter(([f]) => f !== except).map(([f]) => `c.${flag(f)}`);
-  const passing = (except?: Facet) => sql.raw(others(except).length ? ` WHERE ${others(except).join(' AND ')}` : '');
-  const and = (except: Facet) => sql.raw(others(except).map((f) => ` AND ${f}`).join(''));
-  const rows = await sql<{ facet: string; v: string | null; label: string | null; n: number | string }>`
-    WITH c AS MATERIALIZED ${c}
-    SELECT 'total' AS facet, CAST(NULL AS text) AS v, CAST(NULL AS text) AS label, count(*) AS n FROM c${passing()}
-    UNION ALL SELECT 'type', c.type, NULL, count(*) FROM c${passing('type')} GROUP BY c.type
-    UNION ALL SELECT 'year', c.year, NULL, count(*) FROM c WHERE c.year IS NOT NULL${and('year')} GROUP BY c.year
-    UNION ALL SELECT 'lang', f.lang, NULL, count(DISTINCT f.document_id) FROM c JOIN document_files f ON f.document_id = c.id${passing('lang')} GROUP BY f.lang
-    UNION ALL SELECT 'theme', CAST(dt.theme_id AS text), n.name, count(*) FROM c
-      JOIN document_themes dt ON dt.document_id = c.id JOIN theme_names n ON n.theme_id = dt.theme_id AND n.lang = ${lang}${passing('theme')}
-      GROUP BY dt.theme_id, n.name
-    UNION ALL SELECT 'country', dc.country_code, n.name, count(*) FROM c
-      JOIN document_countries dc ON dc.document_id = c.id JOIN country_names n ON n.country_code = dc.country_code AND n.lang = ${lang}${passing('country')}
-      GROUP BY dc.country_code, n.name
-    UNION ALL SELECT 'activity', CAST(da.activity_id AS text), t.title, count(*) FROM c
-      JOIN document_activities da ON da.document_id = c.id
-      JOIN activities a ON a.id = da.activity_id AND a.workflow = 'published' AND a.published_at <= ${base.now}
-      JOIN activity_translations t ON t.activity_id = da.activity_id AND t.lang = ${lang}${passing('activity')}
-      GROUP BY da.activity_id, t.title`.execute(db);
-  const of = (facet: string) => rows.rows.filter((r) => r.facet === facet).map((r) => ({ value: String(r.v), label: r.label ?? String(r.v), count: Number(r.n) }));
-  const byCount = (a: FacetValue, b: FacetValue) => b.count - a.count || a.label.localeCompare(b.label, lang);
-  return {
-    total: Number(rows.rows.find((r) => r.facet === 'total')?.n ?? 0),
-    facets: {
-      type: of('type').sort((a, b) => DOCUMENT_TYPES.indexOf(a.value as never) - DOCUMENT_TYPES.indexOf(b.value as never)),
-      lang: of('lang').sort(byCount),
-      year: of('year').sort((a, b) => b.value.localeCompare(a.value)),
-      theme: of('theme').sort(byCount).slice(0, 30),
-      country: of('country').sort(byCount).slice(0, 30),
-      activity: of('activity').sort(byCount).slice(0, 30),
-    },
-  };
 }
 
 /** The library documents linked to activities, for the activity pages: the public ones, in each activity's order. */

@@ -8,7 +8,8 @@ import { Layout } from '../../platform/views/layout.js';
 import { Highlighted, MAX_QUERY, parseQuery, searchable, snippet, type ParsedQuery } from '../search/index.js';
 import { sendStoredFile } from './documents.download.js';
 import { isPublicDocument } from './documents.policy.js';
-import { currentFiles, documentIdBySlug, documentPage, findFile, libraryPage, loadDocumentAccess, movedDocumentSlug, type Facet, type LibraryFilters, type LibraryItem } from './documents.repository.js';
+import { libraryPage } from './documents.library.js';
+import { currentFiles, documentIdBySlug, documentPage, findFile, loadDocumentAccess, movedDocumentSlug, type Facet, type LibraryFilters, type LibraryItem } from './documents.repository.js';
 import { DOCUMENT_SLUG_MAX_LENGTH, DOCUMENT_TYPES } from './documents.schemas.js';
 import { DocumentCard, Facets, FileLink, fileHref, formatDocDate } from './documents.views.js';
 
