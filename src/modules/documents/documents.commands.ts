@@ -20,7 +20,9 @@ import {
   type WorkflowState,
 } from '../../platform/editorial/editorial.js';
 import type { Choice } from '../../platform/editorial/merge.js';
-import { announceChange } from '../../platform/events/changes.js';
+import { announceChange, announceChanges } from '../../platform/events/changes.js';
+import { indexRecord } from '../search/index.js';
+import { documentSearchSource } from './documents.search.js';
 import { audit } from '../../platform/audit/audit.js';
 import type { InspectedFile } from '../../platform/files/inspect.js';
 import type { FileStore, StagedFile, StoredFile } from '../../platform/storage/storage.js';
@@ -271,4 +273,21 @@ export async function recordExtraction(db: Db, store: FileStore, fileId: number,
     return trx.selectFrom('documents').select(['id', 'workflow']).where('id', '=', f.document_id).executeTakeFirst();
   });
   if (doc) await announceChange(db, { entity: 'document', id: doc.id, action: 'text_read', public: doc.workflow === 'published', visibleFrom: null });
+}
+
+/**
+ * Removes documents an import created before it failed, with their translations, links, files and
+ * revisions: the audit log keeps what was created and says it was removed, and the search index and
+ * every instance's caches forget them (they were public for a moment). Stored bytes no row names
+ * any more are collected later.
+ */
+export async function removeImportedDocuments(db: Db, ids: readonly number[], reason: string): Promise<void> {
+  if (!ids.length) return;
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('documents').where('id', 'in', [...ids]).execute();
+    await trx.deleteFrom('revisions').where('entity_type', '=', 'document').where('entity_id', 'in', [...ids]).execute();
+    for (const id of ids) await audit(trx, { actorUserId: null, action: 'document.import_removed', entityType: 'document', entityId: id, summary: reason.slice(0, 500) });
+  });
+  await announceChanges(db, ids.map((id) => ({ entity: 'document', id, action: 'import_removed', public: true, visibleFrom: null })));
+  for (const id of ids) await indexRecord(db, documentSearchSource, id);
 }

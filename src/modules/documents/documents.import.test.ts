@@ -366,6 +366,10 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal(await documents(), before.documents, 'the first document is gone too');
       assert.equal(Number((await db.selectFrom('revisions').select((eb) => eb.fn.countAll().as('n')).where('entity_type', '=', 'document').executeTakeFirstOrThrow()).n), before.revisions);
       assert.deepEqual(await db.selectFrom('document_translations').select('title').where('title', 'like', 'Written %').execute(), []);
+      assert.deepEqual(await db.selectFrom('search_entries').select('title').where('title', 'like', 'Written %').execute(), [], 'the search index forgot the removed document');
+      const removed = await db.selectFrom('audit_log').select(['action', 'summary']).where('action', '=', 'document.import_removed').execute();
+      assert.equal(removed.length, 2, 'the audit log says both documents created (the second failed at its file) were removed again');
+      assert.match(removed[0]!.summary ?? '', /disk on fire/);
       assert.deepEqual(temporaries(), []);
       await sql.raw(dialect === 'sqlite' ? 'DROP TRIGGER diwan_test_boom' : 'DROP TRIGGER diwan_test_boom ON document_files').execute(db);
       const again = await run([m]);

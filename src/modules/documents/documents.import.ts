@@ -18,7 +18,7 @@ import { translator, type MessageKey } from '../../platform/i18n/i18n.js';
 import { createJobQueue, type JobLog } from '../../platform/jobs/jobs.js';
 import { FileTooLarge, openFileStore, type FileStore, type StagedFile } from '../../platform/storage/storage.js';
 import { slugify } from '../../platform/text/slug.js';
-import { addDocumentFiles, createDocument, type IncomingFile } from './documents.commands.js';
+import { addDocumentFiles, createDocument, removeImportedDocuments, type IncomingFile } from './documents.commands.js';
 import { EXTRACT_JOB, extractionJob } from './documents.jobs.js';
 import { DOCUMENT_LIMITS, DOCUMENT_SLUG_MAX_LENGTH, DOCUMENT_TYPES, type DocumentInput, type DocumentType } from './documents.schemas.js';
 
@@ -475,10 +475,7 @@ async function writePlan(deps: ImportDocumentsDeps, store: FileStore, plan: Plan
     return await writeDocuments(deps, store, plan, created);
   } catch (e) {
     try {
-      if (created.length) {
-        await deps.db.deleteFrom('documents').where('id', 'in', created).execute();
-        await deps.db.deleteFrom('revisions').where('entity_type', '=', 'document').where('entity_id', 'in', created).execute();
-      }
+      await removeImportedDocuments(deps.db, created, `import failed part way: ${e instanceof Error ? e.message : String(e)}`);
     } catch {
       throw new ImportWriteError(e, created);
     }
