@@ -13,8 +13,8 @@ import * as m0011 from './0011_jobs.js';
 import * as m0012 from './0012_documents.js';
 import * as m0013 from './0013_file_collection.js';
 import * as m0014 from './0014_extraction_attempts.js';
-import * as m0015 from './0015_search_layout.js';
 import * as m0016 from './0016_alerts.js';
+import * as m0017 from './0017_search_layout.js';
 
 /** Every migration in order. Append only: never edit one that has landed on main. */
 export const migrations: Record<string, Migration> = {
@@ -32,6 +32,6 @@ export const migrations: Record<string, Migration> = {
   '0012_documents': m0012,
   '0013_file_collection': m0013,
   '0014_extraction_attempts': m0014,
-  '0015_search_layout': m0015,
   '0016_alerts': m0016,
+  '0017_search_layout': m0017,
 };

@@ -127,7 +127,7 @@ function tsQuery(query: ParsedQuery): string {
  * and their rank (smaller is better). On SQLite the full-text match drives (a cross join keeps that
  * order: walking the entries of a language and asking the FTS table about each one took seconds at
  * 20,000 records), and each match is checked against an index of the small columns
- * (0015_search_layout), not against its row, whose text fills a page of its own. On PostgreSQL the
+ * (0017_search_layout), not against its row, whose text fills a page of its own. On PostgreSQL the
  * whole text's tsvector decides what matches and the small one of the title and the beginning of
  * the text ranks, so ranking does not read every match's large tsvector out of TOAST.
  */
