@@ -13,6 +13,7 @@ import { frameworkModule } from '../modules/framework/index.js';
 import { healthModule } from '../modules/health/index.js';
 import { homeModule } from '../modules/home/index.js';
 import { legacyModule } from '../modules/legacy/index.js';
+import { meetingsModule } from '../modules/meetings/index.js';
 import { pagesModule } from '../modules/pages/index.js';
 import { searchModule } from '../modules/search/index.js';
 import type { DiwanModule } from '../platform/module.js';
@@ -26,6 +27,7 @@ export const MODULES: readonly DiwanModule[] = [
   adminModule,
   homeModule,
   activitiesModule,
+  meetingsModule,
   legacyModule,
   documentsModule,
   searchModule,

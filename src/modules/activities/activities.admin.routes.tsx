@@ -256,6 +256,9 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
                       </a>
                     ))
                   : ''}
+                <a href={`/admin/activities/${a.id}/agenda`} data-testid="agenda-link" safe>
+                  {t.t('agenda.admin.link')}
+                </a>
                 {can.revisions ? (
                   <a href={`/admin/activities/${a.id}/revisions`} data-testid="revisions-link" safe>
                     {t.t('editorial.revisions.link')}

@@ -158,6 +158,7 @@ export async function refreshFacetIndex(trx: Trx, activityId: number | null): Pr
 export async function saveActivity(db: Db, raw: ActivityInput, options: { bumpVersion?: boolean } = {}): Promise<number> {
   const input = ActivityInputSchema.parse(raw);
   const now = nowIso();
+  let wasPublic = false;
   const id = await db.transaction().execute(async (trx) => {
     const row = { key: input.key ?? null, ...(await activityColumns(trx, input, now)) };
     const existing = input.key ? await trx.selectFrom('activities').select(['id', 'published_at']).where('key', '=', input.key).executeTakeFirst() : undefined;
@@ -166,6 +167,7 @@ export async function saveActivity(db: Db, raw: ActivityInput, options: { bumpVe
     let activityId: number;
     if (existing) {
       activityId = existing.id;
+      wasPublic = existing.published_at !== null;
       await trx.updateTable('activities').set({ ...row, published_at: publishedAt, workflow }).where('id', '=', activityId).execute();
     } else {
       activityId = (await trx.insertInto('activities').values({ ...row, published_at: publishedAt, workflow, created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
@@ -174,7 +176,8 @@ export async function saveActivity(db: Db, raw: ActivityInput, options: { bumpVe
     await writeActivityDetails(trx, activityId, input, now);
     return activityId;
   });
-  if (options.bumpVersion !== false) await announceChange(db, { entity: 'activity', id, action: 'saved', public: input.published, visibleFrom: null });
+  // Public when it is published now or was before (taken down, its page and its documents go).
+  if (options.bumpVersion !== false) await announceChange(db, { entity: 'activity', id, action: 'saved', public: input.published || wasPublic, visibleFrom: null });
   return id;
 }
 

@@ -1,7 +1,8 @@
 import { publicDocumentsOfActivity, type LibraryItem } from '../documents/index.js';
+import { hasAgenda } from '../meetings/index.js';
 import type { AppContext } from '../../platform/context.js';
 import { translator, type Translator } from '../../platform/i18n/i18n.js';
-import type { Query } from '../../platform/http/urls.js';
+import { url, type Query } from '../../platform/http/urls.js';
 import { isValidSlug } from '../../platform/text/slug.js';
 import { frameworkTree, type FrameworkNode } from '../framework/index.js';
 import {
@@ -222,6 +223,8 @@ export interface ActivityDetail {
   view: ActivityDetailView;
   /** The library's documents linked to the activity that the public may open, in the activity's order. */
   library: LibraryItem[];
+  /** The meeting's agenda page (when it has one) and calendar file (a meeting on known days, not over yet), in this language. */
+  meeting: { agendaHref: string | null; calendarHref: string | null };
 }
 
 /** Loads everything the activity page shows and presents it in a language. */
@@ -256,5 +259,11 @@ export async function activityDetail(ctx: AppContext, row: ActivityRow, lang: st
     tr,
     { defaultLanguage: ctx.config.defaultLanguage, languages: ctx.config.languages },
   );
-  return { tr, translations, view, library };
+  const slug = translations.find((t) => t.lang === lang)?.slug;
+  const upcoming = row.date_precision === 'day' && (row.end_date ?? row.start_date) >= now.toISOString().slice(0, 10);
+  const meeting = {
+    agendaHref: slug && (await hasAgenda(ctx.db, row.id)) ? url('activities.agenda', lang, { slug }) : null,
+    calendarHref: slug && upcoming ? url('activities.calendar', lang, { slug }) : null,
+  };
+  return { tr, translations, view, library, meeting };
 }

@@ -249,7 +249,7 @@ export function activityJsonLd(v: ActivityDetailView, pageUrl: string, organiser
 const LIBRARY_TYPE_OF: Record<string, string> = { presentation: 'presentations' };
 
 /** The public page of one activity: every part of the founding page, in the reader's language. */
-export function ActivityPage({ d, backHref }: { d: Pick<ActivityDetail, 'tr' | 'view' | 'library'>; backHref: string }): JSX.Element {
+export function ActivityPage({ d, backHref }: { d: Pick<ActivityDetail, 'tr' | 'view' | 'library' | 'meeting'>; backHref: string }): JSX.Element {
   const { tr, view: v } = d;
   const t = tr.t;
   // An entry not yet online whose document the library now holds (same type) is replaced by it.
@@ -356,6 +356,27 @@ export function ActivityPage({ d, backHref }: { d: Pick<ActivityDetail, 'tr' | '
           ''
         )}
       </dl>
+      {d.meeting.agendaHref || d.meeting.calendarHref ? (
+        <p class="agenda-actions" data-testid="meeting-links">
+          {d.meeting.agendaHref ? (
+            <a class="button" href={d.meeting.agendaHref} safe>
+              {t('agenda.seeAgenda')}
+            </a>
+          ) : (
+            ''
+          )}
+          {d.meeting.agendaHref && d.meeting.calendarHref ? ' ' : ''}
+          {d.meeting.calendarHref ? (
+            <a href={d.meeting.calendarHref} safe>
+              {t('agenda.calendar')}
+            </a>
+          ) : (
+            ''
+          )}
+        </p>
+      ) : (
+        ''
+      )}
       {d.library.length ? (
         <section aria-labelledby="library-title" data-testid="activity-library">
           <h2 id="library-title" safe>

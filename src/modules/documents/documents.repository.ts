@@ -290,12 +290,12 @@ export async function documentsPublishedBetween(
 ): Promise<{ total: number; items: LibraryItem[] }> {
   const match = args.query ? matchingEntries(db, { source: 'document', lang: args.lang, query: args.query, now: args.until }) : null;
   const base = { now: args.until, filters: args.filters, match, publishedAfter: args.after };
-  const [count, rows] = await readingMatches(db, (db) =>
+  const read = (db: Db) =>
     Promise.all([
       filtered(db, base).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
       filtered(db, base).select(['d.id', 'd.type', 'd.doc_date', 'd.reference']).orderBy('d.published_at', 'desc').orderBy('d.id', 'desc').limit(args.limit).execute(),
-    ]),
-  );
+    ]);
+  const [count, rows] = await (match ? readingMatches(db, read) : read(db));
   const ids = rows.map((r) => r.id);
   const [translations, files] = await Promise.all([
     ids.length ? db.selectFrom('document_translations').select(['document_id', 'lang', 'title', 'slug', 'description']).where('document_id', 'in', ids).execute() : Promise.resolve([]),

@@ -414,6 +414,46 @@ export interface AlertRateTable {
   window_start: string;
 }
 
+export interface MeetingAgendaTable {
+  activity_id: number;
+  time_zone: string;
+  updated_at: string;
+}
+
+export interface AgendaSessionTable {
+  id: Generated<number>;
+  activity_id: number;
+  day: string;
+  starts: string;
+  ends: string;
+  kind: string;
+  track: number;
+  room: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AgendaSessionTranslationTable {
+  session_id: number;
+  lang: string;
+  title: string;
+  description: string;
+}
+
+export interface AgendaSessionPersonTable {
+  session_id: number;
+  position: number;
+  role: string;
+  name: string;
+  affiliation: string;
+}
+
+export interface AgendaSessionDocumentTable {
+  session_id: number;
+  document_id: number;
+  position: number;
+}
+
 export interface Database {
   site_state: SiteStateTable;
   countries: CountryTable;
@@ -459,4 +499,9 @@ export interface Database {
   file_orphans: FileOrphanTable;
   alert_subscriptions: AlertSubscriptionTable;
   alert_rate: AlertRateTable;
+  meeting_agendas: MeetingAgendaTable;
+  agenda_sessions: AgendaSessionTable;
+  agenda_session_translations: AgendaSessionTranslationTable;
+  agenda_session_people: AgendaSessionPersonTable;
+  agenda_session_documents: AgendaSessionDocumentTable;
 }

@@ -3,6 +3,8 @@ const ROUTES = {
   home: '/:lang/',
   'activities.list': '/:lang/activities',
   'activities.show': '/:lang/activities/:slug',
+  'activities.agenda': '/:lang/activities/:slug/agenda',
+  'activities.calendar': '/:lang/activities/:slug/calendar.ics',
   search: '/:lang/search',
   'documents.list': '/:lang/documents',
   'documents.show': '/:lang/documents/:slug',

@@ -1,0 +1,17 @@
+import './meetings.catalogue.js';
+import type { DiwanModule } from '../../platform/module.js';
+import { registerAgendaAdminRoutes, registerAgendaRoutes } from './meetings.routes.js';
+
+// What the activity page shows of a meeting's agenda.
+export { hasAgenda } from './meetings.repository.js';
+
+/**
+ * Meetings: the agenda of a meeting (days, sessions with times in the venue's zone, parallel
+ * groups, people in roles, documents presented), its public page and its calendar files.
+ * Decision 0024.
+ */
+export const meetingsModule: DiwanModule = {
+  name: 'meetings',
+  publicRoutes: registerAgendaRoutes,
+  adminRoutes: registerAgendaAdminRoutes,
+};
