@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { idColumn, idType } from './dialect.js';
+import { idColumn, idType, isPostgres } from './dialect.js';
 
 /**
  * A meeting's agenda: its time zone (the venue's, IANA name) in `meeting_agendas`, and its sessions.
@@ -54,8 +54,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('position', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('agenda_session_documents_pk', ['session_id', 'document_id'])
     .execute();
+  // The printed agenda per language, for the agenda it was printed from (`content_key`, a hash of
+  // what it shows): a few hundred kilobytes, kept in the row so no file outlives it.
+  await db.schema
+    .createTable('agenda_pdfs')
+    .addColumn('activity_id', 'integer', (c) => c.notNull().references('activities.id').onDelete('cascade'))
+    .addColumn('lang', 'text', (c) => c.notNull())
+    .addColumn('content_key', 'text', (c) => c.notNull())
+    .addColumn('pdf', isPostgres(db) ? 'bytea' : 'blob', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('agenda_pdfs_pk', ['activity_id', 'lang'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['agenda_session_documents', 'agenda_session_people', 'agenda_session_translations', 'agenda_sessions', 'meeting_agendas']) await db.schema.dropTable(t).execute();
+  for (const t of ['agenda_pdfs', 'agenda_session_documents', 'agenda_session_people', 'agenda_session_translations', 'agenda_sessions', 'meeting_agendas']) await db.schema.dropTable(t).execute();
 }

@@ -53,6 +53,8 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   /** The hour (0-23, in TIME_ZONE) at which the daily alert digests go out. */
   ALERT_DIGEST_HOUR: z.coerce.number({ error: 'ALERT_DIGEST_HOUR must be an hour from 0 to 23' }).int().min(0).max(23).default(7),
+  /** The Chromium that prints PDFs (agendas...); empty: no PDFs, the pages say so. */
+  CHROMIUM_PATH: z.string().max(500).default('/usr/bin/chromium'),
   TIME_ZONE: z
     .string()
     .default('UTC')
@@ -108,6 +110,8 @@ export type Config = {
   timeZone: string;
   /** The hour, in the site's time zone, at which the daily alert digests are sent. */
   alertDigestHour: number;
+  /** The Chromium that prints PDFs, or '' for none. */
+  chromiumPath: string;
   /** Hosts of the old websites whose addresses redirect to the imported activities (LEGACY_HOSTS). */
   legacyHosts: string[];
   /** Cookies get the Secure flag when the public URL is https. */
@@ -164,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     timeZone: e.TIME_ZONE,
     alertDigestHour: e.ALERT_DIGEST_HOUR,
+    chromiumPath: e.CHROMIUM_PATH,
     legacyHosts: e.LEGACY_HOSTS,
     secureCookies: (e.PUBLIC_URL ?? '').startsWith('https://'),
     ...overrides,

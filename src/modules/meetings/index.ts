@@ -1,5 +1,6 @@
 import './meetings.catalogue.js';
 import type { DiwanModule } from '../../platform/module.js';
+import { agendaPdfJob } from './meetings.print.js';
 import { registerAgendaAdminRoutes, registerAgendaRoutes } from './meetings.routes.js';
 
 // What the activity page shows of a meeting's agenda.
@@ -14,4 +15,5 @@ export const meetingsModule: DiwanModule = {
   name: 'meetings',
   publicRoutes: registerAgendaRoutes,
   adminRoutes: registerAgendaAdminRoutes,
+  jobs: (ctx) => [agendaPdfJob(ctx)],
 };

@@ -9,7 +9,9 @@ import ICAL from 'ical.js';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { TestClient, csrfToken } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
+import { extractText, getDocumentProxy } from 'unpdf';
 import { createUser } from '../auth/index.js';
+import { AGENDA_PDF_JOB } from './meetings.print.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -139,6 +141,42 @@ for (const dialect of await dialectsUnderTest()) {
       const after = await t.app.inject(`/en/activities/${meeting.en}/agenda`);
       assert.match(after.body, /Closing session and adoption of conclusions/);
       assert.match(after.body, /14:00–17:30/);
+    });
+
+    test('the printed agenda: made by a job once per version, then downloaded; a server without Chromium says so', async () => {
+      const pdfUrl = `/en/activities/${meeting.en}/agenda.pdf`;
+      const agenda = await t.app.inject(`/en/activities/${meeting.en}/agenda`);
+      assert.match(agenda.body, new RegExp(`href="${pdfUrl.replace(/[.]/g, '\\.')}"`));
+      const first = await t.app.inject(pdfUrl);
+      assert.equal(first.statusCode, 202);
+      assert.equal(first.headers.refresh, '3');
+      assert.match(first.body, /The printed agenda is being prepared/);
+      await t.app.inject(pdfUrl); // asked twice: still one job
+      await t.app.diwan.jobs.drain({ names: [AGENDA_PDF_JOB], timeoutMs: 120_000 });
+      const ready = await t.app.inject(pdfUrl);
+      assert.equal(ready.statusCode, 200, ready.body.slice(0, 500));
+      assert.equal(ready.headers['content-type'], 'application/pdf');
+      assert.equal(ready.rawPayload.subarray(0, 5).toString(), '%PDF-');
+      const { text } = await extractText(await getDocumentProxy(new Uint8Array(ready.rawPayload)), { mergePages: true });
+      assert.match(text, /Opening plenary/);
+      assert.match(text, /Awa Diop/);
+      assert.match(text, /Working group on legal pathways/);
+      // An edit makes the printed copy stale: the next request prepares it again.
+      const admin = await organiser.get(base(meeting.id));
+      const id = Number(/sessions\/(\d+)"[^>]*>Opening plenary/.exec(admin.body)?.[1]);
+      await organiser.submit(`${base(meeting.id)}/sessions/${id}`, `${base(meeting.id)}/sessions/${id}`, session({ kind: 'opening', t_en_title: 'Opening plenary (moved)', starts: '09:15', ends: '10:30' }));
+      assert.equal((await t.app.inject(pdfUrl)).statusCode, 202);
+      const config = t.app.diwan.config as { chromiumPath: string };
+      const chromium = config.chromiumPath;
+      config.chromiumPath = '';
+      try {
+        const none = await t.app.inject(pdfUrl);
+        assert.equal(none.statusCode, 503);
+        assert.match(none.body, /This server cannot make PDFs at the moment/);
+        assert.doesNotMatch((await t.app.inject(`/fr/activities/${meeting.fr}/agenda`)).body, /agenda\.pdf/, 'no link to a PDF that cannot be made');
+      } finally {
+        config.chromiumPath = chromium;
+      }
     });
 
     test('bad input is refused field by field, in the reader’s language, with the rest kept, and nothing saved', async () => {

@@ -97,11 +97,18 @@ export async function publicMeetingBySlug(db: Db, lang: string, slug: string, no
     .where('a.published_at', 'is not', null)
     .where('a.published_at', '<=', now)
     .executeTakeFirst();
-  if (!row) return null;
-  const meeting = await loadMeeting(db, row.id);
-  if (!meeting) return null;
-  const translations = await db.selectFrom('activity_translations').select(['lang', 'title', 'slug', 'city', 'venue']).where('activity_id', '=', row.id).execute();
-  const own = translations.find((t) => t.lang === lang)!;
+  return row ? publicMeetingById(db, row.id, lang, now) : null;
+}
+
+/** The published meeting (publication time come) of that id, as shown in `lang`, or null. */
+export async function publicMeetingById(db: Db, id: number, lang: string, now: string): Promise<PublicMeeting | null> {
+  const meeting = await loadMeeting(db, id);
+  if (!meeting || meeting.workflow !== 'published') return null;
+  const published = await db.selectFrom('activities').select('published_at').where('id', '=', id).executeTakeFirst();
+  if (!published?.published_at || published.published_at > now) return null;
+  const translations = await db.selectFrom('activity_translations').select(['lang', 'title', 'slug', 'city', 'venue']).where('activity_id', '=', id).execute();
+  const own = translations.find((t) => t.lang === lang) ?? translations[0];
+  if (!own) return null;
   return {
     ...meeting,
     title: own.title,

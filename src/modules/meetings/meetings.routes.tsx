@@ -13,7 +13,9 @@ import { AgendaFull, deleteSession, saveSession, saveTimeZone } from './meetings
 import { agendaAbilities } from './meetings.policy.js';
 import { loadMeeting, meetingDays, meetingDocuments, publicMeetingBySlug, sessionsOf, type AgendaMeeting, type AgendaSession } from './meetings.repository.js';
 import { AGENDA_LIMITS, agendaFormOptions, sessionForm, timeZoneForm } from './meetings.schemas.js';
-import { AgendaAdmin, AgendaPage, SessionForm, type AgendaDocument } from './meetings.views.js';
+import { AgendaAdmin, AgendaPage, PdfPending, SessionForm, type AgendaDocument } from './meetings.views.js';
+import { AGENDA_PDF_JOB, agendaForPrint } from './meetings.print.js';
+import { canPrint } from '../../platform/pdf/print.js';
 
 type Body = Record<string, unknown>;
 
@@ -215,10 +217,48 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
     const alternates = Object.fromEntries(Object.entries(meeting.slugs).map(([l, s]) => [l, url('activities.agenda', l, { slug: s })]));
     const html = await (
       <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await ctx().navigation(lang)} meta={{ title: tr.t('agenda.titleOf', { title: meeting.title }), baseUrl: ctx().baseUrl, path, alternates }}>
-        <AgendaPage tr={tr} title={meeting.title} meetingHref={url('activities.show', lang, { slug })} calendarHref={url('activities.calendar', lang, { slug })} timeZone={meeting.timeZone!} sessions={sessions} documents={documents} />
+        <AgendaPage
+          tr={tr}
+          title={meeting.title}
+          meetingHref={url('activities.show', lang, { slug })}
+          calendarHref={url('activities.calendar', lang, { slug })}
+          pdfHref={(await canPrint(ctx().config.chromiumPath)) ? url('activities.agendaPdf', lang, { slug }) : null}
+          timeZone={meeting.timeZone!}
+          sessions={sessions}
+          documents={documents}
+        />
       </Layout>
     );
     return sendHtml(request, reply, html, { lang, cacheKey: path });
+  });
+
+  app.get<{ Params: { lang: string; slug: string } }>(routePattern('activities.agendaPdf'), async (request, reply) => {
+    const { lang, slug } = request.params;
+    const found = await find(lang, slug);
+    if (!found || !found.meeting.timeZone) return sendError(request, reply, 'notFound', 404);
+    const { meeting } = found;
+    const content = await agendaForPrint(ctx(), meeting, lang, new Date().toISOString());
+    if (!content.sessions.length) return sendError(request, reply, 'notFound', 404);
+    const stored = await ctx().db.selectFrom('agenda_pdfs').select('pdf').where('activity_id', '=', meeting.id).where('lang', '=', lang).where('content_key', '=', content.key).executeTakeFirst();
+    if (stored) {
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="${slug.slice(0, 80)}-agenda.pdf"`)
+        .header('cache-control', 'no-cache')
+        .header('x-content-type-options', 'nosniff')
+        .send(Buffer.from(stored.pdf));
+    }
+    const tr = translator(lang);
+    const available = await canPrint(ctx().config.chromiumPath);
+    // Printed by a job, once per version of the agenda however many ask; this page reloads until it is there.
+    if (available) await ctx().jobs.send(AGENDA_PDF_JOB, { activityId: meeting.id, lang, key: content.key }, { singletonKey: `${meeting.id}:${lang}:${content.key}` });
+    const agendaHref = url('activities.agenda', lang, { slug });
+    const html = await (
+      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await ctx().navigation(lang)} meta={{ title: available ? tr.t('agenda.pdfPreparing') : tr.t('agenda.pdfUnavailable'), baseUrl: ctx().baseUrl, path: url('activities.agendaPdf', lang, { slug }), alternates: {}, noindex: true }}>
+        <PdfPending tr={tr} agendaHref={agendaHref} available={available} />
+      </Layout>
+    );
+    return sendHtml(request, reply, html, { lang, status: available ? 202 : 503, headers: available ? { refresh: '3', 'retry-after': '3' } : { 'retry-after': '3600' } });
   });
 
   app.get<{ Params: { lang: string; slug: string }; Querystring: { session?: string } }>(routePattern('activities.calendar'), async (request, reply) => {

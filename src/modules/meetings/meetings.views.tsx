@@ -107,6 +107,8 @@ export function AgendaPage(p: {
   title: string;
   meetingHref: string;
   calendarHref: string;
+  /** The printed agenda (PDF), when this server can print. */
+  pdfHref: string | null;
   timeZone: string;
   sessions: readonly AgendaSession[];
   documents: ReadonlyMap<number, AgendaDocument>;
@@ -127,6 +129,16 @@ export function AgendaPage(p: {
         <a class="button" href={p.calendarHref} safe>
           {tr.t('agenda.calendar')}
         </a>
+        {p.pdfHref ? (
+          <>
+            {' '}
+            <a href={p.pdfHref} data-testid="agenda-pdf" safe>
+              {tr.t('agenda.pdf')}
+            </a>
+          </>
+        ) : (
+          ''
+        )}
       </p>
       {agendaDays(p.sessions).map((d) => (
         <section class="agenda-day" aria-labelledby={`day-${d.day}`}>
@@ -369,6 +381,23 @@ export function SessionForm(p: {
       ) : (
         ''
       )}
+    </>
+  );
+}
+
+/** The page shown while the printed agenda is being made (it reloads itself), or when this server cannot print. */
+export function PdfPending({ tr, agendaHref, available }: { tr: Translator; agendaHref: string; available: boolean }): JSX.Element {
+  return (
+    <>
+      <h1 safe>{available ? tr.t('agenda.pdfPreparing') : tr.t('agenda.pdfUnavailable')}</h1>
+      <p data-testid="agenda-pdf-status" safe>
+        {available ? tr.t('agenda.pdfPreparingBody') : tr.t('agenda.pdfUnavailableBody')}
+      </p>
+      <p>
+        <a href={agendaHref} safe>
+          {tr.t('agenda.backToAgenda')}
+        </a>
+      </p>
     </>
   );
 }

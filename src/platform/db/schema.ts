@@ -454,6 +454,14 @@ export interface AgendaSessionDocumentTable {
   position: number;
 }
 
+export interface AgendaPdfTable {
+  activity_id: number;
+  lang: string;
+  content_key: string;
+  pdf: Buffer;
+  created_at: string;
+}
+
 export interface Database {
   site_state: SiteStateTable;
   countries: CountryTable;
@@ -504,4 +512,5 @@ export interface Database {
   agenda_session_translations: AgendaSessionTranslationTable;
   agenda_session_people: AgendaSessionPersonTable;
   agenda_session_documents: AgendaSessionDocumentTable;
+  agenda_pdfs: AgendaPdfTable;
 }

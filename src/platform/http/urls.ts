@@ -4,6 +4,7 @@ const ROUTES = {
   'activities.list': '/:lang/activities',
   'activities.show': '/:lang/activities/:slug',
   'activities.agenda': '/:lang/activities/:slug/agenda',
+  'activities.agendaPdf': '/:lang/activities/:slug/agenda.pdf',
   'activities.calendar': '/:lang/activities/:slug/calendar.ics',
   search: '/:lang/search',
   'documents.list': '/:lang/documents',
