@@ -161,3 +161,36 @@ for (const dialect of await dialectsUnderTest()) {
     });
   });
 }
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`record ids in addresses (${dialect})`, () => {
+    let t: TestApp;
+    let admin: TestClient;
+    before(async () => {
+      t = await createTestApp(dialect);
+      await createUser(t.db, { email: 'ids.admin@example.org', password: PASSWORD, role: 'admin' });
+      admin = new TestClient(t.app);
+      await admin.login('ids.admin@example.org', PASSWORD);
+    });
+    after(async () => t?.close());
+
+    test('only decimal digits name a record: 0x1, 1e0, 01, +1, 1.0, a space or a number past the integer range is no record, and never a 500', async () => {
+      const id = (await t.db.selectFrom('activities').select('id').orderBy('id').limit(1).executeTakeFirstOrThrow()).id;
+      const page = (await t.db.selectFrom('pages').select('id').orderBy('id').limit(1).executeTakeFirstOrThrow()).id;
+      const user = (await t.db.selectFrom('users').select('id').orderBy('id').limit(1).executeTakeFirstOrThrow()).id;
+      for (const [pattern, real] of [
+        ['/admin/activities/{id}', id],
+        ['/admin/activities/{id}/agenda', id],
+        ['/admin/pages/{id}', page],
+        ['/admin/users/{id}', user],
+      ] as const) {
+        assert.equal((await admin.get(pattern.replace('{id}', String(real)))).statusCode, 200, `${pattern} with its real id`);
+        for (const bad of [`0x${real.toString(16)}`, `${real}e0`, `0${real}`, `%2B${real}`, `${real}.0`, `%20${real}`, '99999999999', '2147483648']) {
+          const r = await admin.get(pattern.replace('{id}', bad));
+          assert.equal(r.statusCode, 404, `${pattern.replace('{id}', bad)}: ${r.statusCode}`);
+        }
+      }
+      for (const bad of ['0x1', '1e0', '01', '99999999999']) assert.equal((await t.app.inject(`/files/${bad}`)).statusCode, 404, `/files/${bad}`);
+    });
+  });
+}

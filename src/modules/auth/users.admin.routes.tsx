@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseId } from '../../platform/http/urls.js';
 import { audit } from '../../platform/audit/audit.js';
 import type { Db } from '../../platform/db/database.js';
 import { nowIso } from '../../platform/db/database.js';
@@ -174,7 +175,7 @@ export function registerUserAdminRoutes(admin: FastifyInstance): void {
   });
 
   const loadUser = async (request: FastifyRequest) => {
-    const id = Number((request.params as { id: string }).id);
+    const id = parseId((request.params as { id: string }).id);
     if (!Number.isInteger(id) || id <= 0) return undefined;
     return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   };

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseId } from '../../platform/http/urls.js';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { CsrfField, ErrorSummary, SelectField, TextField, type FieldError } from '../../platform/views/forms.js';
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
@@ -266,7 +267,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
   admin.get<{ Params: { id: string } }>('/reference/organisations/:id', async (request, reply) => {
     const denied = allowed(request, reply);
     if (denied) return denied;
-    const o = await db.selectFrom('organisations').selectAll().where('id', '=', Number(request.params.id) || 0).executeTakeFirst();
+    const o = await db.selectFrom('organisations').selectAll().where('id', '=', parseId(request.params.id)).executeTakeFirst();
     if (!o) return reply.callNotFound();
     const names = await db.selectFrom('organisation_names').selectAll().where('organisation_id', '=', o.id).execute();
     return renderOrgForm(
@@ -297,7 +298,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
     return reply.redirect('/admin/reference/organisations?done=saved', 303);
   };
   admin.post('/reference/organisations/new', async (request, reply) => postOrg(request, reply, null));
-  admin.post<{ Params: { id: string } }>('/reference/organisations/:id', async (request, reply) => postOrg(request, reply, Number(request.params.id) || 0));
+  admin.post<{ Params: { id: string } }>('/reference/organisations/:id', async (request, reply) => postOrg(request, reply, parseId(request.params.id)));
 
   // Themes ------------------------------------------------------------------------------------
   admin.get<{ Querystring: { done?: string } }>('/reference/themes', async (request, reply) => {
@@ -375,7 +376,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
   admin.get<{ Params: { id: string } }>('/reference/themes/:id', async (request, reply) => {
     const denied = allowed(request, reply);
     if (denied) return denied;
-    const th = await db.selectFrom('themes').selectAll().where('id', '=', Number(request.params.id) || 0).executeTakeFirst();
+    const th = await db.selectFrom('themes').selectAll().where('id', '=', parseId(request.params.id)).executeTakeFirst();
     if (!th) return reply.callNotFound();
     const names = await db.selectFrom('theme_names').select(['lang', 'name']).where('theme_id', '=', th.id).execute();
     return renderThemeForm(request, reply, th.id, th.framework_id, { level: th.level, number: th.number ?? '', parent: th.parent_id ? String(th.parent_id) : '', retired: th.retired ? '1' : '', ...Object.fromEntries(names.map((n) => [`name_${n.lang}`, n.name])) }, []);
@@ -396,7 +397,7 @@ export function registerReferenceAdminRoutes(admin: FastifyInstance): void {
   };
   admin.post<{ Querystring: { framework?: string } }>('/reference/themes/new', async (request, reply) => postTheme(request, reply, null, Number(request.query.framework) || 0));
   admin.post<{ Params: { id: string } }>('/reference/themes/:id', async (request, reply) => {
-    const th = await db.selectFrom('themes').select(['id', 'framework_id']).where('id', '=', Number(request.params.id) || 0).executeTakeFirst();
+    const th = await db.selectFrom('themes').select(['id', 'framework_id']).where('id', '=', parseId(request.params.id)).executeTakeFirst();
     if (!th) return allowed(request, reply) ?? reply.callNotFound();
     return postTheme(request, reply, th.id, th.framework_id);
   });

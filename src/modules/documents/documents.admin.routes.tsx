@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import { parseId } from '../../platform/http/urls.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { editorialNotice, registerEditRoutes, registerRevisionRoutes, registerWorkflowRoute, type EditorialAdminKind, type ResolveStep } from '../../platform/admin/editorial-routes.js';
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
@@ -394,7 +395,7 @@ export function registerDocumentAdminRoutes(admin: FastifyInstance): void {
   };
 
   const docId = (request: FastifyRequest) => {
-    const id = Number((request.params as { id: string }).id);
+    const id = parseId((request.params as { id: string }).id);
     return Number.isInteger(id) && id > 0 ? id : 0;
   };
   const check = async (request: FastifyRequest, values: DocumentValues, id: number | null) => {
@@ -510,7 +511,7 @@ export function registerDocumentAdminRoutes(admin: FastifyInstance): void {
   admin.post<{ Params: { id: string; fileId: string } }>('/documents/:id/files/:fileId/delete', async (request, reply) => {
     const denied = guard(request, reply, documentAbilities(request.actor).upload);
     if (denied) return denied;
-    const fileId = Number(request.params.fileId);
+    const fileId = parseId(request.params.fileId);
     if (!Number.isInteger(fileId) || !(await removeDocumentFile(db, docId(request), fileId, request.actor!.id))) throw notFound();
     return reply.redirect(`/admin/documents/${docId(request)}?done=file_removed`, 303);
   });
@@ -518,7 +519,7 @@ export function registerDocumentAdminRoutes(admin: FastifyInstance): void {
   // Downloads through the back-office: any document the reader may open, checked on every request.
   admin.get<{ Params: { id: string; fileId: string } }>('/documents/:id/files/:fileId', async (request, reply) => {
     if (!request.actor) return guard(request, reply, false);
-    const fileId = Number(request.params.fileId);
+    const fileId = parseId(request.params.fileId);
     const file = Number.isInteger(fileId) && fileId > 0 ? await findFile(db, fileId) : null;
     if (!file || file.documentId !== docId(request)) throw notFound();
     const now = new Date().toISOString();

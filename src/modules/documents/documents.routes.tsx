@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError, sendHtml } from '../../platform/app.js';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { formatDateRange, type DatePrecision } from '../../platform/i18n/dates.js';
-import { firstValue, routePattern, url, type Query } from '../../platform/http/urls.js';
+import { firstValue, routePattern, url, type Query, parseId } from '../../platform/http/urls.js';
 import { isValidSlug } from '../../platform/text/slug.js';
 import { Layout } from '../../platform/views/layout.js';
 import { Highlighted, MAX_QUERY, parseQuery, searchable, snippet, type ParsedQuery } from '../search/index.js';
@@ -384,7 +384,7 @@ export function registerDocumentRoutes(app: FastifyInstance): void {
   });
 
   const download = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
-    const id = Number(request.params.id);
+    const id = parseId(request.params.id);
     if (!Number.isInteger(id) || id <= 0) return sendError(request, reply, 'notFound', 404);
     const file = await publicFile(request, id);
     if (!file) return sendError(request, reply, 'notFound', 404);

@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import { parseId } from '../../platform/http/urls.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { CsrfField, ErrorSummary, SelectField, TextArea, TextField, type FieldError } from '../../platform/views/forms.js';
@@ -440,7 +441,7 @@ export function registerImportAdminRoutes(admin: FastifyInstance): void {
   admin.get<{ Params: { id: string } }>('/imports/:id', async (request, reply) => {
     const denied = guard(request, reply, importAbilities(request.actor).list);
     if (denied) return denied;
-    const id = Number(request.params.id);
+    const id = parseId(request.params.id);
     const run = Number.isInteger(id) && id > 0 ? await ldb.selectFrom('legacy_import_runs').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
     if (!run) return reply.callNotFound();
     const items = await ldb.selectFrom('legacy_import_items').selectAll().where('run_id', '=', id).orderBy('position').orderBy('id').execute();

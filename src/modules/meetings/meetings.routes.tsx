@@ -4,7 +4,7 @@ import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js
 import { checkForm } from '../../platform/forms/validation.js';
 import { notFound } from '../../platform/http/errors.js';
 import { translator, type Translator } from '../../platform/i18n/i18n.js';
-import { routePattern, url } from '../../platform/http/urls.js';
+import { parseId, routePattern, url } from '../../platform/http/urls.js';
 import type { FieldError } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
 import { publicDocumentsOfActivity } from '../documents/index.js';
@@ -19,10 +19,11 @@ import { canPrint } from '../../platform/pdf/print.js';
 
 type Body = Record<string, unknown>;
 
-/** An id in the address: decimal digits only (`0x1`, `1e0` and ` 1` are not ids), or a 404. */
+/** An id in the address (decimal digits only: `0x1`, `1e0` and ` 1` are not ids), or a 404. */
 function idOf(value: string | undefined): number {
-  if (!value || !/^[1-9]\d{0,9}$/.test(value)) throw notFound();
-  return Number(value);
+  const id = parseId(value);
+  if (!id) throw notFound();
+  return id;
 }
 
 /** The stored session as the form's fields. */
@@ -267,9 +268,9 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
     if (!found) return sendError(request, reply, 'notFound', 404);
     const { meeting, days } = found;
     const raw = request.query.session;
-    if (raw !== undefined && (typeof raw !== 'string' || !/^[1-9]\d{0,9}$/.test(raw))) return sendError(request, reply, 'notFound', 404);
+    if (raw !== undefined && !parseId(raw)) return sendError(request, reply, 'notFound', 404);
     const sessions = meeting.timeZone ? await sessionsOf(ctx().db, meeting.id) : [];
-    const only = raw === undefined ? undefined : Number(raw);
+    const only = raw === undefined ? undefined : parseId(raw);
     if (only !== undefined && !sessions.some((s) => s.id === only)) return sendError(request, reply, 'notFound', 404);
     const baseUrl = ctx().baseUrl;
     const text = meetingCalendar(

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseId } from '../../platform/http/urls.js';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { CsrfField, ErrorSummary, TextArea, TextField, richTextLabels, type FieldError } from '../../platform/views/forms.js';
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
@@ -173,7 +174,7 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
     t: Object.fromEntries(languages.map((l) => [l, { title: p.input.t[l]?.title ?? '', slug: p.input.t[l]?.slug ?? '', body_html: p.input.t[l]?.body_html ?? '' }])),
   });
   const pageId = (request: FastifyRequest) => {
-    const id = Number((request.params as { id: string }).id);
+    const id = parseId((request.params as { id: string }).id);
     return Number.isInteger(id) && id > 0 ? id : 0;
   };
 

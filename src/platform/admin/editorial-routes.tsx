@@ -6,6 +6,7 @@
  * restore). Activities, pages and documents use it; meetings and recommendations will.
  */
 import { diffWords } from 'diff';
+import { parseId } from '../http/urls.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.js';
 import { WorkflowStateError, type EditableContent, type EditableRecord, type EditorialActor, type SaveResult, type WorkflowAction, type WorkflowState } from '../editorial/editorial.js';
@@ -42,7 +43,7 @@ export interface EditorialAdminKind<I extends EditableContent, R extends Editabl
 
 /** The record id in the address, or a 404. */
 export function recordId(request: FastifyRequest): number {
-  const id = Number((request.params as { id?: string }).id);
+  const id = parseId((request.params as { id?: string }).id);
   if (!Number.isInteger(id) || id <= 0) throw notFound();
   return id;
 }
@@ -419,7 +420,7 @@ export function registerRevisionRoutes<I extends EditableContent, R extends Edit
     const can = kind.abilities(request.actor, record);
     const denied = guard(request, reply, can.restore && can.edit);
     if (denied) return denied;
-    const version = Number(request.params.version);
+    const version = parseId(request.params.version);
     if (!Number.isInteger(version) || version <= 0) throw notFound();
     const result = await kind.restoreRevision(db, record.id, version, { id: request.actor!.id, canPublish: can.publishDirectly });
     if (!result) throw notFound();

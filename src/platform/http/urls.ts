@@ -61,3 +61,17 @@ export function hasUnknownParams(query: Record<string, unknown>, allowed: readon
 export function firstValue(v: unknown): string {
   return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '';
 }
+
+/** Largest id a record may have (PostgreSQL's integer). */
+const MAX_ID = 2_147_483_647;
+
+/**
+ * A record id from an address or a form: decimal digits only, no sign, no leading zero, within
+ * the database's integer range; anything else (`0x1`, `1e0`, ` 1`, `01`, `1.0`, a huge number)
+ * is 0, which no record has.
+ */
+export function parseId(value: unknown): number {
+  if (typeof value !== 'string' || !/^[1-9]\d{0,9}$/.test(value)) return 0;
+  const id = Number(value);
+  return id <= MAX_ID ? id : 0;
+}
