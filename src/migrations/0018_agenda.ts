@@ -54,6 +54,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('position', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('agenda_session_documents_pk', ['session_id', 'document_id'])
     .execute();
+  // Practical information for participants: a contact address, and per language the venue's
+  // address and notes (getting there, visas, accommodation), shown while the meeting is upcoming.
+  await db.schema
+    .createTable('meeting_practical')
+    .addColumn('activity_id', 'integer', (c) => c.notNull().references('activities.id').onDelete('cascade'))
+    .addColumn('lang', 'text', (c) => c.notNull())
+    .addColumn('address', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('contact', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('notes', 'text', (c) => c.notNull().defaultTo(''))
+    .addPrimaryKeyConstraint('meeting_practical_pk', ['activity_id', 'lang'])
+    .execute();
   // The printed agenda per language, for the agenda it was printed from (`content_key`, a hash of
   // what it shows): a few hundred kilobytes, kept in the row so no file outlives it.
   await db.schema
@@ -68,5 +79,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['agenda_pdfs', 'agenda_session_documents', 'agenda_session_people', 'agenda_session_translations', 'agenda_sessions', 'meeting_agendas']) await db.schema.dropTable(t).execute();
+  for (const t of ['meeting_practical', 'agenda_pdfs', 'agenda_session_documents', 'agenda_session_people', 'agenda_session_translations', 'agenda_sessions', 'meeting_agendas']) await db.schema.dropTable(t).execute();
 }

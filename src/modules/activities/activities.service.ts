@@ -1,5 +1,5 @@
 import { publicDocumentsOfActivity, type LibraryItem } from '../documents/index.js';
-import { hasAgenda } from '../meetings/index.js';
+import { hasAgenda, meetingTimeZone, practicalOf, type Practical } from '../meetings/index.js';
 import type { AppContext } from '../../platform/context.js';
 import { translator, type Translator } from '../../platform/i18n/i18n.js';
 import { url, type Query } from '../../platform/http/urls.js';
@@ -224,7 +224,14 @@ export interface ActivityDetail {
   /** The library's documents linked to the activity that the public may open, in the activity's order. */
   library: LibraryItem[];
   /** The meeting's agenda page (when it has one) and calendar file (a meeting on known days, not over yet), in this language. */
-  meeting: { agendaHref: string | null; calendarHref: string | null };
+  meeting: { agendaHref: string | null; calendarHref: string | null; practical: { info: Practical; lang: string; timeZone: string | null } | null };
+}
+
+/** The practical information of an upcoming meeting in a language, or in another it has (marked as such). */
+async function practicalFor(ctx: AppContext, id: number, lang: string) {
+  const all = await practicalOf(ctx.db, id);
+  const shown = all[lang] ? lang : Object.keys(all)[0];
+  return shown ? { info: all[shown]!, lang: shown, timeZone: await meetingTimeZone(ctx.db, id) } : null;
 }
 
 /** Loads everything the activity page shows and presents it in a language. */
@@ -264,6 +271,7 @@ export async function activityDetail(ctx: AppContext, row: ActivityRow, lang: st
   const meeting = {
     agendaHref: slug && (await hasAgenda(ctx.db, row.id)) ? url('activities.agenda', lang, { slug }) : null,
     calendarHref: slug && upcoming ? url('activities.calendar', lang, { slug }) : null,
+    practical: upcoming ? await practicalFor(ctx, row.id, lang) : null,
   };
   return { tr, translations, view, library, meeting };
 }

@@ -4,7 +4,8 @@ import { agendaPdfJob } from './meetings.print.js';
 import { registerAgendaAdminRoutes, registerAgendaRoutes } from './meetings.routes.js';
 
 // What the activity page shows of a meeting's agenda.
-export { hasAgenda } from './meetings.repository.js';
+export { hasAgenda, meetingTimeZone, practicalOf, type Practical } from './meetings.repository.js';
+export { PracticalInfo } from './meetings.views.js';
 
 /**
  * Meetings: the agenda of a meeting (days, sessions with times in the venue's zone, parallel

@@ -2,6 +2,7 @@ import { nowIso, type Db } from '../../platform/db/database.js';
 import { audit } from '../../platform/audit/audit.js';
 import { announceChange } from '../../platform/events/changes.js';
 import { AGENDA_LIMITS, type SessionInput } from './meetings.schemas.js';
+import type { Practical } from './meetings.repository.js';
 
 /** The meeting has as many sessions as an agenda may have. */
 export class AgendaFull extends Error {}
@@ -62,4 +63,17 @@ export async function deleteSession(db: Db, meeting: { id: number; workflow: str
   });
   if (removed) await announce(db, meeting.id, meeting.workflow, 'agenda');
   return removed;
+}
+
+/** Replaces the meeting's practical information; a language left empty is removed. */
+export async function savePractical(db: Db, meeting: { id: number; workflow: string }, byLanguage: Record<string, Practical>, actorId: number | null): Promise<void> {
+  const rows = Object.entries(byLanguage)
+    .filter(([, p]) => p.address || p.contact || p.notes)
+    .map(([lang, p]) => ({ activity_id: meeting.id, lang, address: p.address, contact: p.contact, notes: p.notes }));
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('meeting_practical').where('activity_id', '=', meeting.id).execute();
+    if (rows.length) await trx.insertInto('meeting_practical').values(rows).execute();
+    await audit(trx, { actorUserId: actorId, action: 'activity.practical_saved', entityType: 'activity', entityId: meeting.id, after: byLanguage });
+  });
+  await announce(db, meeting.id, meeting.workflow, 'practical');
 }

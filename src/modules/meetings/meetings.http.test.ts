@@ -179,6 +179,32 @@ for (const dialect of await dialectsUnderTest()) {
       }
     });
 
+    test('practical information: saved per language, shown on the upcoming meeting’s page with its local time, long notes refused with the rest kept', async () => {
+      const saved = await organiser.submit(base(meeting.id), `${base(meeting.id)}/practical`, {
+        p_en_address: 'Palacio de Congresos, Paseo de la Castellana 99, Madrid',
+        p_en_contact: 'Secretariat: secretariat@example.org',
+        p_en_notes: 'Take the metro to Santiago Bernabéu.\n\nDelegates who need a visa <b>should</b> write early.',
+        p_fr_address: 'Palais des congrès, Paseo de la Castellana 99, Madrid',
+        p_fr_contact: '',
+        p_fr_notes: 'Métro Santiago Bernabéu.',
+      });
+      assert.equal(saved.statusCode, 303);
+      const en = await t.app.inject(`/en/activities/${meeting.en}`);
+      assert.match(en.body, /data-testid="practical"/);
+      assert.match(en.body, /Palacio de Congresos, Paseo de la Castellana 99, Madrid/);
+      assert.match(en.body, /<dd>Europe\/Madrid<\/dd>/);
+      assert.match(en.body, /<p>Take the metro to Santiago Bernabéu.<\/p><p>Delegates who need a visa &lt;b>should&lt;\/b> write early.<\/p>/);
+      const fr = await t.app.inject(`/fr/activities/${meeting.fr}`);
+      assert.match(fr.body, /Informations pratiques/);
+      assert.match(fr.body, /Palais des congrès/);
+      const tooLong = await organiser.submit(base(meeting.id), `${base(meeting.id)}/practical`, { p_en_address: 'Kept address', p_en_notes: 'x'.repeat(4001) });
+      assert.equal(tooLong.statusCode, 400);
+      assert.match(tooLong.body, /Notes for participants \(English\) must be at most 4,000 characters long|notes for participants \(English\) must be at most 4,000 characters long/);
+      assert.match(tooLong.body, /value="Kept address"/);
+      assert.match((await t.app.inject(`/en/activities/${meeting.en}`)).body, /Palacio de Congresos/, 'nothing was changed by the refused form');
+      assert.equal((await editor.submit(base(meeting.id), `${base(meeting.id)}/practical`, { p_en_address: 'Editor' })).statusCode, 403);
+    });
+
     test('bad input is refused field by field, in the reader’s language, with the rest kept, and nothing saved', async () => {
       const count = async () => Number((await t.db.selectFrom('agenda_sessions').select((eb) => eb.fn.countAll().as('n')).where('activity_id', '=', meeting.id).executeTakeFirstOrThrow()).n);
       const before = await count();

@@ -128,3 +128,20 @@ export async function hasAgenda(db: Db, activityId: number): Promise<boolean> {
     .executeTakeFirst();
   return !!row;
 }
+
+export interface Practical {
+  address: string;
+  contact: string;
+  notes: string;
+}
+
+/** The meeting's practical information in each language that has any. */
+export async function practicalOf(db: Db, activityId: number): Promise<Record<string, Practical>> {
+  const rows = await db.selectFrom('meeting_practical').select(['lang', 'address', 'contact', 'notes']).where('activity_id', '=', activityId).execute();
+  return Object.fromEntries(rows.map((r) => [r.lang, { address: r.address, contact: r.contact, notes: r.notes }]));
+}
+
+/** The venue's time zone, when the agenda has one. */
+export async function meetingTimeZone(db: Db, activityId: number): Promise<string | null> {
+  return (await db.selectFrom('meeting_agendas').select('time_zone').where('activity_id', '=', activityId).executeTakeFirst())?.time_zone ?? null;
+}

@@ -9,10 +9,10 @@ import type { FieldError } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
 import { publicDocumentsOfActivity } from '../documents/index.js';
 import { meetingCalendar } from './meetings.calendar.js';
-import { AgendaFull, deleteSession, saveSession, saveTimeZone } from './meetings.commands.js';
+import { AgendaFull, deleteSession, savePractical, saveSession, saveTimeZone } from './meetings.commands.js';
 import { agendaAbilities } from './meetings.policy.js';
-import { loadMeeting, meetingDays, meetingDocuments, publicMeetingBySlug, sessionsOf, type AgendaMeeting, type AgendaSession } from './meetings.repository.js';
-import { AGENDA_LIMITS, agendaFormOptions, sessionForm, timeZoneForm } from './meetings.schemas.js';
+import { loadMeeting, meetingDays, meetingDocuments, practicalOf, publicMeetingBySlug, sessionsOf, type AgendaMeeting, type AgendaSession } from './meetings.repository.js';
+import { AGENDA_LIMITS, agendaFormOptions, practicalForm, practicalFormOptions, sessionForm, timeZoneForm } from './meetings.schemas.js';
 import { AgendaAdmin, AgendaPage, PdfPending, SessionForm, type AgendaDocument } from './meetings.views.js';
 import { AGENDA_PDF_JOB, agendaForPrint } from './meetings.print.js';
 import { canPrint } from '../../platform/pdf/print.js';
@@ -61,9 +61,12 @@ export function registerAgendaAdminRoutes(admin: FastifyInstance): void {
 
   const base = (m: AgendaMeeting) => `/admin/activities/${m.id}/agenda`;
 
-  async function renderAgenda(request: FastifyRequest, reply: FastifyReply, meeting: AgendaMeeting, zone: { value: string; errors: FieldError[] }, notice: string | null, status = 200) {
+  async function renderAgenda(request: FastifyRequest, reply: FastifyReply, meeting: AgendaMeeting, zone: { value: string; errors: FieldError[] }, notice: string | null, status = 200, practical?: { values: Body; errors: FieldError[] }) {
     const tr = translator(adminLanguage(request));
     const sessions = await sessionsOf(db, meeting.id);
+    const stored = await practicalOf(db, meeting.id);
+    const practicalValues: Body =
+      practical?.values ?? Object.fromEntries(Object.entries(stored).flatMap(([l, p]) => [[`p_${l}_address`, p.address], [`p_${l}_contact`, p.contact], [`p_${l}_notes`, p.notes]]));
     const publicHref = meeting.workflow === 'published' && sessions.length && meeting.timeZone ? await publicAgendaHref(meeting, tr.lang) : null;
     return renderAdmin(request, reply, {
       title: tr.t('agenda.admin.title', { title: titleIn(meeting, tr.lang) }),
@@ -83,6 +86,9 @@ export function registerAgendaAdminRoutes(admin: FastifyInstance): void {
           days={meetingDays(meeting)}
           sessions={sessions}
           notice={notice}
+          languages={languages}
+          practical={practicalValues}
+          practicalErrors={practical?.errors ?? []}
         />
       ),
     });
@@ -94,14 +100,14 @@ export function registerAgendaAdminRoutes(admin: FastifyInstance): void {
     return t ? url('activities.agenda', t.lang, { slug: t.slug }) : null;
   }
 
-  const NOTICES = { saved: 'agenda.admin.saved', removed: 'agenda.admin.removed', zone: 'agenda.admin.zoneSaved' } as const;
+  const NOTICES = { saved: 'agenda.admin.saved', removed: 'agenda.admin.removed', zone: 'agenda.admin.zoneSaved', practical: 'agenda.practical.saved' } as const;
 
   admin.get<{ Params: { id: string }; Querystring: { done?: string } }>('/activities/:id/agenda', async (request, reply) => {
     const found = await meetingFor(request, reply, false);
     if ('denied' in found) return found.denied;
     const tr = translator(adminLanguage(request));
     const done = request.query.done;
-    const notice = done === 'saved' || done === 'removed' || done === 'zone' ? tr.t(NOTICES[done]) : null;
+    const notice = done === 'saved' || done === 'removed' || done === 'zone' || done === 'practical' ? tr.t(NOTICES[done]) : null;
     return renderAgenda(request, reply, found.meeting, { value: found.meeting.timeZone ?? '', errors: [] }, notice);
   });
 
@@ -114,6 +120,18 @@ export function registerAgendaAdminRoutes(admin: FastifyInstance): void {
     if (!checked.ok) return renderAgenda(request, reply, found.meeting, { value: form.values.time_zone, errors: checked.errors }, null, 400);
     await saveTimeZone(db, found.meeting, checked.data.time_zone, request.actor!.id);
     return reply.redirect(`${base(found.meeting)}?done=zone`, 303);
+  });
+
+  admin.post<{ Params: { id: string } }>('/activities/:id/agenda/practical', async (request, reply) => {
+    const found = await meetingFor(request, reply, true);
+    if ('denied' in found) return found.denied;
+    const tr = translator(adminLanguage(request));
+    const body = (request.body ?? {}) as Body;
+    const form = practicalForm(body, languages);
+    const checked = await checkForm(form.schema, form.values, tr, practicalFormOptions(tr));
+    if (!checked.ok) return renderAgenda(request, reply, found.meeting, { value: found.meeting.timeZone ?? '', errors: [] }, null, 400, { values: body, errors: checked.errors });
+    await savePractical(db, found.meeting, checked.data, request.actor!.id);
+    return reply.redirect(`${base(found.meeting)}?done=practical`, 303);
   });
 
   async function renderSession(request: FastifyRequest, reply: FastifyReply, meeting: AgendaMeeting, sessionId: number | null, values: Body, errors: FieldError[], status = 200) {

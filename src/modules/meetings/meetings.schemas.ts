@@ -11,7 +11,7 @@ export const PERSON_ROLES = ['chair', 'co_chair', 'moderator', 'speaker', 'rappo
 export type PersonRole = (typeof PERSON_ROLES)[number];
 
 /** Lengths in characters, people per session, parallel groups and sessions per meeting. */
-export const AGENDA_LIMITS = { title: 300, description: 2000, room: 200, name: 200, affiliation: 300, people: 8, tracks: 9, sessions: 200, documents: 20 } as const;
+export const AGENDA_LIMITS = { title: 300, description: 2000, room: 200, name: 200, affiliation: 300, people: 8, tracks: 9, sessions: 200, documents: 20, address: 500, contact: 300, notes: 4000 } as const;
 
 type Body = Record<string, unknown>;
 /** A posted field as typed, trimmed; anything that is not one string (a repeated field, a file) is an empty one. */
@@ -127,5 +127,25 @@ export function agendaFormOptions(tr: Translator, order: readonly string[]): For
       return labels[f] ? tr.t(labels[f]) : undefined;
     },
     order,
+  };
+}
+
+/** Practical information per language: the venue's address, whom to contact, notes for participants. */
+export function practicalForm(b: Body, languages: readonly string[]) {
+  const values = Object.fromEntries(languages.map((l) => [l, { address: field(b, `p_${l}_address`), contact: field(b, `p_${l}_contact`), notes: field(b, `p_${l}_notes`) }]));
+  const text = (max: number) => z.string().max(max, says('form.error.tooLong'));
+  const schema = z.record(z.string(), z.object({ address: text(AGENDA_LIMITS.address), contact: text(AGENDA_LIMITS.contact), notes: text(AGENDA_LIMITS.notes) }));
+  return { values, schema, order: ['p_*'] };
+}
+
+/** How problems of the practical information find their field and label. */
+export function practicalFormOptions(tr: Translator): FormErrorOptions {
+  return {
+    fieldId: (path) => `p_${String(path[0])}_${String(path[1])}`,
+    label: (f) => {
+      const m = /^p_(.+)_(address|contact|notes)$/.exec(f);
+      return m ? `${tr.t(`agenda.field.practical.${m[2]}` as MessageKey)} (${tr.t(`lang.${m[1]}` as MessageKey)})` : undefined;
+    },
+    order: ['p_*'],
   };
 }

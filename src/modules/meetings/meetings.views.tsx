@@ -187,6 +187,9 @@ export function AgendaAdmin(p: {
   days: { first: string; last: string } | null;
   sessions: readonly AgendaSession[];
   notice: string | null;
+  languages: readonly string[];
+  practical: Values;
+  practicalErrors: FieldError[];
 }): JSX.Element {
   const { tr } = p;
   return (
@@ -234,6 +237,34 @@ export function AgendaAdmin(p: {
           </a>
         </p>
       )}
+      <h2 id="practical" safe>
+        {tr.t('agenda.practical.title')}
+      </h2>
+      <p safe>{tr.t('agenda.practical.intro')}</p>
+      <ErrorSummary tr={tr} errors={p.practicalErrors} />
+      <form method="post" action={`${p.base}/practical`} novalidate>
+        <CsrfField token={p.csrf} />
+        {p.languages.map((l) => (
+          <fieldset lang={l}>
+            <legend safe>{tr.t('form.language', { language: tr.t(`lang.${l}` as MessageKey) })}</legend>
+            <TextField id={`p_${l}_address`} label={`${tr.t('agenda.field.practical.address')} (${tr.t(`lang.${l}` as MessageKey)})`} value={str(p.practical, `p_${l}_address`)} error={errorOf(p.practicalErrors, `p_${l}_address`)} lang={l} />
+            <TextField id={`p_${l}_contact`} label={`${tr.t('agenda.field.practical.contact')} (${tr.t(`lang.${l}` as MessageKey)})`} value={str(p.practical, `p_${l}_contact`)} error={errorOf(p.practicalErrors, `p_${l}_contact`)} lang={l} />
+            <TextArea
+              id={`p_${l}_notes`}
+              label={`${tr.t('agenda.field.practical.notes')} (${tr.t(`lang.${l}` as MessageKey)})`}
+              hint={tr.t('agenda.field.practical.notesHint')}
+              value={str(p.practical, `p_${l}_notes`)}
+              error={errorOf(p.practicalErrors, `p_${l}_notes`)}
+              lang={l}
+              rows={5}
+            />
+          </fieldset>
+        ))}
+        <button class="button" type="submit" safe>
+          {tr.t('form.save')}
+        </button>
+      </form>
+      <h2 safe>{tr.t('agenda.title')}</h2>
       {p.sessions.length === 0 ? (
         <p safe>{tr.t('agenda.admin.empty')}</p>
       ) : (
@@ -399,5 +430,56 @@ export function PdfPending({ tr, agendaHref, available }: { tr: Translator; agen
         </a>
       </p>
     </>
+  );
+}
+
+/** The practical information on the meeting's page: address, local time zone, contact, notes in paragraphs. */
+export function PracticalInfo({ tr, info, lang, timeZone }: { tr: Translator; info: { address: string; contact: string; notes: string }; lang: string; timeZone: string | null }): JSX.Element {
+  const foreign = lang !== tr.lang ? lang : undefined;
+  return (
+    <section aria-labelledby="practical" data-testid="practical">
+      <h2 id="practical" safe>
+        {tr.t('agenda.practical.title')}
+      </h2>
+      <dl class="facts">
+        {info.address ? (
+          <>
+            <dt safe>{tr.t('agenda.practical.address')}</dt>
+            <dd lang={foreign} safe>
+              {info.address}
+            </dd>
+          </>
+        ) : (
+          ''
+        )}
+        {timeZone ? (
+          <>
+            <dt safe>{tr.t('agenda.practical.timeZone')}</dt>
+            <dd safe>{timeZone}</dd>
+          </>
+        ) : (
+          ''
+        )}
+        {info.contact ? (
+          <>
+            <dt safe>{tr.t('agenda.practical.contact')}</dt>
+            <dd lang={foreign} safe>
+              {info.contact}
+            </dd>
+          </>
+        ) : (
+          ''
+        )}
+      </dl>
+      {info.notes
+        .split(/\n\s*\n/)
+        .map((para) => para.trim())
+        .filter(Boolean)
+        .map((para) => (
+          <p lang={foreign} safe>
+            {para}
+          </p>
+        ))}
+    </section>
   );
 }

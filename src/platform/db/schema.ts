@@ -454,6 +454,14 @@ export interface AgendaSessionDocumentTable {
   position: number;
 }
 
+export interface MeetingPracticalTable {
+  activity_id: number;
+  lang: string;
+  address: string;
+  contact: string;
+  notes: string;
+}
+
 export interface AgendaPdfTable {
   activity_id: number;
   lang: string;
@@ -513,4 +521,5 @@ export interface Database {
   agenda_session_people: AgendaSessionPersonTable;
   agenda_session_documents: AgendaSessionDocumentTable;
   agenda_pdfs: AgendaPdfTable;
+  meeting_practical: MeetingPracticalTable;
 }
