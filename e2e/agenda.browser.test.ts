@@ -8,18 +8,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import ICAL from 'ical.js';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createUser } from '../src/modules/auth/users.commands.js';
-import { assertNoAxeViolations, launchBrowser, startApp, withContext, type RunningApp } from './browser.js';
+import { assertNoAxeViolations, launchBrowser, signIn, startApp, withContext, type RunningApp } from './browser.js';
 
 const ORGANISER = { email: 'agenda.organiser@diwan.test', password: 'agenda organiser 12' };
 
-async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto('/admin/login');
-  await page.fill('#email', who.email);
-  await page.fill('#password', who.password);
-  await Promise.all([page.waitForURL('**/admin/'), page.click('[data-testid="login-form"] button[type=submit]')]);
-}
 
 describe('meeting agenda', () => {
   let app: RunningApp;

@@ -134,3 +134,11 @@ export async function assertNoAxeViolations(page: Page, label: string): Promise<
   assert.equal(results.violations.length, 0, `${label} (${page.url()}) has ${results.violations.length} axe violation(s):\n${formatViolations(results.violations)}`);
   return results.incomplete.flatMap((r) => r.nodes.map((n) => `axe needs review on ${label}: ${r.id} (${r.help}) at ${JSON.stringify(n.target)}`));
 }
+
+/** Signs in through the back-office form and waits for the dashboard. */
+export async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
+  await page.goto('/admin/login');
+  await page.fill('#email', who.email);
+  await page.fill('#password', who.password);
+  await Promise.all([page.waitForURL('**/admin/'), page.click('[data-testid="login-form"] button[type=submit]')]);
+}

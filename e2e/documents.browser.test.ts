@@ -9,21 +9,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createUser } from '../src/modules/auth/users.commands.js';
 import { makePdf } from '../src/platform/files/test-files.js';
-import { assertNoAxeViolations, launchBrowser, startApp, withContext, type RunningApp } from './browser.js';
+import { assertNoAxeViolations, launchBrowser, signIn, startApp, withContext, type RunningApp } from './browser.js';
 
 const EDITOR = { email: 'library.editor@diwan.test', password: 'library editor 12' };
 const ADMIN = { email: 'library.admin@diwan.test', password: 'library admin 12' };
 const FOUNDING_SLUG = 'thematic-meeting-asylum-international-protection-2015';
 
-async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto('/admin/login');
-  await page.fill('#email', who.email);
-  await page.fill('#password', who.password);
-  await Promise.all([page.waitForURL('**/admin/'), page.click('[data-testid="login-form"] button[type=submit]')]);
-}
 
 describe('document library', () => {
   let app: RunningApp;

@@ -176,7 +176,7 @@ export function registerUserAdminRoutes(admin: FastifyInstance): void {
 
   const loadUser = async (request: FastifyRequest) => {
     const id = parseId((request.params as { id: string }).id);
-    if (!Number.isInteger(id) || id <= 0) return undefined;
+    if (!id) return undefined;
     return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   };
 

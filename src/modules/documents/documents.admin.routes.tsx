@@ -396,7 +396,7 @@ export function registerDocumentAdminRoutes(admin: FastifyInstance): void {
 
   const docId = (request: FastifyRequest) => {
     const id = parseId((request.params as { id: string }).id);
-    return Number.isInteger(id) && id > 0 ? id : 0;
+    return id;
   };
   const check = async (request: FastifyRequest, values: DocumentValues, id: number | null) => {
     const roles = (await db.selectFrom('roles').select('code').execute()).map((r) => r.code);
@@ -512,7 +512,7 @@ export function registerDocumentAdminRoutes(admin: FastifyInstance): void {
     const denied = guard(request, reply, documentAbilities(request.actor).upload);
     if (denied) return denied;
     const fileId = parseId(request.params.fileId);
-    if (!Number.isInteger(fileId) || !(await removeDocumentFile(db, docId(request), fileId, request.actor!.id))) throw notFound();
+    if (!fileId || !(await removeDocumentFile(db, docId(request), fileId, request.actor!.id))) throw notFound();
     return reply.redirect(`/admin/documents/${docId(request)}?done=file_removed`, 303);
   });
 
@@ -520,7 +520,7 @@ export function registerDocumentAdminRoutes(admin: FastifyInstance): void {
   admin.get<{ Params: { id: string; fileId: string } }>('/documents/:id/files/:fileId', async (request, reply) => {
     if (!request.actor) return guard(request, reply, false);
     const fileId = parseId(request.params.fileId);
-    const file = Number.isInteger(fileId) && fileId > 0 ? await findFile(db, fileId) : null;
+    const file = fileId ? await findFile(db, fileId) : null;
     if (!file || file.documentId !== docId(request)) throw notFound();
     const now = new Date().toISOString();
     const access = await loadDocumentAccess(db, file.documentId, now);

@@ -248,16 +248,11 @@ function filterConditions(f: LibraryFilters): [Facet, (eb: DocEb) => Expression<
 
 type FilterArgs = { now: string; filters: LibraryFilters; match: ReturnType<typeof matchingEntries> | null; publishedAfter?: string };
 
-/** The public documents that match the query (when there is one), before any filter. */
-function candidates(db: Db, args: FilterArgs, from?: DocQuery): DocQuery {
-  let q = (from ?? db.selectFrom('documents as d')).where((eb) => publicDocuments(eb as never, args.now)) as unknown as DocQuery;
+/** The public documents that match the query (when there is one) and pass every filter set. */
+function filtered(db: Db, args: FilterArgs): DocQuery {
+  let q = db.selectFrom('documents as d').where((eb) => publicDocuments(eb as never, args.now)) as unknown as DocQuery;
   if (args.publishedAfter) q = q.where('d.published_at', '>', args.publishedAfter);
   if (args.match) q = q.where('d.id', 'in', sql<number>`(SELECT m.entity_id FROM (${args.match}) m)`);
-  return q;
-}
-
-function filtered(db: Db, args: FilterArgs, from?: DocQuery): DocQuery {
-  let q = candidates(db, args, from);
   for (const [, condition] of filterConditions(args.filters)) q = q.where(condition);
   return q;
 }

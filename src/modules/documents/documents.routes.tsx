@@ -385,7 +385,7 @@ export function registerDocumentRoutes(app: FastifyInstance): void {
 
   const download = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
     const id = parseId(request.params.id);
-    if (!Number.isInteger(id) || id <= 0) return sendError(request, reply, 'notFound', 404);
+    if (!id) return sendError(request, reply, 'notFound', 404);
     const file = await publicFile(request, id);
     if (!file) return sendError(request, reply, 'notFound', 404);
     return sendStoredFile(request, reply, app.diwan.files, file, { public: true });

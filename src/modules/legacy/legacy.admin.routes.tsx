@@ -442,7 +442,7 @@ export function registerImportAdminRoutes(admin: FastifyInstance): void {
     const denied = guard(request, reply, importAbilities(request.actor).list);
     if (denied) return denied;
     const id = parseId(request.params.id);
-    const run = Number.isInteger(id) && id > 0 ? await ldb.selectFrom('legacy_import_runs').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+    const run = id ? await ldb.selectFrom('legacy_import_runs').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
     if (!run) return reply.callNotFound();
     const items = await ldb.selectFrom('legacy_import_items').selectAll().where('run_id', '=', id).orderBy('position').orderBy('id').execute();
     const tr = translator(adminLanguage(request));

@@ -8,6 +8,7 @@ export interface AgendaMeeting {
   startDate: string;
   endDate: string | null;
   datePrecision: string;
+  publishedAt: string | null;
   timeZone: string | null;
   titles: Record<string, string>;
 }
@@ -16,12 +17,12 @@ export async function loadMeeting(db: Db, activityId: number): Promise<AgendaMee
   const row = await db
     .selectFrom('activities as a')
     .leftJoin('meeting_agendas as m', 'm.activity_id', 'a.id')
-    .select(['a.id', 'a.workflow', 'a.start_date', 'a.end_date', 'a.date_precision', 'm.time_zone'])
+    .select(['a.id', 'a.workflow', 'a.start_date', 'a.end_date', 'a.date_precision', 'a.published_at', 'm.time_zone'])
     .where('a.id', '=', activityId)
     .executeTakeFirst();
   if (!row) return null;
   const titles = await db.selectFrom('activity_translations').select(['lang', 'title']).where('activity_id', '=', activityId).execute();
-  return { id: row.id, workflow: row.workflow, startDate: row.start_date, endDate: row.end_date, datePrecision: row.date_precision, timeZone: row.time_zone ?? null, titles: Object.fromEntries(titles.map((t) => [t.lang, t.title])) };
+  return { id: row.id, workflow: row.workflow, startDate: row.start_date, endDate: row.end_date, datePrecision: row.date_precision, publishedAt: row.published_at, timeZone: row.time_zone ?? null, titles: Object.fromEntries(titles.map((t) => [t.lang, t.title])) };
 }
 
 /** The days a session may be on: the meeting's, when they are known to the day. */
@@ -103,9 +104,7 @@ export async function publicMeetingBySlug(db: Db, lang: string, slug: string, no
 /** The published meeting (publication time come) of that id, as shown in `lang`, or null. */
 export async function publicMeetingById(db: Db, id: number, lang: string, now: string): Promise<PublicMeeting | null> {
   const meeting = await loadMeeting(db, id);
-  if (!meeting || meeting.workflow !== 'published') return null;
-  const published = await db.selectFrom('activities').select('published_at').where('id', '=', id).executeTakeFirst();
-  if (!published?.published_at || published.published_at > now) return null;
+  if (!meeting || meeting.workflow !== 'published' || !meeting.publishedAt || meeting.publishedAt > now) return null;
   const translations = await db.selectFrom('activity_translations').select(['lang', 'title', 'slug', 'city', 'venue']).where('activity_id', '=', id).execute();
   const own = translations.find((t) => t.lang === lang) ?? translations[0];
   if (!own) return null;

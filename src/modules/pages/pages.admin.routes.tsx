@@ -175,7 +175,7 @@ export function registerPageAdminRoutes(admin: FastifyInstance): void {
   });
   const pageId = (request: FastifyRequest) => {
     const id = parseId((request.params as { id: string }).id);
-    return Number.isInteger(id) && id > 0 ? id : 0;
+    return id;
   };
 
   admin.get('/pages', async (request, reply) => {

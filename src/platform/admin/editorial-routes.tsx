@@ -44,7 +44,7 @@ export interface EditorialAdminKind<I extends EditableContent, R extends Editabl
 /** The record id in the address, or a 404. */
 export function recordId(request: FastifyRequest): number {
   const id = parseId((request.params as { id?: string }).id);
-  if (!Number.isInteger(id) || id <= 0) throw notFound();
+  if (!id) throw notFound();
   return id;
 }
 
@@ -421,7 +421,7 @@ export function registerRevisionRoutes<I extends EditableContent, R extends Edit
     const denied = guard(request, reply, can.restore && can.edit);
     if (denied) return denied;
     const version = parseId(request.params.version);
-    if (!Number.isInteger(version) || version <= 0) throw notFound();
+    if (!version) throw notFound();
     const result = await kind.restoreRevision(db, record.id, version, { id: request.actor!.id, canPublish: can.publishDirectly });
     if (!result) throw notFound();
     if (!result.ok) {
