@@ -53,6 +53,10 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   /** The hour (0-23, in TIME_ZONE) at which the daily alert digests go out. */
   ALERT_DIGEST_HOUR: z.coerce.number({ error: 'ALERT_DIGEST_HOUR must be an hour from 0 to 23' }).int().min(0).max(23).default(7),
+  /** Registrations for meetings one network address may send in an hour (a delegation behind one address sends several). */
+  REGISTRATIONS_PER_IP_PER_HOUR: z.coerce.number({ error: 'REGISTRATIONS_PER_IP_PER_HOUR must be a whole number from 1 to 1000000' }).int().min(1).max(1_000_000).default(30),
+  /** Days after a meeting's last day at which registrants' passport details are erased. */
+  PASSPORT_RETENTION_DAYS: z.coerce.number({ error: 'PASSPORT_RETENTION_DAYS must be a number of days from 0 to 3650' }).int().min(0).max(3650).default(30),
   /** The Chromium that prints PDFs (agendas...); empty: no PDFs, the pages say so. */
   CHROMIUM_PATH: z.string().max(500).default('/usr/bin/chromium'),
   TIME_ZONE: z
@@ -110,6 +114,10 @@ export type Config = {
   timeZone: string;
   /** The hour, in the site's time zone, at which the daily alert digests are sent. */
   alertDigestHour: number;
+  /** Registrations one network address may send in an hour. */
+  registrationsPerIpPerHour: number;
+  /** Days after a meeting at which passport details are erased. */
+  passportRetentionDays: number;
   /** The Chromium that prints PDFs, or '' for none. */
   chromiumPath: string;
   /** Hosts of the old websites whose addresses redirect to the imported activities (LEGACY_HOSTS). */
@@ -168,6 +176,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     timeZone: e.TIME_ZONE,
     alertDigestHour: e.ALERT_DIGEST_HOUR,
+    registrationsPerIpPerHour: e.REGISTRATIONS_PER_IP_PER_HOUR,
+    passportRetentionDays: e.PASSPORT_RETENTION_DAYS,
     chromiumPath: e.CHROMIUM_PATH,
     legacyHosts: e.LEGACY_HOSTS,
     secureCookies: (e.PUBLIC_URL ?? '').startsWith('https://'),

@@ -25,6 +25,7 @@ import {
 } from './activities.editor.js';
 import { blankFormValues, readForm, toFormValues, validateForm, type ActivityFormValues } from './activities.form.js';
 import { activityAbilities } from './activities.policy.js';
+import { has } from '../../platform/policy.js';
 import { findActivityRow, matchesFilters, sqlFilters } from './activities.repository.js';
 import { ActivityInputSchema, type ActivityInputParsed } from './activities.schemas.js';
 import { activityDetail, parseListQuery } from './activities.service.js';
@@ -259,6 +260,13 @@ export function registerActivityAdminRoutes(admin: FastifyInstance): void {
                 <a href={`/admin/activities/${a.id}/agenda`} data-testid="agenda-link" safe>
                   {t.t('agenda.admin.link')}
                 </a>
+                {has(request.actor, 'registration.manage') ? (
+                  <a href={`/admin/activities/${a.id}/registrations`} data-testid="registrations-link" safe>
+                    {t.t('registration.admin.link')}
+                  </a>
+                ) : (
+                  ''
+                )}
                 {can.revisions ? (
                   <a href={`/admin/activities/${a.id}/revisions`} data-testid="revisions-link" safe>
                     {t.t('editorial.revisions.link')}

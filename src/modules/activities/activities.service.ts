@@ -1,6 +1,7 @@
 import { publicDocumentsOfActivity, type LibraryItem } from '../documents/index.js';
-import { hasAgenda, meetingTimeZone, practicalOf, type Practical } from '../meetings/index.js';
+import { hasAgenda, meetingTimeZone, practicalOf, publicRegistration, type Practical, type PublicRegistration } from '../meetings/index.js';
 import type { AppContext } from '../../platform/context.js';
+import { todayIso } from '../../platform/i18n/dates.js';
 import { translator, type Translator } from '../../platform/i18n/i18n.js';
 import { url, type Query } from '../../platform/http/urls.js';
 import { isValidSlug } from '../../platform/text/slug.js';
@@ -224,7 +225,13 @@ export interface ActivityDetail {
   /** The library's documents linked to the activity that the public may open, in the activity's order. */
   library: LibraryItem[];
   /** The meeting's agenda page (when it has one) and calendar file (a meeting on known days, not over yet), in this language. */
-  meeting: { agendaHref: string | null; calendarHref: string | null; practical: { info: Practical; lang: string; timeZone: string | null } | null };
+  meeting: {
+    agendaHref: string | null;
+    calendarHref: string | null;
+    practical: { info: Practical; lang: string; timeZone: string | null } | null;
+    /** Registration open (with the form's address) or closed, while the meeting is upcoming. */
+    registration: { state: NonNullable<PublicRegistration>; href: string } | null;
+  };
 }
 
 /** The practical information of an upcoming meeting in a language, or in another it has (marked as such). */
@@ -267,11 +274,18 @@ export async function activityDetail(ctx: AppContext, row: ActivityRow, lang: st
     { defaultLanguage: ctx.config.defaultLanguage, languages: ctx.config.languages },
   );
   const slug = translations.find((t) => t.lang === lang)?.slug;
-  const upcoming = row.date_precision === 'day' && (row.end_date ?? row.start_date) >= now.toISOString().slice(0, 10);
+  const upcoming = row.date_precision === 'day' && (row.end_date ?? row.start_date) >= todayIso(now, ctx.config.timeZone);
+  const timeZone = upcoming ? await meetingTimeZone(ctx.db, row.id) : null;
+  // The page shows a published activity (or previews one as it will be once published).
+  const registration =
+    slug && upcoming
+      ? await publicRegistration(ctx.db, { id: row.id, workflow: 'published', status: row.status, startDate: row.start_date, endDate: row.end_date, datePrecision: row.date_precision, timeZone }, ctx.config.timeZone, now)
+      : null;
   const meeting = {
     agendaHref: slug && (await hasAgenda(ctx.db, row.id)) ? url('activities.agenda', lang, { slug }) : null,
     calendarHref: slug && upcoming ? url('activities.calendar', lang, { slug }) : null,
     practical: upcoming ? await practicalFor(ctx, row.id, lang) : null,
+    registration: registration && slug ? { state: registration, href: url('activities.register', lang, { slug }) } : null,
   };
   return { tr, translations, view, library, meeting };
 }

@@ -1,5 +1,5 @@
 import type { Translator, MessageKey } from '../../platform/i18n/i18n.js';
-import { PracticalInfo } from '../meetings/index.js';
+import { PracticalInfo, RegistrationBlock } from '../meetings/index.js';
 import { url, type Query } from '../../platform/http/urls.js';
 import type { ActivityCard, ActivityDetailView } from './activities.presenter.js';
 import type { ActivityDetail, ActivityListView } from './activities.service.js';
@@ -378,6 +378,7 @@ export function ActivityPage({ d, backHref }: { d: Pick<ActivityDetail, 'tr' | '
       ) : (
         ''
       )}
+      {d.meeting.registration ? <RegistrationBlock tr={tr} registration={d.meeting.registration.state} href={d.meeting.registration.href} /> : ''}
       {d.meeting.practical ? <PracticalInfo tr={tr} info={d.meeting.practical.info} lang={d.meeting.practical.lang} timeZone={d.meeting.practical.timeZone} /> : ''}
       {d.library.length ? (
         <section aria-labelledby="library-title" data-testid="activity-library">

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import { translator } from '../../platform/i18n/i18n.js';
 import { url } from '../../platform/http/urls.js';
+import { takeRate } from '../../platform/http/public-forms.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { describeAlert, describeInline } from './alerts.describe.js';
 import { ALERT_LIMITS, normaliseAlertEmail, storedAlertSearch, type AlertSearch } from './alerts.schemas.js';
@@ -22,75 +22,6 @@ export const isTokenShape = (token: string) => /^[\w-]{32,64}$/.test(token);
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-
-/**
- * Counts one use of `key` in a window of `windowMs`; false (and nothing counted) once `limit` uses
- * fell in the current window. One statement each way, so two requests at once cannot both take the
- * last use.
- */
-export async function takeRate(db: Db, key: string, limit: number, windowMs: number, now = new Date()): Promise<boolean> {
-  const since = new Date(now.getTime() - windowMs).toISOString();
-  const use = async () => {
-    const used = await db
-      .updateTable('alert_rate')
-      .set((eb) => ({ count: eb('count', '+', 1) }))
-      .where('key', '=', key)
-      .where('count', '<', limit)
-      .where('window_start', '>', since)
-      .executeTakeFirst();
-    return Number(used.numUpdatedRows) > 0;
-  };
-  if (await use()) return true;
-  // No row, or its window is over: a new window starts with this use.
-  const started = await db
-    .insertInto('alert_rate')
-    .values({ key, count: 1, window_start: now.toISOString() })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ count: 1, window_start: now.toISOString() }).where('alert_rate.window_start', '<=', since))
-    .executeTakeFirst();
-  if (Number(started.numInsertedOrUpdatedRows ?? 0) > 0) return true;
-  // Another request started the window between our two statements (a double click on a first
-  // request): count this use in it.
-  return use();
-}
-
-/** An IPv6 address written out in full: eight groups of four hex digits. */
-function expandIpv6(ip: string): string[] {
-  const [head = '', tail] = ip.toLowerCase().split('::');
-  const groups = (part: string) => (part ? part.split(':') : []);
-  let left = groups(head);
-  let right = tail === undefined ? [] : groups(tail);
-  // An IPv4 tail (::ffff:192.0.2.1) is two groups.
-  const v4 = (list: string[]) => {
-    const last = list.at(-1);
-    if (!last?.includes('.')) return list;
-    const [a = 0, b = 0, c = 0, d = 0] = last.split('.').map(Number);
-    return [...list.slice(0, -1), ((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
-  };
-  if (tail === undefined) left = v4(left);
-  else right = v4(right);
-  const missing = 8 - left.length - right.length;
-  return [...left, ...Array<string>(Math.max(0, missing)).fill('0'), ...right].map((g) => g.padStart(4, '0'));
-}
-
-const isLoopback = (ip: string) => /^127\./.test(ip) || /^::ffff:127\./i.test(ip) || ip === '::1';
-
-/**
- * The network a request comes from, as the limits count it. Behind a reverse proxy on the same
- * machine (the default HOST is 127.0.0.1) every request comes from the proxy, so the address the
- * proxy appended last to `X-Forwarded-For` is taken instead; from any other peer the header is
- * ignored (anyone can send one). An IPv6 address counts as its /64, which one subscriber line
- * usually holds whole.
- */
-export function requestNetwork(peer: string, forwardedFor?: string | string[]): string {
-  let ip = peer;
-  if (isLoopback(peer) && forwardedFor !== undefined) {
-    const last = [forwardedFor].flat().join(',').split(',').at(-1)?.trim() ?? '';
-    if (isIP(last)) ip = last;
-  }
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return mapped[1]!;
-  return isIP(ip) === 6 ? `${expandIpv6(ip).slice(0, 4).join(':')}::/64` : ip;
-}
 
 /** One more subscription request from a network address (see requestNetwork); false past the hourly limit. */
 export function takeRequestFromIp(db: Db, network: string, now = new Date()): Promise<boolean> {

@@ -6,7 +6,8 @@ import { translator, type Translator } from '../../platform/i18n/i18n.js';
 import { routePattern, url, type RouteName } from '../../platform/http/urls.js';
 import { Layout } from '../../platform/views/layout.js';
 import { z } from 'zod';
-import { alertByToken, alertToConfirm, confirmAlert, endAlert, requestAlert, requestNetwork, takeRequestFromIp, type StoredAlert } from './alerts.commands.js';
+import { alertByToken, alertToConfirm, confirmAlert, endAlert, requestAlert, takeRequestFromIp, type StoredAlert } from './alerts.commands.js';
+import { fromAnotherSite, requestNetwork } from '../../platform/http/public-forms.js';
 import { describeAlert } from './alerts.describe.js';
 import { listAddress } from './alerts.jobs.js';
 import { ALERT_LIMITS, AlertEmailSchema, readAlertSearch, type AlertSearch } from './alerts.schemas.js';
@@ -17,22 +18,6 @@ type TokenParams = { Params: { lang: string; token: string } };
 
 const EmailFormSchema = z.object({ email: AlertEmailSchema });
 const emailOptions = (tr: Translator): FormErrorOptions => ({ label: (field) => (field === 'email' ? tr.t('alerts.field.email') : undefined) });
-
-/**
- * A form post from another site is refused (the public site has no cookies to protect, but an
- * alert must be asked for from its own form): the browser says where a post comes from in
- * `Sec-Fetch-Site` and `Origin`. Clients that send neither (old browsers, curl) are let through;
- * double opt-in and the rate limits stand behind them.
- */
-function fromAnotherSite(request: FastifyRequest, baseUrl: string): boolean {
-  // Browsers since 2020-2023 say it plainly (a form of the site itself is 'same-origin').
-  const site = request.headers['sec-fetch-site'];
-  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
-  const origin = request.headers.origin;
-  if (!origin) return false;
-  const own = new Set([new URL(baseUrl).origin, `${request.protocol}://${request.host}`]);
-  return !own.has(origin);
-}
 
 /** The alerts' pages: subscribe (with double opt-in), confirm, see, and stop an alert. */
 export function registerAlertRoutes(app: FastifyInstance): void {

@@ -2,10 +2,13 @@ import './meetings.catalogue.js';
 import type { DiwanModule } from '../../platform/module.js';
 import { agendaPdfJob } from './meetings.print.js';
 import { registerAgendaAdminRoutes, registerAgendaRoutes } from './meetings.routes.js';
+import { registerRegistrationAdminRoutes, registerRegistrationRoutes } from './registration.routes.js';
 
 // What the activity page shows of a meeting's agenda.
 export { hasAgenda, meetingTimeZone, practicalOf, type Practical } from './meetings.repository.js';
 export { PracticalInfo } from './meetings.views.js';
+export { publicRegistration, type PublicRegistration } from './registration.repository.js';
+export { RegistrationBlock } from './registration.views.js';
 
 /**
  * Meetings: the agenda of a meeting (days, sessions with times in the venue's zone, parallel
@@ -14,7 +17,13 @@ export { PracticalInfo } from './meetings.views.js';
  */
 export const meetingsModule: DiwanModule = {
   name: 'meetings',
-  publicRoutes: registerAgendaRoutes,
-  adminRoutes: registerAgendaAdminRoutes,
+  publicRoutes(app) {
+    registerAgendaRoutes(app);
+    registerRegistrationRoutes(app);
+  },
+  adminRoutes(admin) {
+    registerAgendaAdminRoutes(admin);
+    registerRegistrationAdminRoutes(admin);
+  },
   jobs: (ctx) => [agendaPdfJob(ctx)],
 };

@@ -1,11 +1,14 @@
 import { registerMessages } from '../../platform/i18n/i18n.js';
 import { meetingsEn } from './meetings.catalogue.en.js';
 import { meetingsFr } from './meetings.catalogue.fr.js';
+import { registrationEn } from './registration.catalogue.en.js';
+import { registrationFr } from './registration.catalogue.fr.js';
 
 declare module '../../platform/i18n/i18n.js' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds this module's keys to MessageKey
-  interface MessageCatalogue extends Record<keyof typeof meetingsEn, string> {}
+  interface MessageCatalogue extends Record<keyof typeof meetingsEn | keyof typeof registrationEn, string> {}
 }
 
-/** The meetings module’s messages, registered once when the module is first imported. */
+/** The meetings module’s messages (agenda and registration), registered once when the module is first imported. */
 registerMessages('meetings', { en: meetingsEn, fr: meetingsFr });
+registerMessages('registration', { en: registrationEn, fr: registrationFr });

@@ -5,6 +5,8 @@ import type { PersonRole, SessionInput, SessionKind } from './meetings.schemas.j
 export interface AgendaMeeting {
   id: number;
   workflow: string;
+  /** What the editor says of it: planned, announced, held, postponed, cancelled. */
+  status: string;
   startDate: string;
   endDate: string | null;
   datePrecision: string;
@@ -17,12 +19,12 @@ export async function loadMeeting(db: Db, activityId: number): Promise<AgendaMee
   const row = await db
     .selectFrom('activities as a')
     .leftJoin('meeting_agendas as m', 'm.activity_id', 'a.id')
-    .select(['a.id', 'a.workflow', 'a.start_date', 'a.end_date', 'a.date_precision', 'a.published_at', 'm.time_zone'])
+    .select(['a.id', 'a.workflow', 'a.status', 'a.start_date', 'a.end_date', 'a.date_precision', 'a.published_at', 'm.time_zone'])
     .where('a.id', '=', activityId)
     .executeTakeFirst();
   if (!row) return null;
   const titles = await db.selectFrom('activity_translations').select(['lang', 'title']).where('activity_id', '=', activityId).execute();
-  return { id: row.id, workflow: row.workflow, startDate: row.start_date, endDate: row.end_date, datePrecision: row.date_precision, publishedAt: row.published_at, timeZone: row.time_zone ?? null, titles: Object.fromEntries(titles.map((t) => [t.lang, t.title])) };
+  return { id: row.id, workflow: row.workflow, status: row.status, startDate: row.start_date, endDate: row.end_date, datePrecision: row.date_precision, publishedAt: row.published_at, timeZone: row.time_zone ?? null, titles: Object.fromEntries(titles.map((t) => [t.lang, t.title])) };
 }
 
 /** The days a session may be on: the meeting's, when they are known to the day. */

@@ -222,6 +222,8 @@ export interface OutboxTable {
   created_at: string;
   sent_at: string | null;
   error: string | null;
+  /** Files sent with the message (JSON: name, type, text), migration 0019. */
+  attachments: string | null;
 }
 
 export interface AuditLogTable {
@@ -462,6 +464,57 @@ export interface MeetingPracticalTable {
   notes: string;
 }
 
+/** A meeting's registration settings (migration 0019). */
+export interface MeetingRegistrationTable {
+  activity_id: number;
+  open: number;
+  /** The last day registrations are taken, to its end in the venue's time zone. */
+  closes_on: string | null;
+  capacity: number | null;
+  approval: string;
+  seq: Generated<number>;
+  updated_at: string;
+}
+
+/** One person's registration for a meeting. */
+export interface RegistrationTable {
+  id: Generated<number>;
+  activity_id: number;
+  token: string;
+  state: string;
+  lang: string;
+  title: string;
+  given_name: string;
+  family_name: string;
+  gender: string;
+  function: string;
+  institution: string;
+  country_code: string | null;
+  organisation_id: number | null;
+  email: string;
+  email_key: string;
+  phone: string;
+  languages: string;
+  dietary: string;
+  accessibility: string;
+  travel_support: number;
+  visa_letter: number;
+  consent_public: number;
+  consent_data: number;
+  created_at: string;
+  updated_at: string;
+  queued_at: string;
+  decided_at: string | null;
+}
+
+/** A registrant's passport details, for a visa support letter; read with `registration.read_passport` only. */
+export interface RegistrationPassportTable {
+  registration_id: number;
+  nationality: string;
+  passport_number: string;
+  passport_expiry: string;
+}
+
 export interface AgendaPdfTable {
   activity_id: number;
   lang: string;
@@ -522,4 +575,7 @@ export interface Database {
   agenda_session_documents: AgendaSessionDocumentTable;
   agenda_pdfs: AgendaPdfTable;
   meeting_practical: MeetingPracticalTable;
+  meeting_registration: MeetingRegistrationTable;
+  registrations: RegistrationTable;
+  registration_passports: RegistrationPassportTable;
 }

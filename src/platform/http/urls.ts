@@ -6,6 +6,11 @@ const ROUTES = {
   'activities.agenda': '/:lang/activities/:slug/agenda',
   'activities.agendaPdf': '/:lang/activities/:slug/agenda.pdf',
   'activities.calendar': '/:lang/activities/:slug/calendar.ics',
+  'activities.register': '/:lang/activities/:slug/register',
+  'activities.registerSent': '/:lang/activities/:slug/register/sent',
+  /** A registrant's own page (a personal link: its token is never logged). */
+  'registrations.show': '/:lang/registrations/:token',
+  'registrations.cancel': '/:lang/registrations/:token/cancel',
   search: '/:lang/search',
   'documents.list': '/:lang/documents',
   'documents.show': '/:lang/documents/:slug',

@@ -14,6 +14,14 @@ export interface MailMessage {
   secret?: string;
   /** Extra headers (List-Unsubscribe...), kept with the message until it is sent. */
   headers?: Record<string, string>;
+  /** Small text files sent with the message (a calendar file), kept with it in the outbox. */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
 }
 
 export interface Mailer {
@@ -43,6 +51,7 @@ export const MAIL_JOB_OPTIONS: JobOptions = { retryLimit: 5, retryDelaySeconds: 
 
 // The outbox's `secret` (migration 0011) and `headers` (0016) columns are not in the shared table types.
 const withSecret = (db: Db) => db.withTables<{ outbox: { secret: string | null; headers: string | null } }>();
+const attachmentsOf = (json: string | null): MailAttachment[] | undefined => (json ? (JSON.parse(json) as MailAttachment[]) : undefined);
 
 /**
  * Mail goes through the outbox table: without SMTP settings it stays there for admins to read at
@@ -61,6 +70,7 @@ export function createMailer(config: Pick<Config, 'smtpUrl'>, db: Db, log: MailL
         created_at: nowIso(),
         secret: config.smtpUrl ? (message.secret ?? null) : null,
         headers: message.headers && Object.keys(message.headers).length ? JSON.stringify(message.headers) : null,
+        attachments: message.attachments?.length ? JSON.stringify(message.attachments) : null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -99,7 +109,7 @@ export function mailJob(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, db: Db, lo
     name: MAIL_SEND_JOB,
     options: { ...MAIL_JOB_OPTIONS, ...options },
     async run({ outboxId }) {
-      const row = await outbox.selectFrom('outbox').select(['id', 'to_address', 'subject', 'text_body', 'purpose', 'sent_at', 'secret', 'headers']).where('id', '=', outboxId).executeTakeFirst();
+      const row = await outbox.selectFrom('outbox').select(['id', 'to_address', 'subject', 'text_body', 'purpose', 'sent_at', 'secret', 'headers', 'attachments']).where('id', '=', outboxId).executeTakeFirst();
       // Already sent (an attempt that ended after sending), or deleted: nothing to do.
       if (!row || row.sent_at) return;
       if (!config.smtpUrl) {
@@ -108,7 +118,7 @@ export function mailJob(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, db: Db, lo
       }
       try {
         const headers = row.headers ? (JSON.parse(row.headers) as Record<string, string>) : undefined;
-        await (await smtp()).sendMail({ from: config.mailFrom, to: row.to_address, subject: row.subject, text: row.text_body, headers });
+        await (await smtp()).sendMail({ from: config.mailFrom, to: row.to_address, subject: row.subject, text: row.text_body, headers, attachments: attachmentsOf(row.attachments) });
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         await outbox.updateTable('outbox').set({ error: reason.slice(0, 500) }).where('id', '=', outboxId).execute();

@@ -133,6 +133,64 @@ export function SelectField(p: FieldProps & { options: { value: string; label: s
   );
 }
 
+/** One yes/no box with its label (and hint and error), posting `1` when ticked. */
+export function CheckboxField(p: { id: string; name?: string; label: string; checked: boolean; hint?: string | undefined; error?: string | undefined }): JSX.Element {
+  const described = [p.hint ? `${p.id}-hint` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`form-group checkbox-item${p.error ? ' has-error' : ''}`}>
+      {p.error ? (
+        <span class="field-error" id={`${p.id}-error`} safe>
+          {p.error}
+        </span>
+      ) : (
+        ''
+      )}
+      <input type="checkbox" class="checkbox" id={p.id} name={p.name ?? p.id} value="1" checked={p.checked} aria-describedby={described} aria-invalid={p.error ? 'true' : undefined} />{' '}
+      <label for={p.id} safe>
+        {p.label}
+      </label>
+      {p.hint ? (
+        <span class="hint" id={`${p.id}-hint`} safe>
+          {p.hint}
+        </span>
+      ) : (
+        ''
+      )}
+    </div>
+  );
+}
+
+/** Several boxes under one legend, posting every ticked value under one name. */
+export function CheckboxGroup(p: { id: string; name?: string; legend: string; options: { value: string; label: string }[]; checked: readonly string[]; hint?: string | undefined; error?: string | undefined }): JSX.Element {
+  return (
+    <fieldset class={`form-group checkboxes-inline${p.error ? ' has-error' : ''}`} id={p.id} aria-describedby={p.hint ? `${p.id}-hint` : undefined}>
+      <legend safe>{p.legend}</legend>
+      {p.hint ? (
+        <span class="hint" id={`${p.id}-hint`} safe>
+          {p.hint}
+        </span>
+      ) : (
+        ''
+      )}
+      {p.error ? (
+        <span class="field-error" safe>
+          {p.error}
+        </span>
+      ) : (
+        ''
+      )}
+      {p.options.map((o) => (
+        <span class="checkbox-item">
+          <input type="checkbox" class="checkbox" id={`${p.id}-${o.value}`} name={p.name ?? p.id} value={o.value} checked={p.checked.includes(o.value)} />{' '}
+          <label for={`${p.id}-${o.value}`} safe>
+            {o.label}
+          </label>
+        </span>
+      ))}
+    </fieldset>
+  );
+}
+
 /** The hidden CSRF field every form carries. */
 export function CsrfField({ token }: { token: string }): JSX.Element {
   return <input type="hidden" name="_csrf" value={token} />;

@@ -1,0 +1,278 @@
+import { randomBytes } from 'node:crypto';
+import { audit } from '../../platform/audit/audit.js';
+import type { Config } from '../../platform/config.js';
+import { nowIso, type Db } from '../../platform/db/database.js';
+import { announceChange } from '../../platform/events/changes.js';
+import type { Mailer } from '../../platform/mail/mailer.js';
+import { mailMeeting, registrationMail, type MailMeeting, type RegistrationMailKind } from './registration.mail.js';
+import { SEATED, emailKey, type Decision, type RegistrationInput, type RegistrationSettings, type RegistrationState } from './registration.schemas.js';
+
+/**
+ * Registering, correcting, cancelling and deciding, with capacity kept under concurrency: every
+ * command that may take or free a seat first bumps the meeting's `meeting_registration.seq`, which
+ * takes that row's write lock (PostgreSQL) or the database's (SQLite) until it commits, so seats are
+ * counted by one command at a time per meeting. Mails are recorded in the same transaction and
+ * queued once it has committed: a registration and its mail exist together or not at all. The
+ * audit log records ids and states, never a registrant's details.
+ */
+
+export interface RegistrationContext {
+  db: Db;
+  mailer: Mailer;
+  baseUrl: string;
+  config: Pick<Config, 'languages'>;
+}
+
+/** A transaction (a Kysely instance itself). */
+type Trx = Db;
+
+const newToken = () => randomBytes(32).toString('base64url');
+const nameOf = (r: { given_name: string; family_name: string }) => `${r.given_name} ${r.family_name}`.trim();
+
+/** Takes the meeting's registration lock; false when the meeting has no registration settings. */
+async function lock(trx: Trx, activityId: number, now: string): Promise<boolean> {
+  const r = await trx
+    .updateTable('meeting_registration')
+    .set((eb) => ({ seq: eb('seq', '+', 1), updated_at: now }))
+    .where('activity_id', '=', activityId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+async function settingsIn(trx: Trx, activityId: number) {
+  return trx.selectFrom('meeting_registration').select(['open', 'closes_on', 'capacity', 'approval']).where('activity_id', '=', activityId).executeTakeFirstOrThrow();
+}
+
+async function seatsTaken(trx: Trx, activityId: number): Promise<number> {
+  const row = await trx.selectFrom('registrations').select((eb) => eb.fn.countAll<number>().as('n')).where('activity_id', '=', activityId).where('state', 'in', [...SEATED]).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The state a new request for a seat gets: a seat while there is one (approved at once when seats are given in order), else the waiting list. */
+function stateForNew(settings: { capacity: number | null; approval: string }, taken: number): RegistrationState {
+  if (settings.capacity !== null && taken >= settings.capacity) return 'waitlisted';
+  return settings.approval === 'auto' ? 'approved' : 'pending';
+}
+
+/** Mails recorded in a transaction, queued after it commits. */
+class Outgoing {
+  private ids: number[] = [];
+  private meetings = new Map<string, Promise<MailMeeting>>();
+  constructor(private ctx: RegistrationContext) {}
+  async add(trx: Trx, activityId: number, r: { lang: string; email: string; given_name: string; family_name: string; token: string }, kind: RegistrationMailKind, state: RegistrationState) {
+    const key = `${activityId}:${r.lang}`;
+    // Read through the transaction: on SQLite the one connection is the transaction's until it ends.
+    if (!this.meetings.has(key)) this.meetings.set(key, mailMeeting(trx, this.ctx.baseUrl, activityId, r.lang));
+    const meeting = await this.meetings.get(key)!;
+    this.ids.push(await this.ctx.mailer.record(trx, registrationMail({ kind, state, lang: r.lang, email: r.email, name: nameOf(r), meeting, token: r.token, baseUrl: this.ctx.baseUrl })));
+  }
+  async dispatch() {
+    for (const id of this.ids) await this.ctx.mailer.dispatch(id);
+  }
+}
+
+/**
+ * Gives free seats to the waiting list, oldest request first, while there are seats. Each
+ * promoted registrant is told by mail.
+ */
+async function promote(trx: Trx, activityId: number, out: Outgoing, now: string, actorId: number | null): Promise<number> {
+  const settings = await settingsIn(trx, activityId);
+  // Without a limit, everyone waiting gets a seat.
+  let free = settings.capacity === null ? Number.POSITIVE_INFINITY : settings.capacity - (await seatsTaken(trx, activityId));
+  let promoted = 0;
+  while (free > 0) {
+    const next = await trx.selectFrom('registrations').select(['id', 'lang', 'email', 'given_name', 'family_name', 'token']).where('activity_id', '=', activityId).where('state', '=', 'waitlisted').orderBy('queued_at').orderBy('id').limit(Math.min(free, 100)).execute();
+    if (!next.length) break;
+    const state: RegistrationState = settings.approval === 'auto' ? 'approved' : 'pending';
+    for (const r of next) {
+      await trx.updateTable('registrations').set({ state, updated_at: now, decided_at: now }).where('id', '=', r.id).execute();
+      await audit(trx, { actorUserId: actorId, action: 'registration.promoted', entityType: 'registration', entityId: r.id, before: { state: 'waitlisted' }, after: { state, activity: activityId } });
+      await out.add(trx, activityId, r, 'promoted', state);
+    }
+    free -= next.length;
+    promoted += next.length;
+  }
+  return promoted;
+}
+
+/** The registration's details as columns. */
+function columns(input: RegistrationInput) {
+  return {
+    title: input.title,
+    given_name: input.givenName,
+    family_name: input.familyName,
+    gender: input.gender,
+    function: input.function,
+    institution: input.institution,
+    country_code: input.represents.country,
+    organisation_id: input.represents.organisation,
+    phone: input.phone,
+    languages: input.languages.join(','),
+    dietary: input.dietary,
+    accessibility: input.accessibility,
+    travel_support: input.travelSupport ? 1 : 0,
+    visa_letter: input.visaLetter ? 1 : 0,
+    consent_public: input.consentPublic ? 1 : 0,
+    consent_data: input.consentData ? 1 : 0,
+  };
+}
+
+async function savePassport(trx: Trx, registrationId: number, passport: RegistrationInput['passport']) {
+  await trx.deleteFrom('registration_passports').where('registration_id', '=', registrationId).execute();
+  if (passport) await trx.insertInto('registration_passports').values({ registration_id: registrationId, nationality: passport.nationality, passport_number: passport.number, passport_expiry: passport.expiry }).execute();
+}
+
+/** What became of a registration request. The visitor is told the same in every case: their mail says which. */
+export type RegisterOutcome = { kind: 'registered'; id: number; state: RegistrationState } | { kind: 'again'; id: number; state: RegistrationState } | { kind: 'closed' };
+
+/**
+ * Registers a person for a meeting, or, for an address already registered, sends that address its
+ * personal link again (and changes nothing). A registration cancelled earlier is made again, at the
+ * end of the waiting list if there is one. `isOpen` is asked under the lock, with the settings as
+ * they are then (an organiser closing registration at the same moment wins).
+ */
+export async function register(
+  ctx: RegistrationContext,
+  activityId: number,
+  input: RegistrationInput & { lang: string },
+  isOpen: (settings: { open: boolean; closesOn: string | null }) => boolean,
+  now = new Date(),
+): Promise<RegisterOutcome> {
+  const at = now.toISOString();
+  const out = new Outgoing(ctx);
+  const key = emailKey(input.email);
+  const outcome = await ctx.db.transaction().execute(async (trx): Promise<RegisterOutcome> => {
+    if (!(await lock(trx, activityId, at))) return { kind: 'closed' };
+    const settings = await settingsIn(trx, activityId);
+    if (!isOpen({ open: settings.open === 1, closesOn: settings.closes_on })) return { kind: 'closed' };
+    const existing = await trx.selectFrom('registrations').select(['id', 'state', 'lang', 'email', 'given_name', 'family_name', 'token']).where('activity_id', '=', activityId).where('email_key', '=', key).executeTakeFirst();
+    if (existing && existing.state !== 'cancelled') {
+      // Asked again: the address gets the link to the registration it has; nothing else changes.
+      await out.add(trx, activityId, { ...existing, lang: input.lang }, 'again', existing.state as RegistrationState);
+      return { kind: 'again', id: existing.id, state: existing.state as RegistrationState };
+    }
+    const state = stateForNew(settings, await seatsTaken(trx, activityId));
+    const token = existing?.token ?? newToken();
+    const fields = { ...columns(input), state, lang: input.lang, email: input.email, email_key: key, token, updated_at: at, queued_at: at, decided_at: state === 'approved' ? at : null };
+    let id: number;
+    if (existing) {
+      id = existing.id;
+      await trx.updateTable('registrations').set(fields).where('id', '=', id).execute();
+    } else {
+      id = (await trx.insertInto('registrations').values({ ...fields, activity_id: activityId, created_at: at }).returning('id').executeTakeFirstOrThrow()).id;
+    }
+    await savePassport(trx, id, input.passport);
+    await audit(trx, { actorUserId: null, action: existing ? 'registration.renewed' : 'registration.created', entityType: 'registration', entityId: id, after: { activity: activityId, state } });
+    await out.add(trx, activityId, { lang: input.lang, email: input.email, given_name: input.givenName, family_name: input.familyName, token }, 'received', state);
+    return { kind: 'registered', id, state };
+  });
+  await out.dispatch();
+  return outcome;
+}
+
+/** Whether a registrant may still change or cancel their registration. */
+export const canChange = (state: RegistrationState) => state === 'pending' || state === 'approved' || state === 'waitlisted';
+
+/** A registrant corrects their details (not their address or state); false when the registration may no longer change. */
+export async function correctRegistration(db: Db, registrationId: number, input: RegistrationInput): Promise<boolean> {
+  const at = nowIso();
+  return db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable('registrations')
+      .set({ ...columns(input), updated_at: at })
+      .where('id', '=', registrationId)
+      .where('state', 'in', ['pending', 'approved', 'waitlisted'])
+      .executeTakeFirst();
+    if (!Number(r.numUpdatedRows)) return false;
+    await savePassport(trx, registrationId, input.passport);
+    await audit(trx, { actorUserId: null, action: 'registration.corrected', entityType: 'registration', entityId: registrationId });
+    return true;
+  });
+}
+
+/** A registrant cancels; their seat goes to the waiting list. False when it was no longer active. */
+export async function cancelRegistration(ctx: RegistrationContext, registration: { id: number; activityId: number }, now = new Date()): Promise<boolean> {
+  const at = now.toISOString();
+  const out = new Outgoing(ctx);
+  const done = await ctx.db.transaction().execute(async (trx) => {
+    await lock(trx, registration.activityId, at);
+    const row = await trx.selectFrom('registrations').select(['id', 'state', 'lang', 'email', 'given_name', 'family_name', 'token']).where('id', '=', registration.id).executeTakeFirst();
+    if (!row || !canChange(row.state as RegistrationState)) return false;
+    await trx.updateTable('registrations').set({ state: 'cancelled', updated_at: at, decided_at: at }).where('id', '=', row.id).execute();
+    await audit(trx, { actorUserId: null, action: 'registration.cancelled', entityType: 'registration', entityId: row.id, before: { state: row.state }, after: { state: 'cancelled', activity: registration.activityId } });
+    await out.add(trx, registration.activityId, row, 'cancelled', 'cancelled');
+    await promote(trx, registration.activityId, out, at, null);
+    return true;
+  });
+  await out.dispatch();
+  return done;
+}
+
+/** Which decisions an organiser may take on a registration in each state. */
+const ALLOWED: Record<RegistrationState, readonly Decision[]> = {
+  pending: ['approved', 'waitlisted', 'declined', 'cancelled'],
+  waitlisted: ['approved', 'declined', 'cancelled'],
+  approved: ['waitlisted', 'declined', 'cancelled'],
+  declined: ['approved'],
+  cancelled: [],
+};
+export const decisionsFor = (state: RegistrationState): readonly Decision[] => ALLOWED[state];
+
+export type DecideOutcome = 'done' | 'not_allowed' | 'full' | 'missing';
+
+/**
+ * An organiser decides on a registration: approves it (taking a seat, refused when none is free),
+ * puts it on the waiting list, declines or cancels it (its seat going to the waiting list). The
+ * registrant is told by mail, an approval with the meeting's calendar file.
+ */
+export async function decide(ctx: RegistrationContext, activityId: number, registrationId: number, decision: Decision, actorId: number, now = new Date()): Promise<DecideOutcome> {
+  const at = now.toISOString();
+  const out = new Outgoing(ctx);
+  const outcome = await ctx.db.transaction().execute(async (trx): Promise<DecideOutcome> => {
+    if (!(await lock(trx, activityId, at))) {
+      // A meeting with registrations always has settings; keep the lock rule simple and total.
+      await trx.insertInto('meeting_registration').values({ activity_id: activityId, open: 0, closes_on: null, capacity: null, approval: 'manual', updated_at: at }).onConflict((oc) => oc.column('activity_id').doNothing()).execute();
+      await lock(trx, activityId, at);
+    }
+    const row = await trx.selectFrom('registrations').select(['id', 'state', 'lang', 'email', 'given_name', 'family_name', 'token']).where('id', '=', registrationId).where('activity_id', '=', activityId).executeTakeFirst();
+    if (!row) return 'missing';
+    const from = row.state as RegistrationState;
+    if (!ALLOWED[from].includes(decision)) return 'not_allowed';
+    const settings = await settingsIn(trx, activityId);
+    const takesSeat = decision === 'approved' && !SEATED.includes(from);
+    if (takesSeat && settings.capacity !== null && (await seatsTaken(trx, activityId)) >= settings.capacity) return 'full';
+    await trx.updateTable('registrations').set({ state: decision, updated_at: at, decided_at: at, ...(decision === 'waitlisted' ? { queued_at: at } : {}) }).where('id', '=', row.id).execute();
+    await audit(trx, { actorUserId: actorId, action: `registration.${decision}`, entityType: 'registration', entityId: row.id, before: { state: from }, after: { state: decision, activity: activityId } });
+    await out.add(trx, activityId, row, 'changed', decision);
+    // A seat freed by a decline or a cancellation goes to the waiting list (one put there by the
+    // organiser waits like the others: the seat it frees is the organiser's to give).
+    if ((decision === 'declined' || decision === 'cancelled') && SEATED.includes(from)) await promote(trx, activityId, out, at, actorId);
+    return 'done';
+  });
+  await out.dispatch();
+  return outcome;
+}
+
+/**
+ * Saves a meeting's registration settings. More seats (or none counted) go to the waiting list at
+ * once. Fewer seats than are taken keep everyone seated: the organiser decides who moves.
+ */
+export async function saveRegistrationSettings(ctx: RegistrationContext, meeting: { id: number; workflow: string }, settings: RegistrationSettings, actorId: number, now = new Date()): Promise<{ promoted: number }> {
+  const at = now.toISOString();
+  const out = new Outgoing(ctx);
+  const values = { open: settings.open ? 1 : 0, closes_on: settings.closesOn, capacity: settings.capacity, approval: settings.approval, updated_at: at };
+  const promoted = await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('meeting_registration')
+      .values({ activity_id: meeting.id, ...values })
+      .onConflict((oc) => oc.column('activity_id').doUpdateSet(values))
+      .execute();
+    await lock(trx, meeting.id, at);
+    await audit(trx, { actorUserId: actorId, action: 'activity.registration_settings', entityType: 'activity', entityId: meeting.id, after: settings });
+    return promote(trx, meeting.id, out, at, actorId);
+  });
+  await out.dispatch();
+  // The meeting's page says whether registration is open.
+  await announceChange(ctx.db, { entity: 'activity', id: meeting.id, action: 'registration', public: meeting.workflow === 'published', visibleFrom: null });
+  return { promoted };
+}

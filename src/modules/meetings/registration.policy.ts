@@ -1,0 +1,13 @@
+import { has, type Actor } from '../../platform/policy.js';
+
+/**
+ * Who may do what with a meeting's registrations, decided on the loaded meeting. Organisers and
+ * admins (`registration.manage`) see the list, decide and set the seats. Passport details take
+ * `registration.read_passport` as well, and each reading is written to the audit log by the route
+ * that shows them. A registrant needs no account: their personal link is their authority, over
+ * their own registration only.
+ */
+export function registrationAbilities(actor: Actor | null, _meeting: { id: number }) {
+  const manage = has(actor, 'admin.access') && has(actor, 'registration.manage');
+  return { view: manage, decide: manage, settings: manage, passport: manage && has(actor, 'registration.read_passport') };
+}

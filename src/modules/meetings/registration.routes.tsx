@@ -1,0 +1,416 @@
+import formbody from '@fastify/formbody';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendError, sendHtml } from '../../platform/app.js';
+import { audit } from '../../platform/audit/audit.js';
+import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
+import { checkForm } from '../../platform/forms/validation.js';
+import { notFound } from '../../platform/http/errors.js';
+import { fromAnotherSite, requestNetwork, takeRate } from '../../platform/http/public-forms.js';
+import { parseId, routePattern, url } from '../../platform/http/urls.js';
+import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
+import type { FieldError } from '../../platform/views/forms.js';
+import { Layout } from '../../platform/views/layout.js';
+import { loadMeeting, publicMeetingById, publicMeetingBySlug, type AgendaMeeting, type PublicMeeting } from './meetings.repository.js';
+import { canChange, cancelRegistration, correctRegistration, decide, decisionsFor, register, saveRegistrationSettings } from './registration.commands.js';
+import { registrationAbilities } from './registration.policy.js';
+import {
+  closingInstant,
+  isRegistrationOpen,
+  lastDayOf,
+  meetingPhase,
+  passportOf,
+  registrationByToken,
+  registrationOf,
+  registrationSettings,
+  registrationsOf,
+  representChoices,
+  stateCounts,
+  type Registration,
+} from './registration.repository.js';
+import { DECISIONS, REGISTRATION_LIMITS, REGISTRATION_STATES, registrationForm, registrationFormOptions, settingsForm, settingsFormOptions, type Decision, type RegistrationState } from './registration.schemas.js';
+import { OwnRegistrationPage, RegisterPage, RegistrationAdmin, RegistrationMessage, RegistrationsAdmin, registrationValues, type Choices } from './registration.views.js';
+
+type Body = Record<string, unknown>;
+type SlugParams = { Params: { lang: string; slug: string } };
+type TokenParams = { Params: { lang: string; token: string }; Querystring: { done?: string } };
+
+const HOUR = 3600_000;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const bodyOf = (request: FastifyRequest): Body => (request.body && typeof request.body === 'object' ? (request.body as Body) : {});
+
+/** The day registrations close, in the venue's zone (or the site's): for "open until". */
+function closingDay(meeting: AgendaMeeting, closesOn: string | null): string {
+  const last = lastDayOf(meeting)!;
+  return closesOn && closesOn <= last ? closesOn : last;
+}
+
+const choiceSet = (c: Choices) => new Set([...c.countries, ...c.organisations].map((o) => o.value));
+
+/** The public pages of registration: the form of a meeting, the page after it, and each registrant's own page. */
+export function registerRegistrationRoutes(app: FastifyInstance): void {
+  const ctx = () => app.diwan;
+  const languageOf = (lang: string) => (ctx().config.languages.includes(lang) ? translator(lang) : null);
+
+  /** A page about one person's registration, or a form: never cached, not indexed, its address not sent to other sites. */
+  const render = async (request: FastifyRequest, reply: FastifyReply, tr: Translator, path: string, title: string, body: JSX.Element, status = 200) => {
+    const html = await (
+      <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await ctx().navigation(tr.lang)} meta={{ title, baseUrl: ctx().baseUrl, path, alternates: { [tr.lang]: path }, noindex: true }}>
+        {body}
+      </Layout>
+    );
+    return sendHtml(request, reply, html, { lang: tr.lang, status, headers: { 'referrer-policy': 'same-origin' } });
+  };
+
+  async function meetingOf(lang: string, slug: string): Promise<PublicMeeting | null> {
+    if (!ctx().config.languages.includes(lang) || slug.length > 300) return null;
+    const meeting = await publicMeetingBySlug(ctx().db, lang, slug, new Date().toISOString());
+    return meeting && lastDayOf(meeting) ? meeting : null;
+  }
+
+  const closedPage = (request: FastifyRequest, reply: FastifyReply, tr: Translator, meeting: PublicMeeting) =>
+    render(
+      request,
+      reply,
+      tr,
+      url('activities.register', tr.lang, { slug: meeting.slugs[tr.lang]! }),
+      tr.t('registration.closed.title'),
+      <RegistrationMessage tr={tr} testId="registration-closed" title={tr.t('registration.closed.title')} paragraphs={[tr.t('registration.closed.body', { title: meeting.title })]} links={[{ href: url('activities.show', tr.lang, { slug: meeting.slugs[tr.lang]! }), label: tr.t('registration.back') }]} />,
+      200,
+    );
+
+  async function formPage(request: FastifyRequest, reply: FastifyReply, tr: Translator, meeting: PublicMeeting, closesOn: string | null, values: Body, errors: FieldError[], status = 200) {
+    const slug = meeting.slugs[tr.lang]!;
+    const path = url('activities.register', tr.lang, { slug });
+    return render(
+      request,
+      reply,
+      tr,
+      path,
+      errors.length ? tr.t('registration.errorTitle', { title: meeting.title }) : tr.t('registration.titleOf', { title: meeting.title }),
+      <RegisterPage
+        tr={tr}
+        title={meeting.title}
+        meetingHref={url('activities.show', tr.lang, { slug })}
+        action={path}
+        values={values}
+        errors={errors}
+        choices={await representChoices(ctx().db, tr.lang)}
+        lastDay={lastDayOf(meeting)!}
+        closesOn={closingDay(meeting, closesOn)}
+      />,
+      status,
+    );
+  }
+
+  app.get<SlugParams>(routePattern('activities.register'), async (request, reply) => {
+    const tr = languageOf(request.params.lang);
+    const meeting = tr ? await meetingOf(request.params.lang, request.params.slug) : null;
+    if (!tr || !meeting) return sendError(request, reply, 'notFound', 404);
+    const settings = await registrationSettings(ctx().db, meeting.id);
+    if (!settings) return sendError(request, reply, 'notFound', 404);
+    if (!isRegistrationOpen(meeting, settings, ctx().config.timeZone, new Date())) return closedPage(request, reply, tr, meeting);
+    return formPage(request, reply, tr, meeting, settings.closesOn, {}, []);
+  });
+
+  app.get<SlugParams>(routePattern('activities.registerSent'), async (request, reply) => {
+    const tr = languageOf(request.params.lang);
+    const meeting = tr ? await meetingOf(request.params.lang, request.params.slug) : null;
+    if (!tr || !meeting) return sendError(request, reply, 'notFound', 404);
+    return render(
+      request,
+      reply,
+      tr,
+      url('activities.registerSent', tr.lang, { slug: request.params.slug }),
+      tr.t('registration.sent.title'),
+      <RegistrationMessage tr={tr} testId="registration-sent" title={tr.t('registration.sent.title')} paragraphs={[tr.t('registration.sent.body', { title: meeting.title }), tr.t('registration.sent.nothing')]} links={[{ href: url('activities.show', tr.lang, { slug: request.params.slug }), label: tr.t('registration.back') }]} />,
+    );
+  });
+
+  /** The registration a personal link opens, with its meeting (as the public sees it, or by id once it is no longer public). */
+  async function own(lang: string, token: string): Promise<{ registration: Registration; meeting: AgendaMeeting; title: string; meetingHref: string } | null> {
+    const registration = await registrationByToken(ctx().db, token);
+    if (!registration) return null;
+    const meeting = await loadMeeting(ctx().db, registration.activityId);
+    if (!meeting) return null;
+    const shown = await publicMeetingById(ctx().db, meeting.id, lang, new Date().toISOString());
+    const title = shown?.title ?? meeting.titles[lang] ?? Object.values(meeting.titles)[0] ?? '';
+    const slug = shown?.slugs[lang] ?? Object.values(shown?.slugs ?? {})[0];
+    return { registration, meeting, title, meetingHref: slug ? url('activities.show', lang, { slug }) : url('activities.list', lang) };
+  }
+
+  /** Whether the registrant may still correct or cancel: while the registration is active and the meeting not over. */
+  const stillChangeable = (r: Registration, meeting: AgendaMeeting) => {
+    if (!canChange(r.state)) return false;
+    const closes = closingInstant(meeting, { closesOn: null }, ctx().config.timeZone);
+    return !!closes && new Date() < closes;
+  };
+
+  const invalidLink = (request: FastifyRequest, reply: FastifyReply, tr: Translator, token: string) =>
+    render(request, reply, tr, url('registrations.show', tr.lang, { token }), tr.t('registration.invalid.title'), <RegistrationMessage tr={tr} testId="registration-invalid" title={tr.t('registration.invalid.title')} paragraphs={[tr.t('registration.invalid.body')]} links={[{ href: url('activities.list', tr.lang), label: tr.t('registration.invalid.activities') }]} />, 404);
+
+  async function ownPage(request: FastifyRequest, reply: FastifyReply, tr: Translator, token: string, found: NonNullable<Awaited<ReturnType<typeof own>>>, values: Body | null, errors: FieldError[], notice: string | null, status = 200) {
+    const { registration: r, meeting } = found;
+    const passport = values ? null : r.hasPassport ? await passportOf(ctx().db, r.id) : null;
+    return render(
+      request,
+      reply,
+      tr,
+      url('registrations.show', tr.lang, { token }),
+      tr.t('registration.own.title', { title: found.title }),
+      <OwnRegistrationPage
+        tr={tr}
+        title={found.title}
+        meetingHref={found.meetingHref}
+        registration={r}
+        values={values ?? registrationValues(r, passport)}
+        errors={errors}
+        choices={await representChoices(ctx().db, tr.lang)}
+        lastDay={lastDayOf(meeting) ?? meeting.startDate}
+        action={url('registrations.show', tr.lang, { token })}
+        cancelAction={url('registrations.cancel', tr.lang, { token })}
+        changeable={stillChangeable(r, meeting)}
+        notice={notice}
+      />,
+      status,
+    );
+  }
+
+  app.get<TokenParams>(routePattern('registrations.show'), async (request, reply) => {
+    const tr = languageOf(request.params.lang);
+    if (!tr) return sendError(request, reply, 'notFound', 404);
+    const found = await own(tr.lang, request.params.token);
+    if (!found) return invalidLink(request, reply, tr, request.params.token);
+    const done = request.query.done;
+    const notice = done === 'saved' ? tr.t('registration.own.saved') : done === 'cancelled' ? tr.t('registration.own.cancelled') : null;
+    return ownPage(request, reply, tr, request.params.token, found, null, [], notice);
+  });
+
+  // Posts from the site's own forms, checked for their origin before their (small) body is read;
+  // a new registration also counts against its network's hourly allowance.
+  void app.register(async (forms) => {
+    await forms.register(formbody, { bodyLimit: REGISTRATION_LIMITS.bodyBytes });
+    const sameSite = async (request: FastifyRequest<{ Params: { lang: string } }>, reply: FastifyReply) => {
+      if (!languageOf(request.params.lang)) return sendError(request, reply, 'notFound', 404);
+      if (fromAnotherSite(request, ctx().baseUrl)) return sendError(request, reply, 'forbidden', 403);
+    };
+    const counted = async (request: FastifyRequest<{ Params: { lang: string } }>, reply: FastifyReply) => {
+      const refused = await sameSite(request, reply);
+      if (refused) return refused;
+      const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
+      if (!(await takeRate(ctx().db, `registration-ip:${sha256(network)}`, ctx().config.registrationsPerIpPerHour, HOUR))) {
+        reply.header('retry-after', '3600');
+        return sendError(request, reply, 'tooMany', 429);
+      }
+    };
+
+    forms.post<SlugParams>(routePattern('activities.register'), { bodyLimit: REGISTRATION_LIMITS.bodyBytes, onRequest: counted }, async (request, reply) => {
+      const tr = translator(request.params.lang);
+      const meeting = await meetingOf(request.params.lang, request.params.slug);
+      if (!meeting) return sendError(request, reply, 'notFound', 404);
+      const settings = await registrationSettings(ctx().db, meeting.id);
+      const now = new Date();
+      if (!settings || !isRegistrationOpen(meeting, settings, ctx().config.timeZone, now)) return closedPage(request, reply, tr, meeting);
+      const choices = await representChoices(ctx().db, tr.lang);
+      const form = registrationForm(bodyOf(request), { choices: choiceSet(choices), lastDay: lastDayOf(meeting)!, withEmail: true });
+      const checked = await checkForm(form.schema, form.values, tr, registrationFormOptions(tr, form.order));
+      if (!checked.ok) return formPage(request, reply, tr, meeting, settings.closesOn, form.values, checked.errors, 400);
+      const outcome = await register(ctx(), meeting.id, { ...checked.data, lang: tr.lang }, (s) => isRegistrationOpen(meeting, { ...settings, ...s }, ctx().config.timeZone, now), now);
+      if (outcome.kind === 'closed') return closedPage(request, reply, tr, meeting);
+      return reply.redirect(url('activities.registerSent', tr.lang, { slug: request.params.slug }), 303);
+    });
+
+    forms.post<TokenParams>(routePattern('registrations.show'), { bodyLimit: REGISTRATION_LIMITS.bodyBytes, onRequest: sameSite }, async (request, reply) => {
+      const tr = translator(request.params.lang);
+      const { token } = request.params;
+      const found = await own(tr.lang, token);
+      if (!found) return invalidLink(request, reply, tr, token);
+      if (!stillChangeable(found.registration, found.meeting)) return ownPage(request, reply, tr, token, found, null, [], tr.t('registration.own.locked'), 409);
+      const choices = await representChoices(ctx().db, tr.lang);
+      const form = registrationForm(bodyOf(request), { choices: choiceSet(choices), lastDay: lastDayOf(found.meeting) ?? found.meeting.startDate, withEmail: false });
+      const checked = await checkForm(form.schema, form.values, tr, registrationFormOptions(tr, form.order));
+      if (!checked.ok) return ownPage(request, reply, tr, token, found, { ...form.values, email: found.registration.email }, checked.errors, null, 400);
+      if (!(await correctRegistration(ctx().db, found.registration.id, checked.data))) return ownPage(request, reply, tr, token, found, null, [], tr.t('registration.own.locked'), 409);
+      return reply.redirect(url('registrations.show', tr.lang, { token }, { done: 'saved' }), 303);
+    });
+
+    forms.post<TokenParams>(routePattern('registrations.cancel'), { bodyLimit: 4096, onRequest: sameSite }, async (request, reply) => {
+      const tr = translator(request.params.lang);
+      const { token } = request.params;
+      const found = await own(tr.lang, token);
+      if (!found) return invalidLink(request, reply, tr, token);
+      if (!stillChangeable(found.registration, found.meeting)) return ownPage(request, reply, tr, token, found, null, [], tr.t('registration.own.locked'), 409);
+      await cancelRegistration(ctx(), found.registration);
+      return reply.redirect(url('registrations.show', tr.lang, { token }, { done: 'cancelled' }), 303);
+    });
+  });
+}
+
+const PAGE_SIZE = 50;
+
+/** The organiser's registration pages of a meeting: settings, the list by state, one registration and its decisions. */
+export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
+  const { db, config } = admin.diwan;
+
+  async function meetingFor(request: FastifyRequest, reply: FastifyReply, need: 'view' | 'decide' | 'settings'): Promise<{ meeting: AgendaMeeting; can: ReturnType<typeof registrationAbilities> } | { denied: FastifyReply }> {
+    const id = parseId((request.params as { id?: string }).id);
+    if (!id) throw notFound();
+    if (!request.actor) return { denied: guard(request, reply, false)! };
+    const meeting = await loadMeeting(db, id);
+    if (!meeting) throw notFound();
+    const can = registrationAbilities(request.actor, meeting);
+    const denied = guard(request, reply, can[need]);
+    return denied ? { denied } : { meeting, can };
+  }
+
+  const base = (m: AgendaMeeting) => `/admin/activities/${m.id}/registrations`;
+  const titleIn = (m: AgendaMeeting, lang: string) => m.titles[lang] ?? Object.values(m.titles)[0] ?? `#${m.id}`;
+
+  async function representsNames(lang: string): Promise<Map<string, string>> {
+    const c = await representChoices(db, lang);
+    return new Map([...c.countries, ...c.organisations].map((o) => [o.value, o.label]));
+  }
+
+  async function publicFormHref(meeting: AgendaMeeting, lang: string): Promise<string | null> {
+    const shown = await publicMeetingById(db, meeting.id, lang, new Date().toISOString());
+    if (!shown) return null;
+    const shownLang = shown.slugs[lang] ? lang : Object.keys(shown.slugs)[0];
+    return shownLang ? url('activities.register', shownLang, { slug: shown.slugs[shownLang]! }) : null;
+  }
+
+  async function listPage(request: FastifyRequest, reply: FastifyReply, meeting: AgendaMeeting, settingsValues: Body | null, settingsErrors: FieldError[], notice: string | null, status = 200) {
+    const tr = translator(adminLanguage(request));
+    const query = request.query as { state?: string; page?: string };
+    const state = (REGISTRATION_STATES as readonly string[]).includes(query.state ?? '') ? (query.state as RegistrationState) : null;
+    const page = Math.min(parseId(query.page) || 1, 10_000);
+    const [settings, counts, list, names] = await Promise.all([registrationSettings(db, meeting.id), stateCounts(db, meeting.id), registrationsOf(db, meeting.id, { state, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }), representsNames(tr.lang)]);
+    const reported = await hasOutcomes(meeting.id);
+    const phase = meetingPhase(meeting, settings, { reported, registrations: Object.values(counts).reduce((a, b) => a + b, 0), siteZone: config.timeZone }, new Date());
+    const publicHref = phase === 'registration_open' ? await publicFormHref(meeting, tr.lang) : null;
+    const values: Body = settingsValues ?? { open: settings?.open ?? false, closes_on: settings?.closesOn ?? '', capacity: settings?.capacity === null || !settings ? '' : String(settings.capacity), approval: settings?.approval ?? 'manual' };
+    return renderAdmin(request, reply, {
+      title: tr.t('registration.admin.title', { title: titleIn(meeting, tr.lang) }),
+      current: 'activities',
+      status,
+      body: ({ tr: t, csrf }) => (
+        <RegistrationsAdmin
+          tr={t}
+          csrf={csrf}
+          title={titleIn(meeting, t.lang)}
+          base={base(meeting)}
+          meetingHref={`/admin/activities/${meeting.id}`}
+          counts={counts}
+          capacity={settings?.capacity ?? null}
+          phase={phase}
+          settings={values}
+          settingsErrors={settingsErrors}
+          state={state}
+          items={list.items}
+          total={list.total}
+          page={page}
+          pageSize={PAGE_SIZE}
+          names={names}
+          publicHref={publicHref}
+          notice={notice}
+        />
+      ),
+    });
+  }
+
+  /** Whether the meeting's report or conclusions are public (the phase after "held"). */
+  async function hasOutcomes(activityId: number): Promise<boolean> {
+    const row = await db
+      .selectFrom('document_activities as da')
+      .innerJoin('documents as d', 'd.id', 'da.document_id')
+      .select('d.id')
+      .where('da.activity_id', '=', activityId)
+      .where('d.workflow', '=', 'published')
+      .where('d.type', 'in', ['final_report', 'conclusions', 'recommendations', 'declaration'])
+      .limit(1)
+      .executeTakeFirst();
+    return !!row;
+  }
+
+  admin.get<{ Params: { id: string }; Querystring: { done?: string; state?: string; page?: string } }>('/activities/:id/registrations', async (request, reply) => {
+    const found = await meetingFor(request, reply, 'view');
+    if ('denied' in found) return found.denied;
+    const tr = translator(adminLanguage(request));
+    const done = request.query.done;
+    return listPage(request, reply, found.meeting, null, [], done === 'settings' ? tr.t('registration.settings.saved') : null);
+  });
+
+  admin.post<{ Params: { id: string } }>('/activities/:id/registrations/settings', async (request, reply) => {
+    const found = await meetingFor(request, reply, 'settings');
+    if ('denied' in found) return found.denied;
+    const tr = translator(adminLanguage(request));
+    const last = lastDayOf(found.meeting);
+    const form = settingsForm(bodyOf(request), { lastDay: last ?? '9999-12-31' });
+    const checked = await checkForm(form.schema, form.values, tr, settingsFormOptions(tr, form.order));
+    if (!checked.ok) return listPage(request, reply, found.meeting, form.values, checked.errors, null, 400);
+    if (checked.data.open && !last) return listPage(request, reply, found.meeting, form.values, [{ field: 'open', message: tr.t('registration.error.noDays') }], null, 400);
+    await saveRegistrationSettings(admin.diwan, found.meeting, checked.data, request.actor!.id);
+    return reply.redirect(`${base(found.meeting)}?done=settings`, 303);
+  });
+
+  const DECIDED: Record<Decision, MessageKey> = { approved: 'registration.decided.approved', waitlisted: 'registration.decided.waitlisted', declined: 'registration.decided.declined', cancelled: 'registration.decided.cancelled' };
+
+  async function onePage(request: FastifyRequest, reply: FastifyReply, meeting: AgendaMeeting, can: ReturnType<typeof registrationAbilities>, id: number, notice: string | null, error: string | null, status = 200) {
+    const tr = translator(adminLanguage(request));
+    const r = await registrationOf(db, meeting.id, id);
+    if (!r) throw notFound();
+    let passport: { nationality: string; number: string; expiry: string } | 'hidden' | null = null;
+    if (r.visaLetter) {
+      if (!can.passport) passport = 'hidden';
+      else {
+        passport = await passportOf(db, r.id);
+        // Every reading of passport details is on record: who, when, whose.
+        if (passport) await audit(db, { actorUserId: request.actor!.id, action: 'registration.passport_read', entityType: 'registration', entityId: r.id, after: { activity: meeting.id } });
+      }
+    }
+    const names = await representsNames(tr.lang);
+    return renderAdmin(request, reply, {
+      title: `${r.givenName} ${r.familyName}`,
+      current: 'activities',
+      status,
+      body: ({ tr: t, csrf }) => (
+        <RegistrationAdmin
+          tr={t}
+          csrf={csrf}
+          base={base(meeting)}
+          registration={r}
+          represents={names.get(r.countryCode ? `c:${r.countryCode}` : `o:${r.organisationId}`) ?? ''}
+          passport={passport}
+          decisions={can.decide ? decisionsFor(r.state) : []}
+          notice={notice}
+          error={error}
+        />
+      ),
+    });
+  }
+
+  admin.get<{ Params: { id: string; registration: string }; Querystring: { done?: string } }>('/activities/:id/registrations/:registration', async (request, reply) => {
+    const found = await meetingFor(request, reply, 'view');
+    if ('denied' in found) return found.denied;
+    const id = parseId(request.params.registration);
+    if (!id) throw notFound();
+    const tr = translator(adminLanguage(request));
+    const done = request.query.done as Decision | undefined;
+    return onePage(request, reply, found.meeting, found.can, id, done && (DECISIONS as readonly string[]).includes(done) ? tr.t(DECIDED[done]) : null, null);
+  });
+
+  admin.post<{ Params: { id: string; registration: string } }>('/activities/:id/registrations/:registration/decide', async (request, reply) => {
+    const found = await meetingFor(request, reply, 'decide');
+    if ('denied' in found) return found.denied;
+    const id = parseId(request.params.registration);
+    if (!id) throw notFound();
+    const tr = translator(adminLanguage(request));
+    const decision = bodyOf(request).decision;
+    if (typeof decision !== 'string' || !(DECISIONS as readonly string[]).includes(decision)) return onePage(request, reply, found.meeting, found.can, id, null, tr.t('registration.error.decision'), 400);
+    const outcome = await decide(admin.diwan, found.meeting.id, id, decision as Decision, request.actor!.id);
+    if (outcome === 'missing') throw notFound();
+    if (outcome === 'full') return onePage(request, reply, found.meeting, found.can, id, null, tr.t('registration.error.full'), 409);
+    if (outcome === 'not_allowed') return onePage(request, reply, found.meeting, found.can, id, null, tr.t('registration.error.decision'), 409);
+    return reply.redirect(`${base(found.meeting)}/${id}?done=${decision}`, 303);
+  });
+
+}
