@@ -6,14 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { createUser } from '../src/modules/auth/users.commands.js';
 import { createActivityDraft, loadEditableActivity, updateActivity } from '../src/modules/activities/activities.editor.js';
 import type { ActivityInput } from '../src/modules/activities/activities.schemas.js';
+import { MailSink } from './mail-sink.js';
 import { assertNoAxeViolations, freePort, launchBrowser, inOwnOriginPage, startApp, withContext, type RunningApp } from './browser.js';
 import type { Lang } from './pages/base.page.js';
 import { AdminPage } from './pages/admin.page.js';
@@ -61,60 +60,6 @@ const TEXT = {
   en: { created: 'The activity has been created as a draft.', saved: 'Saved.', dashboard: 'Dashboard', forbidden: 'You cannot do this' },
   fr: { created: 'L’activité a été créée comme brouillon.', saved: 'Enregistré.', dashboard: 'Tableau de bord', forbidden: 'Action non autorisée' },
 } as const;
-
-// ---------------------------------------------------------------------------------------------
-// A real SMTP peer on loopback: the app's nodemailer delivers to it; tests read what arrived.
-// ---------------------------------------------------------------------------------------------
-
-interface Delivery {
-  to: string[];
-  raw: Buffer;
-}
-
-class MailSink {
-  readonly deliveries: Delivery[] = [];
-  private readonly server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData: (stream, session, callback) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('error', callback);
-      stream.on('end', () => {
-        // Stored before the 250 reply: when the app's request returns, the mail is already here.
-        this.deliveries.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw: Buffer.concat(chunks) });
-        callback();
-      });
-    },
-  });
-
-  listen(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.on('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve((this.server.server.address() as AddressInfo).port));
-    });
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  to(address: string): Delivery[] {
-    return this.deliveries.filter((d) => d.to.includes(address.toLowerCase()));
-  }
-
-  /** The n-th message (1-based) delivered to an address, parsed; waits a little for it. */
-  async nth(address: string, n: number, timeoutMs = 5000): Promise<ParsedMail> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const d = this.to(address)[n - 1];
-      if (d) return simpleParser(d.raw);
-      if (Date.now() > deadline) throw new Error(`no message #${n} to ${address} within ${timeoutMs} ms (${this.deliveries.length} delivered in all)`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 
 /** The reset link of a reset e-mail, and its token. */
 function resetLinkOf(mail: ParsedMail): { link: string; token: string } {
