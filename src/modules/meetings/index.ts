@@ -3,6 +3,7 @@ import type { DiwanModule } from '../../platform/module.js';
 import { agendaPdfJob } from './meetings.print.js';
 import { registerAgendaAdminRoutes, registerAgendaRoutes } from './meetings.routes.js';
 import { registerRegistrationAdminRoutes, registerRegistrationRoutes } from './registration.routes.js';
+import { passportPurgeJob, schedulePurge } from './registration.jobs.js';
 
 // What the activity page shows of a meeting's agenda.
 export { hasAgenda, meetingTimeZone, practicalOf, type Practical } from './meetings.repository.js';
@@ -12,18 +13,23 @@ export { RegistrationBlock } from './registration.views.js';
 
 /**
  * Meetings: the agenda of a meeting (days, sessions with times in the venue's zone, parallel
- * groups, people in roles, documents presented), its public page and its calendar files.
- * Decision 0024.
+ * groups, people in roles, documents presented), its public page and its calendar files
+ * (decision 0024); registration with seats, a waiting list, personal links and a mail at each step,
+ * passport details kept apart and erased after the meeting (decision 0026).
  */
 export const meetingsModule: DiwanModule = {
   name: 'meetings',
   publicRoutes(app) {
     registerAgendaRoutes(app);
     registerRegistrationRoutes(app);
+    // At start, the next daily erasure of passport details past their time is queued.
+    app.addHook('onReady', async () => {
+      await schedulePurge(app.diwan.jobs, app.diwan.config.timeZone);
+    });
   },
   adminRoutes(admin) {
     registerAgendaAdminRoutes(admin);
     registerRegistrationAdminRoutes(admin);
   },
-  jobs: (ctx) => [agendaPdfJob(ctx)],
+  jobs: (ctx) => [agendaPdfJob(ctx), passportPurgeJob(ctx)],
 };

@@ -28,7 +28,8 @@ const sessionTitle = (s: AgendaSession, lang: string) => s.t[lang]?.title ?? Obj
  * its days.
  */
 export function meetingCalendar(m: CalendarMeeting, options: { sessions: boolean; only?: number }): string {
-  const cal = ical({ prodId: { company: 'Diwan', product: 'agenda', language: m.lang.toUpperCase() }, method: ICalCalendarMethod.PUBLISH, name: m.title });
+  // The calendar's name is written unescaped by ical-generator: one line, whatever the title holds.
+  const cal = ical({ prodId: { company: 'Diwan', product: 'agenda', language: m.lang.toUpperCase() }, method: ICalCalendarMethod.PUBLISH, name: m.title.replace(/[\r\n\u2028\u2029]+/g, ' ') });
   const timed = m.timeZone !== null && m.sessions.length > 0;
   const tz = m.timeZone ?? 'UTC';
   if (options.only === undefined) {

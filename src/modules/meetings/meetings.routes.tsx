@@ -16,6 +16,7 @@ import { AGENDA_LIMITS, agendaFormOptions, practicalForm, practicalFormOptions, 
 import { AgendaAdmin, AgendaPage, PdfPending, SessionForm, type AgendaDocument } from './meetings.views.js';
 import { AGENDA_PDF_JOB, agendaForPrint } from './meetings.print.js';
 import { canPrint } from '../../platform/pdf/print.js';
+import { contentDisposition } from '../../platform/http/download.js';
 
 type Body = Record<string, unknown>;
 
@@ -262,7 +263,7 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
     if (stored) {
       return reply
         .header('content-type', 'application/pdf')
-        .header('content-disposition', `attachment; filename="${slug.slice(0, 80)}-agenda.pdf"`)
+        .header('content-disposition', contentDisposition(`${slug.slice(0, 80)}-agenda.pdf`))
         .header('cache-control', 'no-cache')
         .header('x-content-type-options', 'nosniff')
         .send(Buffer.from(stored.pdf));
@@ -310,7 +311,7 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
     const name = only === undefined ? `${slug.slice(0, 80)}.ics` : `${slug.slice(0, 80)}-session-${only}.ics`;
     return reply
       .header('content-type', 'text/calendar; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${name}"`)
+      .header('content-disposition', contentDisposition(name))
       .header('cache-control', 'no-cache')
       .header('x-content-type-options', 'nosniff')
       .send(text);

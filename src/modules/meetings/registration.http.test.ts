@@ -15,6 +15,7 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { TestClient } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { createUser } from '../auth/index.js';
+import { purgePassports } from './registration.jobs.js';
 
 const PASSWORD = 'correct horse battery staple';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -323,6 +324,22 @@ for (const dialect of await dialectsUnderTest()) {
       const page = await t.app.inject(`/en/activities/${meeting.en}`);
       assert.match(page.body, /data-testid="registration-closed-note"/);
       await drain();
+    });
+    test('passport details are erased a set number of days after the meeting; the registration and its figures stay', async () => {
+      const kofi = (await rows()).find((r) => r.email === 'kofi@example.org')!;
+      assert.equal(await purgePassports(t.db, 30, 'UTC'), 0, 'the meeting is still to come');
+      const past = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
+      await t.db.updateTable('activities').set({ start_date: past, end_date: past }).where('id', '=', meeting.id).execute();
+      assert.equal(await purgePassports(t.db, 60, 'UTC'), 0, 'not yet past a 60-day retention');
+      assert.equal(await purgePassports(t.db, 30, 'UTC'), 1);
+      assert.equal(await t.db.selectFrom('registration_passports').select('registration_id').where('registration_id', '=', kofi.id).executeTakeFirst(), undefined);
+      const kept = (await rows()).find((r) => r.id === kofi.id)!;
+      assert.equal(kept.visa_letter, 1, 'that a visa letter was asked for stays, for the figures');
+      assert.equal(kept.state, 'approved');
+      const entry = await t.db.selectFrom('audit_log').select('after_json').where('action', '=', 'registration.passports_purged').executeTakeFirstOrThrow();
+      assert.deepEqual(JSON.parse(entry.after_json!), { erased: 1, retentionDays: 30 });
+      const page = await admin.get(`/admin/activities/${meeting.id}/registrations/${kofi.id}`);
+      assert.match(page.body, /The passport details have been erased/);
     });
   });
 }
