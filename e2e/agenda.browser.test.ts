@@ -11,6 +11,7 @@ import ICAL from 'ical.js';
 import type { Browser } from 'playwright-core';
 import { createUser } from '../src/modules/auth/users.commands.js';
 import { assertNoAxeViolations, launchBrowser, signIn, startApp, withContext, type RunningApp } from './browser.js';
+import { DEMO_MEETING_KEY } from '../src/modules/meetings/demo/demo-seeder.js';
 
 const ORGANISER = { email: 'agenda.organiser@diwan.test', password: 'agenda organiser 12' };
 
@@ -26,7 +27,7 @@ describe('meeting agenda', () => {
     browser = await launchBrowser();
     await createUser(app.test.db, { ...ORGANISER, role: 'organiser', displayName: 'Awa Organiser' });
     const db = app.test.db;
-    const row = await db.selectFrom('activities').select('id').where('workflow', '=', 'published').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const row = await db.selectFrom('activities').select('id').where('workflow', '=', 'published').where('key', '!=', DEMO_MEETING_KEY).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
     await db.updateTable('activities').set({ start_date: `${year}-06-16`, end_date: `${year}-06-17`, date_precision: 'day', status: 'announced' }).where('id', '=', row.id).execute();
     const slug = (await db.selectFrom('activity_translations').select('slug').where('activity_id', '=', row.id).where('lang', '=', 'en').executeTakeFirstOrThrow()).slug;
     meeting = { id: row.id, slug };

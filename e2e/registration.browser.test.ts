@@ -13,6 +13,7 @@ import type { Browser } from 'playwright-core';
 import { createUser } from '../src/modules/auth/users.commands.js';
 import { assertNoAxeViolations, freePort, launchBrowser, signIn, startApp, withContext, type RunningApp } from './browser.js';
 import { MailSink } from './mail-sink.js';
+import { DEMO_MEETING_KEY } from '../src/modules/meetings/demo/demo-seeder.js';
 
 const ORGANISER = { email: 'registration.organiser@diwan.test', password: 'registration organiser 12' };
 const linkIn = (text: string | undefined) => /(https?:\/\/[^\s]+\/registrations\/[\w-]+)/.exec(text ?? '')?.[1];
@@ -30,7 +31,7 @@ describe('meeting registration', () => {
     browser = await launchBrowser();
     await createUser(app.test.db, { ...ORGANISER, role: 'organiser', displayName: 'Awa Organiser' });
     const db = app.test.db;
-    const row = await db.selectFrom('activities').select('id').where('workflow', '=', 'published').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const row = await db.selectFrom('activities').select('id').where('workflow', '=', 'published').where('key', '!=', DEMO_MEETING_KEY).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
     await db.updateTable('activities').set({ start_date: `${year}-06-16`, end_date: `${year}-06-17`, date_precision: 'day', status: 'announced' }).where('id', '=', row.id).execute();
     const slugs = await db.selectFrom('activity_translations').select(['lang', 'slug']).where('activity_id', '=', row.id).execute();
     meeting = { id: row.id, en: slugs.find((s) => s.lang === 'en')!.slug, fr: slugs.find((s) => s.lang === 'fr')!.slug };

@@ -4,6 +4,7 @@ import { agendaPdfJob } from './meetings.print.js';
 import { registerAgendaAdminRoutes, registerAgendaRoutes } from './meetings.routes.js';
 import { registerRegistrationAdminRoutes, registerRegistrationRoutes } from './registration.routes.js';
 import { passportPurgeJob, schedulePurge } from './registration.jobs.js';
+import { seedDemoMeeting } from './demo/demo-seeder.js';
 
 // What the activity page shows of a meeting's agenda.
 export { hasAgenda, meetingTimeZone, practicalOf, type Practical } from './meetings.repository.js';
@@ -19,6 +20,9 @@ export { RegistrationBlock } from './registration.views.js';
  */
 export const meetingsModule: DiwanModule = {
   name: 'meetings',
+  async seedDemo(db, config) {
+    return [`demo meeting: ${(await seedDemoMeeting(db, config)) ? 'created' : 'kept'}`];
+  },
   publicRoutes(app) {
     registerAgendaRoutes(app);
     registerRegistrationRoutes(app);

@@ -12,6 +12,7 @@ import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { createUser } from '../auth/index.js';
 import { AGENDA_PDF_JOB } from './meetings.print.js';
+import { DEMO_MEETING_KEY } from './demo/demo-seeder.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -39,6 +40,7 @@ for (const dialect of await dialectsUnderTest()) {
         .selectFrom('activities')
         .select('id')
         .where('workflow', '=', 'published')
+        .where('key', '!=', DEMO_MEETING_KEY)
         .orderBy('id', 'desc')
         .limit(1)
         .offset(offset)

@@ -16,6 +16,7 @@ import { TestClient } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { createUser } from '../auth/index.js';
 import { purgePassports } from './registration.jobs.js';
+import { DEMO_MEETING_KEY } from './demo/demo-seeder.js';
 
 const PASSWORD = 'correct horse battery staple';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -98,7 +99,7 @@ for (const dialect of await dialectsUnderTest()) {
       await organiser.login('org@example.org', PASSWORD);
       await admin.login('admin@example.org', PASSWORD);
       await editor.login('editor@example.org', PASSWORD);
-      const row = await t.db.selectFrom('activities').select('id').where('workflow', '=', 'published').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+      const row = await t.db.selectFrom('activities').select('id').where('workflow', '=', 'published').where('key', '!=', DEMO_MEETING_KEY).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
       await t.db
         .updateTable('activities')
         .set({ start_date: `${year}-03-10`, end_date: `${year}-03-11`, date_precision: 'day', status: 'announced', published_at: new Date(Date.now() - 60_000).toISOString() })
