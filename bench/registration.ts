@@ -1,7 +1,7 @@
 /**
  * `npm run bench:registration`: meeting registration under a rush, on SQLite and PostgreSQL. For
  * each database a fresh one gets the migrations, the reference and the demo data through the
- * application's own code; one demo activity becomes a published meeting on future days and opens
+ * application's own code; one demo activity without registrations becomes a published meeting on future days and opens
  * registration with 300 seats, approval manual (`saveRegistrationSettings`, as the organiser's
  * form saves them). Then the server is started as a separate process, from the sources
  * (`node --import tsx src/main.ts`, with the flags of `npm start` and its defaults: one worker per
@@ -157,16 +157,25 @@ interface Meeting {
 
 /**
  * Fills a fresh database as a first start does (migrations, reference data, demo data), then makes
- * the two most recent published demo activities meetings on known future days (as the HTTP test
- * does) and opens registration on them: `capacity` seats on the measured one, none counted on the
+ * the two most recent published demo activities without registrations meetings on known future
+ * days (as the HTTP test does) and opens registration on them: `capacity` seats on the measured one, none counted on the
  * warm-up one, approval manual, through the organiser's command.
  */
 async function prepare(config: Config, capacity: number): Promise<{ measured: Meeting; warmup: Meeting; seq: number }> {
   const db = await prepareDiwanDatabase(config, { info: () => undefined });
   try {
     const year = new Date().getUTCFullYear() + 1;
-    const rows = await db.selectFrom('activities').select(['id', 'workflow']).where('workflow', '=', 'published').orderBy('id', 'desc').limit(2).execute();
-    if (rows.length < 2) throw new BenchError('the demo data has fewer than two published activities');
+    // Activities the demo left without registrations (its own upcoming meeting has some).
+    const rows = await db
+      .selectFrom('activities as a')
+      .select(['a.id', 'a.workflow'])
+      .where('a.workflow', '=', 'published')
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('meeting_registration as m').select('m.activity_id').whereRef('m.activity_id', '=', 'a.id'))))
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('registrations as r').select('r.id').whereRef('r.activity_id', '=', 'a.id'))))
+      .orderBy('a.id', 'desc')
+      .limit(2)
+      .execute();
+    if (rows.length < 2) throw new BenchError('the demo data has fewer than two published activities without registrations');
     const organiser = await db.selectFrom('users').select('id').where('email', '=', 'admin@demo.diwan.example').executeTakeFirstOrThrow();
     // No SMTP: a mail is only recorded (and opening registration on an empty meeting sends none).
     const mailer = createMailer(config, db, { info: () => undefined, warn: () => undefined }, { send: () => Promise.reject(new Error('no job queue in the bench')) });
