@@ -66,6 +66,12 @@ class Outgoing {
     const meeting = await this.meetings.get(key)!;
     this.ids.push(await this.ctx.mailer.record(trx, registrationMail({ kind, state, lang: r.lang, email: r.email, name: nameOf(r), meeting, token: r.token, baseUrl: this.ctx.baseUrl })));
   }
+  /** Reads what the mails say of the meeting before the lock is taken, so that the locked part stays short. */
+  async preload(activityId: number, lang: string) {
+    const key = `${activityId}:${lang}`;
+    if (!this.meetings.has(key)) this.meetings.set(key, mailMeeting(this.ctx.db, this.ctx.baseUrl, activityId, lang));
+    await this.meetings.get(key);
+  }
   async dispatch() {
     for (const id of this.ids) await this.ctx.mailer.dispatch(id);
   }
@@ -141,6 +147,7 @@ export async function register(
   const at = now.toISOString();
   const out = new Outgoing(ctx);
   const key = emailKey(input.email);
+  await out.preload(activityId, input.lang);
   const outcome = await ctx.db.transaction().execute(async (trx): Promise<RegisterOutcome> => {
     if (!(await lock(trx, activityId, at))) return { kind: 'closed' };
     const settings = await settingsIn(trx, activityId);
