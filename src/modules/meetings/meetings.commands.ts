@@ -71,8 +71,18 @@ export async function savePractical(db: Db, meeting: { id: number; workflow: str
     .filter(([, p]) => p.address || p.contact || p.notes)
     .map(([lang, p]) => ({ activity_id: meeting.id, lang, address: p.address, contact: p.contact, notes: p.notes }));
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('meeting_practical').where('activity_id', '=', meeting.id).execute();
-    if (rows.length) await trx.insertInto('meeting_practical').values(rows).execute();
+    // Each language upserted, the others removed: two saves at once (a double click) both succeed.
+    const kept = rows.map((r) => r.lang);
+    let removed = trx.deleteFrom('meeting_practical').where('activity_id', '=', meeting.id);
+    if (kept.length) removed = removed.where('lang', 'not in', kept);
+    await removed.execute();
+    for (const r of rows) {
+      await trx
+        .insertInto('meeting_practical')
+        .values(r)
+        .onConflict((oc) => oc.columns(['activity_id', 'lang']).doUpdateSet({ address: r.address, contact: r.contact, notes: r.notes }))
+        .execute();
+    }
     await audit(trx, { actorUserId: actorId, action: 'activity.practical_saved', entityType: 'activity', entityId: meeting.id, after: byLanguage });
   });
   await announce(db, meeting.id, meeting.workflow, 'practical');

@@ -12,6 +12,7 @@ import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { createUser } from '../auth/index.js';
 import { AGENDA_PDF_JOB } from './meetings.print.js';
+import { savePractical } from './meetings.commands.js';
 import { DEMO_MEETING_KEY } from './demo/demo-seeder.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -273,6 +274,14 @@ for (const dialect of await dialectsUnderTest()) {
       const removed = await organiser.submit(base(meeting.id), `${base(meeting.id)}/sessions/${other}/delete`, {});
       assert.equal(removed.statusCode, 404);
       assert.ok(await t.db.selectFrom('agenda_sessions').select('id').where('id', '=', other).executeTakeFirst(), 'still there');
+    });
+    test('two saves of the practical information at once (a double click) both succeed, the last one kept', async () => {
+      const info = (n: number) => ({ en: { address: `Hall ${n}`, contact: '', notes: '' }, fr: { address: `Salle ${n}`, contact: '', notes: '' } });
+      await Promise.all([1, 2, 3, 4].map((n) => savePractical(t.db, { id: draft, workflow: 'draft' }, info(n), null)));
+      const rows = await t.db.selectFrom('meeting_practical').select(['lang', 'address']).where('activity_id', '=', draft).orderBy('lang').execute();
+      assert.equal(rows.length, 2);
+      await savePractical(t.db, { id: draft, workflow: 'draft' }, { en: { address: 'Hall 9', contact: '', notes: '' }, fr: { address: '', contact: '', notes: '' } }, null);
+      assert.deepEqual(await t.db.selectFrom('meeting_practical').select(['lang', 'address']).where('activity_id', '=', draft).execute(), [{ lang: 'en', address: 'Hall 9' }]);
     });
   });
 }
