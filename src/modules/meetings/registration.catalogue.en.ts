@@ -64,6 +64,7 @@ export const registrationEn = {
   "registration.error.capacity": "Enter the number of seats as a whole number from 1 to 100,000, or leave it empty for no limit",
   "registration.error.noDays": "Give the meeting its dates to the day before opening registration",
   "registration.error.decision": "This decision is not possible for a registration in its present state",
+  "registration.error.tooMany": "Many registrations have come from your network in the last hour: try again in an hour. What you typed is kept below.",
   "registration.error.full": "Every seat is taken: raise the number of seats, or decline or cancel another registration first",
   "registration.closed.title": "Registration is closed",
   "registration.closed.body": "{title} no longer takes registrations. If you are already registered, use the personal link in your e-mail.",

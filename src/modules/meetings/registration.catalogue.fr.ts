@@ -66,6 +66,7 @@ export const registrationFr: Record<keyof typeof registrationEn, string> = {
   "registration.error.capacity": "Saisissez le nombre de places sous forme de nombre entier de 1 à 100 000, ou laissez vide pour ne fixer aucune limite",
   "registration.error.noDays": "Donnez à la réunion ses dates au jour près avant d’ouvrir les inscriptions",
   "registration.error.decision": "Cette décision n’est pas possible pour une inscription dans son état actuel",
+  "registration.error.tooMany": "De nombreuses inscriptions sont arrivées de votre réseau depuis une heure : réessayez dans une heure. Ce que vous avez saisi est conservé ci-dessous.",
   "registration.error.full": "Toutes les places sont prises : augmentez le nombre de places, ou refusez ou annulez d’abord une autre inscription",
   "registration.closed.title": "Les inscriptions sont closes",
   "registration.closed.body": "{title} n’accepte plus d’inscriptions. Si vous êtes déjà inscrit, utilisez le lien personnel reçu par courriel.",

@@ -48,9 +48,13 @@ async function seatsTaken(trx: Trx, activityId: number): Promise<number> {
   return Number(row.n);
 }
 
-/** The state a new request for a seat gets: a seat while there is one (approved at once when seats are given in order), else the waiting list. */
-function stateForNew(settings: { capacity: number | null; approval: string }, taken: number): RegistrationState {
-  if (settings.capacity !== null && taken >= settings.capacity) return 'waitlisted';
+/**
+ * The state a new request for a seat gets: a seat while there is one and no one is waiting for it
+ * (approved at once when seats are given in order), else the end of the waiting list. A seat an
+ * organiser freed by moving someone to the waiting list stays theirs to give, not the next visitor's.
+ */
+function stateForNew(settings: { capacity: number | null; approval: string }, taken: number, waiting: boolean): RegistrationState {
+  if (waiting || (settings.capacity !== null && taken >= settings.capacity)) return 'waitlisted';
   return settings.approval === 'auto' ? 'approved' : 'pending';
 }
 
@@ -82,6 +86,9 @@ class Outgoing {
  * promoted registrant is told by mail.
  */
 async function promote(trx: Trx, activityId: number, out: Outgoing, now: string, actorId: number | null): Promise<number> {
+  // A meeting cancelled, postponed or held gives no seat to anyone waiting.
+  const meeting = await trx.selectFrom('activities').select('status').where('id', '=', activityId).executeTakeFirst();
+  if (!meeting || ['cancelled', 'postponed', 'held'].includes(meeting.status)) return 0;
   const settings = await settingsIn(trx, activityId);
   // Without a limit, everyone waiting gets a seat.
   let free = settings.capacity === null ? Number.POSITIVE_INFINITY : settings.capacity - (await seatsTaken(trx, activityId));
@@ -158,7 +165,8 @@ export async function register(
       await out.add(trx, activityId, { ...existing, lang: input.lang }, 'again', existing.state as RegistrationState);
       return { kind: 'again', id: existing.id, state: existing.state as RegistrationState };
     }
-    const state = stateForNew(settings, await seatsTaken(trx, activityId));
+    const someoneWaits = !!(await trx.selectFrom('registrations').select('id').where('activity_id', '=', activityId).where('state', '=', 'waitlisted').limit(1).executeTakeFirst());
+    const state = stateForNew(settings, await seatsTaken(trx, activityId), someoneWaits);
     const token = existing?.token ?? newToken();
     const fields = { ...columns(input), state, lang: input.lang, email: input.email, email_key: key, token, updated_at: at, queued_at: at, decided_at: state === 'approved' ? at : null };
     let id: number;

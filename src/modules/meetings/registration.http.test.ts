@@ -326,6 +326,43 @@ for (const dialect of await dialectsUnderTest()) {
       assert.match(page.body, /data-testid="registration-closed-note"/);
       await drain();
     });
+    test('a newcomer does not take a seat ahead of the waiting list; hidden direction marks are refused; past the hourly allowance the input is kept', async () => {
+      ip = 60;
+      const seated = (await rows()).filter((r) => r.state === 'pending' || r.state === 'approved').length;
+      await settings({ open: '1', capacity: String(seated), closes_on: '', approval: 'manual' });
+      const url = `/en/activities/${meeting.en}/register`;
+      assert.equal((await post(url, person('Xavier', 'First', 'xavier@example.org'))).statusCode, 303);
+      const someone = (await rows()).find((r) => r.state === 'pending')!;
+      const moved = await organiser.submit(`/admin/activities/${meeting.id}/registrations/${someone.id}`, `/admin/activities/${meeting.id}/registrations/${someone.id}/decide`, { decision: 'waitlisted' });
+      assert.equal(moved.statusCode, 303);
+      assert.equal((await post(url, person('Yara', 'Second', 'yara@example.org'))).statusCode, 303);
+      const byEmail = new Map((await rows()).map((r) => [r.email, r.state]));
+      assert.equal(byEmail.get('xavier@example.org'), 'waitlisted');
+      assert.equal(byEmail.get('yara@example.org'), 'waitlisted', 'the seat the organiser freed is not the next visitor’s');
+
+      const bidi = await post(url, person('\u202Eevil', 'Name', 'bidi@example.org'));
+      assert.equal(bidi.statusCode, 400);
+      assert.match(bidi.body, /contains characters that cannot be kept/);
+      const zeroWidth = await post(url, person('Zed', 'Width', 'xavier\u200b@example.org'));
+      assert.equal(zeroWidth.statusCode, 400, 'an address with a zero-width space is not another address');
+
+      const config = t.app.diwan.config as { registrationsPerIpPerHour: number };
+      const allowance = config.registrationsPerIpPerHour;
+      config.registrationsPerIpPerHour = 1;
+      try {
+        ip = 61;
+        assert.equal((await post(url, person('Una', 'Once', 'una@example.org'))).statusCode, 303);
+        const limited = await post(url, person('Dos', 'Twice', 'dos@example.org', { dietary: 'No nuts' }));
+        assert.equal(limited.statusCode, 429);
+        assert.match(limited.body, /try again in an hour/);
+        assert.match(limited.body, /value="Dos"/);
+        assert.match(limited.body, /No nuts/);
+      } finally {
+        config.registrationsPerIpPerHour = allowance;
+      }
+      await drain();
+    });
+
     test('passport details are erased a set number of days after the meeting; the registration and its figures stay', async () => {
       const kofi = (await rows()).find((r) => r.email === 'kofi@example.org')!;
       assert.equal(await purgePassports(t.db, 30, 'UTC'), 0, 'the meeting is still to come');

@@ -141,7 +141,7 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
 
   /** Whether the registrant may still correct or cancel: while the registration is active and the meeting not over. */
   const stillChangeable = (r: Registration, meeting: AgendaMeeting) => {
-    if (!canChange(r.state)) return false;
+    if (!canChange(r.state) || meeting.status === 'cancelled' || meeting.status === 'held') return false;
     const closes = closingInstant(meeting, { closesOn: null }, ctx().config.timeZone);
     return !!closes && new Date() < closes;
   };
@@ -197,8 +197,10 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
     const counted = async (request: FastifyRequest<{ Params: { lang: string } }>, reply: FastifyReply) => {
       const refused = await sameSite(request, reply);
       if (refused) return refused;
+      // Every post counts against a generous allowance (corrections of typos included); only a
+      // registration that passes the checks counts against the configured one (below).
       const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
-      if (!(await takeRate(ctx().db, `registration-ip:${sha256(network)}`, ctx().config.registrationsPerIpPerHour, HOUR))) {
+      if (!(await takeRate(ctx().db, `registration-post-ip:${sha256(network)}`, ctx().config.registrationsPerIpPerHour * 5, HOUR))) {
         reply.header('retry-after', '3600');
         return sendError(request, reply, 'tooMany', 429);
       }
@@ -215,6 +217,11 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
       const form = registrationForm(bodyOf(request), { choices: choiceSet(choices), lastDay: lastDayOf(meeting)!, withEmail: true });
       const checked = await checkForm(form.schema, form.values, tr, registrationFormOptions(tr, form.order));
       if (!checked.ok) return formPage(request, reply, tr, meeting, settings.closesOn, form.values, checked.errors, 400);
+      const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
+      if (!(await takeRate(ctx().db, `registration-ip:${sha256(network)}`, ctx().config.registrationsPerIpPerHour, HOUR))) {
+        reply.header('retry-after', '3600');
+        return formPage(request, reply, tr, meeting, settings.closesOn, form.values, [{ field: 'given_name', message: tr.t('registration.error.tooMany') }], 429);
+      }
       const outcome = await register(ctx(), meeting.id, { ...checked.data, lang: tr.lang }, (s) => isRegistrationOpen(meeting, { ...settings, ...s }, ctx().config.timeZone, now), now);
       if (outcome.kind === 'closed') return closedPage(request, reply, tr, meeting);
       return reply.redirect(url('activities.registerSent', tr.lang, { slug: request.params.slug }), 303);
@@ -240,7 +247,8 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
       const found = await own(tr.lang, token);
       if (!found) return invalidLink(request, reply, tr, token);
       if (!stillChangeable(found.registration, found.meeting)) return ownPage(request, reply, tr, token, found, null, [], tr.t('registration.own.locked'), 409);
-      await cancelRegistration(ctx(), found.registration);
+      // Decided on by the organisers at the same moment: the page says it can no longer change.
+      if (!(await cancelRegistration(ctx(), found.registration))) return ownPage(request, reply, tr, token, (await own(tr.lang, token)) ?? found, null, [], tr.t('registration.own.locked'), 409);
       return reply.redirect(url('registrations.show', tr.lang, { token }, { done: 'cancelled' }), 303);
     });
   });

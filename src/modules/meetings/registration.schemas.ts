@@ -43,9 +43,14 @@ const values = (b: Body, k: string): string[] => {
 };
 const ticked = (b: Body, k: string) => field(b, k) === '1';
 
-/** Control characters (other than line breaks and tabs in the longer texts) are refused. */
+/**
+ * Control characters (other than line breaks and tabs in the longer texts) are refused, and so are
+ * the invisible ones that reorder or hide text (bidi overrides and isolates, zero-width space, BOM):
+ * a name must read the same in a list as it was typed. Joiners (U+200C, U+200D) stay: some scripts
+ * and emoji need them.
+ */
 // eslint-disable-next-line no-control-regex -- control characters are what this finds
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029]/u;
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 const LINE_BREAK = /[\r\n\t]/;
 const EMAIL = /^[^\s@<>()[\]\\,;:"\p{Cc}]+@[^\s@<>()[\]\\,;:"\p{Cc}]+\.[^\s@<>()[\]\\,;:"\p{Cc}.][^\s@<>()[\]\\,;:"\p{Cc}]*$/u;
 
@@ -121,7 +126,12 @@ export function registrationForm(b: Body, options: { choices: ReadonlySet<string
       institution: line(REGISTRATION_LIMITS.institution),
       represents: z.string().min(1, says('form.error.choose')).refine((s) => options.choices.has(s), says('form.error.choose')),
       email: options.withEmail
-        ? z.string().min(1, says('registration.error.emailMissing')).max(REGISTRATION_LIMITS.email, says('form.error.tooLong')).regex(EMAIL, says('registration.error.emailInvalid'))
+        ? z
+            .string()
+            .min(1, says('registration.error.emailMissing'))
+            .max(REGISTRATION_LIMITS.email, says('form.error.tooLong'))
+            .regex(EMAIL, says('registration.error.emailInvalid'))
+            .refine((s) => !CONTROL.test(s), says('registration.error.emailInvalid'))
         : z.string(),
       phone: z
         .string()
@@ -180,7 +190,7 @@ export function registrationFormOptions(tr: Translator, order: readonly string[]
 }
 
 /** The address as compared: one registration per address and meeting, whatever its case. */
-export const emailKey = (email: string) => email.trim().toLowerCase();
+export const emailKey = (email: string) => email.trim().normalize('NFC').toLowerCase();
 
 export interface RegistrationSettings {
   open: boolean;
