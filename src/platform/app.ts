@@ -268,7 +268,7 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   }
-  /** The next moment public pages change by themselves: a scheduled publication or the next day in the site's time zone. */
+  /** The next moment public pages change by themselves: a scheduled publication, a module's own (a registration closing), or the next day in the site's time zone. */
   let horizonQuery: Promise<void> | null = null;
   const refreshHorizon = () => {
     horizonQuery ??= (async () => {
@@ -276,8 +276,10 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
       const generation = cache.generation;
       const day = nextDayBoundary(now, config.timeZone);
       const scheduled = await nextScheduledPublication(db, now);
+      const own = await Promise.all(modules.map((m) => m.nextPublicChange?.(db, now, config) ?? null));
+      const next = [day, scheduled, ...own].filter((d): d is Date => d instanceof Date && d > now).reduce((a, b) => (b < a ? b : a));
       // Content changed while we asked: the answer may be stale, the next miss asks again.
-      if (generation === cache.generation) cache.setHorizon(scheduled && scheduled < day ? scheduled : day);
+      if (generation === cache.generation) cache.setHorizon(next);
     })()
       .catch((err: unknown) => app.log.warn({ err }, 'could not compute the page cache horizon'))
       .finally(() => {

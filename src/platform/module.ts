@@ -75,6 +75,11 @@ export interface DiwanModule {
    * first start of an empty database: demo accounts, whose passwords are public, are made only then.
    */
   seedDemo?(db: Db, config: Config, options: { freshInstall: boolean }): Promise<string[]>;
+  /**
+   * The next moment this module's public pages change by themselves, with no edit (a registration
+   * closing at a set time), or null: cached pages are dropped then.
+   */
+  nextPublicChange?(db: Db, now: Date, config: Config): Promise<Date | null>;
   /** Public routes (under a language prefix, or the module's own addresses). */
   publicRoutes?(app: FastifyInstance): void;
   /** Back-office routes, registered under /admin with sessions and CSRF. */

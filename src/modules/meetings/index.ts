@@ -5,6 +5,7 @@ import { registerAgendaAdminRoutes, registerAgendaRoutes } from './meetings.rout
 import { registerRegistrationAdminRoutes, registerRegistrationRoutes } from './registration.routes.js';
 import { passportPurgeJob, schedulePurge } from './registration.jobs.js';
 import { seedDemoMeeting } from './demo/demo-seeder.js';
+import { nextRegistrationClose } from './registration.repository.js';
 
 // What the activity page shows of a meeting's agenda.
 export { hasAgenda, meetingTimeZone, practicalOf, type Practical } from './meetings.repository.js';
@@ -20,6 +21,7 @@ export { RegistrationBlock } from './registration.views.js';
  */
 export const meetingsModule: DiwanModule = {
   name: 'meetings',
+  nextPublicChange: (db, now, config) => nextRegistrationClose(db, now, config.timeZone),
   async seedDemo(db, config) {
     return [`demo meeting: ${(await seedDemoMeeting(db, config)) ? 'created' : 'kept'}`];
   },

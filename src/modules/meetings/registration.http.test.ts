@@ -16,6 +16,7 @@ import { TestClient } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { createUser } from '../auth/index.js';
 import { purgePassports } from './registration.jobs.js';
+import { nextRegistrationClose } from './registration.repository.js';
 import { DEMO_MEETING_KEY } from './demo/demo-seeder.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -132,6 +133,12 @@ for (const dialect of await dialectsUnderTest()) {
       assert.match(list.body, /data-testid="meeting-phase"[^>]*>Registration open</);
       assert.match(list.body, /0 of 2 seats taken/);
 
+      // The page cache keeps the "Register" block no later than the first registration to close.
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      await settings({ open: '1', capacity: '2', closes_on: tomorrow, approval: 'manual' });
+      const dayAfter = new Date(Date.parse(`${tomorrow}T00:00:00Z`) + 86_400_000);
+      assert.equal((await nextRegistrationClose(t.db, new Date(), 'UTC'))?.toISOString(), dayAfter.toISOString());
+      await settings({ open: '1', capacity: '2', closes_on: '', approval: 'manual' });
       const page = await t.app.inject(`/en/activities/${meeting.en}`);
       assert.match(page.body, /Registration is open until 11 March/);
       assert.match(page.body, new RegExp(`href="/en/activities/${meeting.en}/register"`));

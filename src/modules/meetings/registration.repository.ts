@@ -246,3 +246,27 @@ export async function publicRegistration(db: Db, m: RegistrationWindow & { id: n
   const phase = meetingPhase(m, settings, { reported: false, registrations: any ? 1 : 0, siteZone }, now);
   return phase === 'registration_closed' ? { open: false } : null;
 }
+
+/**
+ * The next instant a published, upcoming meeting's registration closes by itself: the page cache
+ * drops the meeting's page ("Register") then, not at the site's next midnight.
+ */
+export async function nextRegistrationClose(db: Db, now: Date, siteZone: string): Promise<Date | null> {
+  const today = now.toISOString().slice(0, 10);
+  const rows = await db
+    .selectFrom('meeting_registration as r')
+    .innerJoin('activities as a', 'a.id', 'r.activity_id')
+    .leftJoin('meeting_agendas as m', 'm.activity_id', 'a.id')
+    .select(['a.workflow', 'a.status', 'a.start_date', 'a.end_date', 'a.date_precision', 'm.time_zone', 'r.closes_on'])
+    .where('r.open', '=', 1)
+    .where('a.workflow', '=', 'published')
+    .where('a.date_precision', '=', 'day')
+    .where((eb) => eb(eb.fn.coalesce('a.end_date', 'a.start_date'), '>=', today))
+    .execute();
+  let next: Date | null = null;
+  for (const r of rows) {
+    const closes = closingInstant({ workflow: r.workflow, status: r.status, startDate: r.start_date, endDate: r.end_date, datePrecision: r.date_precision, timeZone: r.time_zone ?? null }, { closesOn: r.closes_on }, siteZone);
+    if (closes && closes > now && (!next || closes < next)) next = closes;
+  }
+  return next;
+}
