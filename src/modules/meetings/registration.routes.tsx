@@ -214,7 +214,7 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
       const now = new Date();
       if (!settings || !isRegistrationOpen(meeting, settings, ctx().config.timeZone, now)) return closedPage(request, reply, tr, meeting);
       const choices = await representChoices(ctx().db, tr.lang);
-      const form = registrationForm(bodyOf(request), { choices: choiceSet(choices), lastDay: lastDayOf(meeting)!, withEmail: true });
+      const form = registrationForm(bodyOf(request), { choices: choiceSet(choices), lastDay: lastDayOf(meeting)!, withEmail: true, lang: tr.lang });
       const checked = await checkForm(form.schema, form.values, tr, registrationFormOptions(tr, form.order));
       if (!checked.ok) return formPage(request, reply, tr, meeting, settings.closesOn, form.values, checked.errors, 400);
       const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
@@ -234,7 +234,7 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
       if (!found) return invalidLink(request, reply, tr, token);
       if (!stillChangeable(found.registration, found.meeting)) return ownPage(request, reply, tr, token, found, null, [], tr.t('registration.own.locked'), 409);
       const choices = await representChoices(ctx().db, tr.lang);
-      const form = registrationForm(bodyOf(request), { choices: choiceSet(choices), lastDay: lastDayOf(found.meeting) ?? found.meeting.startDate, withEmail: false });
+      const form = registrationForm(bodyOf(request), { choices: choiceSet(choices), lastDay: lastDayOf(found.meeting) ?? found.meeting.startDate, withEmail: false, lang: tr.lang });
       const checked = await checkForm(form.schema, form.values, tr, registrationFormOptions(tr, form.order));
       if (!checked.ok) return ownPage(request, reply, tr, token, found, { ...form.values, email: found.registration.email }, checked.errors, null, 400);
       if (!(await correctRegistration(ctx().db, found.registration.id, checked.data))) return ownPage(request, reply, tr, token, found, null, [], tr.t('registration.own.locked'), 409);
@@ -352,7 +352,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
     if ('denied' in found) return found.denied;
     const tr = translator(adminLanguage(request));
     const last = lastDayOf(found.meeting);
-    const form = settingsForm(bodyOf(request), { lastDay: last ?? '9999-12-31' });
+    const form = settingsForm(bodyOf(request), { lastDay: last ?? '9999-12-31', lang: tr.lang });
     const checked = await checkForm(form.schema, form.values, tr, settingsFormOptions(tr, form.order));
     if (!checked.ok) return listPage(request, reply, found.meeting, form.values, checked.errors, null, 400);
     if (checked.data.open && !last) return listPage(request, reply, found.meeting, form.values, [{ field: 'open', message: tr.t('registration.error.noDays') }], null, 400);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { problem, says, type FormErrorOptions } from '../../platform/forms/validation.js';
+import { formatDateRange } from '../../platform/i18n/dates.js';
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
 import { field, isDay } from './meetings.schemas.js';
 
@@ -86,7 +87,7 @@ const passportNumber = (s: string) => s.replace(/[\s-]/g, '').toUpperCase();
  * (`c:XX`, `o:N`); `lastDay` is the meeting's last day, which a passport must outlast. `withEmail`
  * is false when a registrant corrects their registration: the address is who they are, and stays.
  */
-export function registrationForm(b: Body, options: { choices: ReadonlySet<string>; lastDay: string; withEmail: boolean }) {
+export function registrationForm(b: Body, options: { choices: ReadonlySet<string>; lastDay: string; withEmail: boolean; lang: string }) {
   const v = {
     title: field(b, 'title'),
     given_name: field(b, 'given_name'),
@@ -157,7 +158,7 @@ export function registrationForm(b: Body, options: { choices: ReadonlySet<string
       else if (!/^[A-Z0-9]{5,20}$/.test(number)) problem(ctx, ['passport_number'], 'registration.error.passportNumber');
       if (!s.passport_expiry) problem(ctx, ['passport_expiry'], 'form.error.required');
       else if (!isDay(s.passport_expiry)) problem(ctx, ['passport_expiry'], 'registration.error.date');
-      else if (s.passport_expiry <= options.lastDay) problem(ctx, ['passport_expiry'], 'registration.error.passportExpiry', { day: options.lastDay });
+      else if (s.passport_expiry <= options.lastDay) problem(ctx, ['passport_expiry'], 'registration.error.passportExpiry', { day: formatDateRange(options.lastDay, null, 'day', options.lang) });
     })
     .transform(
       (s): RegistrationInput => ({
@@ -201,7 +202,7 @@ export interface RegistrationSettings {
 }
 
 /** The organiser's registration settings: open or not, last day, seats, how seats are given. */
-export function settingsForm(b: Body, meeting: { lastDay: string }) {
+export function settingsForm(b: Body, meeting: { lastDay: string; lang: string }) {
   const v = { open: ticked(b, 'open'), closes_on: field(b, 'closes_on'), capacity: field(b, 'capacity'), approval: field(b, 'approval') || 'manual' };
   const schema = z
     .object({
@@ -209,7 +210,7 @@ export function settingsForm(b: Body, meeting: { lastDay: string }) {
       closes_on: z
         .string()
         .refine((s) => s === '' || isDay(s), says('registration.error.date'))
-        .refine((s) => s === '' || s <= meeting.lastDay, { message: 'registration.error.closesAfter' as MessageKey, params: { values: { day: meeting.lastDay } } }),
+        .refine((s) => s === '' || s <= meeting.lastDay, { message: 'registration.error.closesAfter' as MessageKey, params: { values: { day: formatDateRange(meeting.lastDay, null, 'day', meeting.lang) } } }),
       capacity: z.string().refine((s) => s === '' || (/^\d{1,6}$/.test(s) && Number(s) >= 1 && Number(s) <= REGISTRATION_LIMITS.capacity), says('registration.error.capacity')),
       approval: z.enum(APPROVAL_MODES, says('form.error.choose')),
     })
