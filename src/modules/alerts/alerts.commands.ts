@@ -3,7 +3,7 @@ import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import { translator } from '../../platform/i18n/i18n.js';
 import { url } from '../../platform/http/urls.js';
-import { takeRate } from '../../platform/http/public-forms.js';
+import { takeForNetwork, takeRate } from '../../platform/http/public-forms.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { describeAlert, describeInline } from './alerts.describe.js';
 import { ALERT_LIMITS, normaliseAlertEmail, storedAlertSearch, type AlertSearch } from './alerts.schemas.js';
@@ -25,7 +25,7 @@ const DAY = 24 * HOUR;
 
 /** One more subscription request from a network address (see requestNetwork); false past the hourly limit. */
 export function takeRequestFromIp(db: Db, network: string, now = new Date()): Promise<boolean> {
-  return takeRate(db, `ip:${sha256(network)}`, ALERT_LIMITS.requestsPerIpPerHour, HOUR, now);
+  return takeForNetwork(db, 'ip', network, ALERT_LIMITS.requestsPerIpPerHour, HOUR, now);
 }
 
 export interface AlertContext {

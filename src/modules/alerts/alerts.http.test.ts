@@ -5,24 +5,15 @@
  * one-click unsubscribe, and the limits (another site's form, per network address, per address).
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { startSmtpSink, type Received } from '../../../test/helpers/smtp.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { createDocument } from '../documents/index.js';
 import { forgetStaleRequests } from './alerts.commands.js';
 import { ALERT_DIGEST_JOB, DIGEST_JOB, alertDigestJob, dailyDigestJob, nextDigestTime } from './alerts.jobs.js';
 import { ALERT_LIMITS } from './alerts.schemas.js';
 
-interface Received {
-  to: string;
-  subject: string;
-  text: string;
-  /** Raw header values by lower-case name. */
-  headers: Map<string, string>;
-}
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -30,8 +21,8 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 for (const dialect of await dialectsUnderTest()) {
   describe(`e-mail alerts (${dialect})`, () => {
     let t: TestApp;
-    let smtp: SMTPServer;
-    const received: Received[] = [];
+    let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+    let received: Received[] = [];
     const drain = () => t.app.diwan.jobs.drain({ timeoutMs: 30_000 });
     let ip = 10;
     /** Each test posts from its own network address, so that the hourly limit is its own. */
@@ -69,26 +60,14 @@ for (const dialect of await dialectsUnderTest()) {
     const mailsTo = (email: string) => received.filter((m) => m.to.includes(email));
 
     before(async () => {
-      smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS'],
-        onData(stream, _session, callback) {
-          simpleParser(stream).then(
-            (mail) => {
-              received.push({ to: mail.to && !Array.isArray(mail.to) ? mail.to.text : '', subject: mail.subject ?? '', text: mail.text ?? '', headers: new Map(mail.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).trim()])) });
-              callback();
-            },
-            (err: Error) => callback(err),
-          );
-        },
-      });
-      await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-      const port = (smtp.server.address() as AddressInfo).port;
+      smtp = await startSmtpSink();
+      received = smtp.received;
+      const port = smtp.port;
       t = await createTestApp(dialect, { config: { smtpUrl: `smtp://127.0.0.1:${port}`, publicUrl: 'https://rabat.example' } });
     });
     after(async () => {
       await t?.close();
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await smtp?.close();
     });
 
     test('the form describes the search; bad input is refused in the reader’s language with the rest kept, and nothing is written', async () => {

@@ -64,17 +64,19 @@ class Outgoing {
   private meetings = new Map<string, Promise<MailMeeting>>();
   constructor(private ctx: RegistrationContext) {}
   async add(trx: Trx, activityId: number, r: { lang: string; email: string; given_name: string; family_name: string; token: string }, kind: RegistrationMailKind, state: RegistrationState) {
-    const key = `${activityId}:${r.lang}`;
     // Read through the transaction: on SQLite the one connection is the transaction's until it ends.
-    if (!this.meetings.has(key)) this.meetings.set(key, mailMeeting(trx, this.ctx.baseUrl, activityId, r.lang));
-    const meeting = await this.meetings.get(key)!;
+    const meeting = await this.meeting(trx, activityId, r.lang);
     this.ids.push(await this.ctx.mailer.record(trx, registrationMail({ kind, state, lang: r.lang, email: r.email, name: nameOf(r), meeting, token: r.token, baseUrl: this.ctx.baseUrl })));
   }
   /** Reads what the mails say of the meeting before the lock is taken, so that the locked part stays short. */
   async preload(activityId: number, lang: string) {
+    await this.meeting(this.ctx.db, activityId, lang);
+  }
+  private meeting(db: Db, activityId: number, lang: string): Promise<MailMeeting> {
     const key = `${activityId}:${lang}`;
-    if (!this.meetings.has(key)) this.meetings.set(key, mailMeeting(this.ctx.db, this.ctx.baseUrl, activityId, lang));
-    await this.meetings.get(key);
+    let found = this.meetings.get(key);
+    if (!found) this.meetings.set(key, (found = mailMeeting(db, this.ctx.baseUrl, activityId, lang)));
+    return found;
   }
   async dispatch() {
     for (const id of this.ids) await this.ctx.mailer.dispatch(id);
@@ -244,11 +246,8 @@ export async function decide(ctx: RegistrationContext, activityId: number, regis
   const at = now.toISOString();
   const out = new Outgoing(ctx);
   const outcome = await ctx.db.transaction().execute(async (trx): Promise<DecideOutcome> => {
-    if (!(await lock(trx, activityId, at))) {
-      // A meeting with registrations always has settings; keep the lock rule simple and total.
-      await trx.insertInto('meeting_registration').values({ activity_id: activityId, open: 0, closes_on: null, capacity: null, approval: 'manual', updated_at: at }).onConflict((oc) => oc.column('activity_id').doNothing()).execute();
-      await lock(trx, activityId, at);
-    }
+    // A meeting without settings has no registrations (registering needs them).
+    if (!(await lock(trx, activityId, at))) return 'missing';
     const row = await trx.selectFrom('registrations').select(['id', 'state', 'lang', 'email', 'given_name', 'family_name', 'token']).where('id', '=', registrationId).where('activity_id', '=', activityId).executeTakeFirst();
     if (!row) return 'missing';
     const from = row.state as RegistrationState;

@@ -6,12 +6,10 @@
  * details behind their own permission with every reading audited.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import ICAL from 'ical.js';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { startSmtpSink, type Received } from '../../../test/helpers/smtp.js';
 import { TestClient } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { createUser } from '../auth/index.js';
@@ -22,12 +20,6 @@ import { DEMO_MEETING_KEY } from './demo/demo-seeder.js';
 const PASSWORD = 'correct horse battery staple';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
-interface Received {
-  to: string;
-  subject: string;
-  text: string;
-  attachments: { filename: string; contentType: string; content: string }[];
-}
 
 const encode = (fields: Record<string, string | string[]>) => {
   const body = new URLSearchParams();
@@ -38,8 +30,8 @@ const encode = (fields: Record<string, string | string[]>) => {
 for (const dialect of await dialectsUnderTest()) {
   describe(`meeting registration (${dialect})`, () => {
     let t: TestApp;
-    let smtp: SMTPServer;
-    const received: Received[] = [];
+    let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+    let received: Received[] = [];
     let organiser: TestClient;
     let admin: TestClient;
     let editor: TestClient;
@@ -70,26 +62,9 @@ for (const dialect of await dialectsUnderTest()) {
     const settings = (fields: Record<string, string>) => organiser.submit(`/admin/activities/${meeting.id}/registrations`, `/admin/activities/${meeting.id}/registrations/settings`, fields);
 
     before(async () => {
-      smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS'],
-        onData(stream, _session, callback) {
-          simpleParser(stream).then(
-            (mail) => {
-              received.push({
-                to: mail.to && !Array.isArray(mail.to) ? mail.to.text : '',
-                subject: mail.subject ?? '',
-                text: mail.text ?? '',
-                attachments: mail.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content.toString('utf8') })),
-              });
-              callback();
-            },
-            (err: Error) => callback(err),
-          );
-        },
-      });
-      await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-      const port = (smtp.server.address() as AddressInfo).port;
+      smtp = await startSmtpSink();
+      received = smtp.received;
+      const port = smtp.port;
       t = await createTestApp(dialect, { demo: true, config: { smtpUrl: `smtp://127.0.0.1:${port}`, publicUrl: 'https://rabat.example' } });
       await createUser(t.db, { email: 'org@example.org', password: PASSWORD, role: 'organiser' });
       await createUser(t.db, { email: 'admin@example.org', password: PASSWORD, role: 'admin' });
@@ -111,7 +86,7 @@ for (const dialect of await dialectsUnderTest()) {
     });
     after(async () => {
       await t?.close();
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await smtp?.close();
     });
 
     test('the organiser opens registration; bad settings are refused with the input kept; others may not see the list', async () => {

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { RegistrationTable } from '../../platform/db/schema.js';
 import { utcOf } from './meetings.time.js';
-import { REGISTRATION_STATES, type ApprovalMode, type RegistrationState } from './registration.schemas.js';
+import { REGISTRATION_STATES, type ApprovalMode, type RegistrationInput, type RegistrationState } from './registration.schemas.js';
 
 /** Personal links carry 43 characters of base64url; anything else is not looked up. */
 export const isTokenShape = (token: string) => /^[\w-]{32,64}$/.test(token);
@@ -38,15 +38,20 @@ export function lastDayOf(m: Pick<RegistrationWindow, 'startDate' | 'endDate' | 
 
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
+/** The last day registrations are taken: the closing day set, or the meeting's last day (never after it); null when the days are not known. */
+export function closingDay(m: Pick<RegistrationWindow, 'startDate' | 'endDate' | 'datePrecision'>, closesOn: string | null): string | null {
+  const last = lastDayOf(m);
+  if (!last) return null;
+  return closesOn && closesOn <= last ? closesOn : last;
+}
+
 /**
  * The instant registrations stop: the end of the closing day (or of the meeting's last day) in the
  * venue's time zone, or the site's when the venue has none yet.
  */
 export function closingInstant(m: RegistrationWindow, settings: Pick<StoredSettings, 'closesOn'>, siteZone: string): Date | null {
-  const last = lastDayOf(m);
-  if (!last) return null;
-  const day = settings.closesOn && settings.closesOn <= last ? settings.closesOn : last;
-  return utcOf(nextDay(day), '00:00', m.timeZone ?? siteZone);
+  const day = closingDay(m, settings.closesOn);
+  return day ? utcOf(nextDay(day), '00:00', m.timeZone ?? siteZone) : null;
 }
 
 /** Whether a published meeting on known days takes registrations at `now`. */
@@ -90,29 +95,14 @@ export async function stateCounts(db: Pick<Db, 'selectFrom'>, activityId: number
   return counts;
 }
 
-/** A registration as its pages show it (passport details apart: they take a permission). */
-export interface Registration {
+/** A registration as its pages show it: what the registrant gave (passport details apart: they take a permission), and its record. */
+export interface Registration extends Omit<RegistrationInput, 'represents' | 'passport'> {
   id: number;
   activityId: number;
   state: RegistrationState;
   lang: string;
-  title: string;
-  givenName: string;
-  familyName: string;
-  gender: string;
-  function: string;
-  institution: string;
   countryCode: string | null;
   organisationId: number | null;
-  email: string;
-  phone: string;
-  languages: string[];
-  dietary: string;
-  accessibility: string;
-  travelSupport: boolean;
-  visaLetter: boolean;
-  consentPublic: boolean;
-  consentData: boolean;
   createdAt: string;
   updatedAt: string;
   decidedAt: string | null;
@@ -238,10 +228,7 @@ export type PublicRegistration = { open: true; closesOn: string } | { open: fals
 export async function publicRegistration(db: Db, m: RegistrationWindow & { id: number }, siteZone: string, now: Date): Promise<PublicRegistration> {
   const settings = await registrationSettings(db, m.id);
   if (!settings) return null;
-  if (isRegistrationOpen(m, settings, siteZone, now)) {
-    const last = lastDayOf(m)!;
-    return { open: true, closesOn: settings.closesOn && settings.closesOn <= last ? settings.closesOn : last };
-  }
+  if (isRegistrationOpen(m, settings, siteZone, now)) return { open: true, closesOn: closingDay(m, settings.closesOn)! };
   const any = await db.selectFrom('registrations').select('id').where('activity_id', '=', m.id).limit(1).executeTakeFirst();
   const phase = meetingPhase(m, settings, { reported: false, registrations: any ? 1 : 0, siteZone }, now);
   return phase === 'registration_closed' ? { open: false } : null;
@@ -269,4 +256,18 @@ export async function nextRegistrationClose(db: Db, now: Date, siteZone: string)
     if (closes && closes > now && (!next || closes < next)) next = closes;
   }
   return next;
+}
+
+/** Whether the meeting's report, conclusions, recommendations or declaration are public (the phase after "held"). */
+export async function hasOutcomes(db: Db, activityId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('document_activities as da')
+    .innerJoin('documents as d', 'd.id', 'da.document_id')
+    .select('d.id')
+    .where('da.activity_id', '=', activityId)
+    .where('d.workflow', '=', 'published')
+    .where('d.type', 'in', ['final_report', 'conclusions', 'recommendations', 'declaration'])
+    .limit(1)
+    .executeTakeFirst();
+  return !!row;
 }

@@ -1,12 +1,11 @@
 import formbody from '@fastify/formbody';
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError, sendHtml } from '../../platform/app.js';
 import { audit } from '../../platform/audit/audit.js';
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
 import { checkForm } from '../../platform/forms/validation.js';
 import { notFound } from '../../platform/http/errors.js';
-import { fromAnotherSite, requestNetwork, takeRate } from '../../platform/http/public-forms.js';
+import { fromAnotherSite, requestNetwork, takeForNetwork } from '../../platform/http/public-forms.js';
 import { parseId, routePattern, url } from '../../platform/http/urls.js';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import type { FieldError } from '../../platform/views/forms.js';
@@ -15,7 +14,9 @@ import { loadMeeting, publicMeetingById, publicMeetingBySlug, type AgendaMeeting
 import { canChange, cancelRegistration, correctRegistration, decide, decisionsFor, register, saveRegistrationSettings } from './registration.commands.js';
 import { registrationAbilities } from './registration.policy.js';
 import {
+  closingDay,
   closingInstant,
+  hasOutcomes,
   isRegistrationOpen,
   lastDayOf,
   meetingPhase,
@@ -36,14 +37,7 @@ type SlugParams = { Params: { lang: string; slug: string } };
 type TokenParams = { Params: { lang: string; token: string }; Querystring: { done?: string } };
 
 const HOUR = 3600_000;
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const bodyOf = (request: FastifyRequest): Body => (request.body && typeof request.body === 'object' ? (request.body as Body) : {});
-
-/** The day registrations close, in the venue's zone (or the site's): for "open until". */
-function closingDay(meeting: AgendaMeeting, closesOn: string | null): string {
-  const last = lastDayOf(meeting)!;
-  return closesOn && closesOn <= last ? closesOn : last;
-}
 
 const choiceSet = (c: Choices) => new Set([...c.countries, ...c.organisations].map((o) => o.value));
 
@@ -97,7 +91,7 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
         errors={errors}
         choices={await representChoices(ctx().db, tr.lang)}
         lastDay={lastDayOf(meeting)!}
-        closesOn={closingDay(meeting, closesOn)}
+        closesOn={closingDay(meeting, closesOn)!}
       />,
       status,
     );
@@ -200,7 +194,7 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
       // Every post counts against a generous allowance (corrections of typos included); only a
       // registration that passes the checks counts against the configured one (below).
       const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
-      if (!(await takeRate(ctx().db, `registration-post-ip:${sha256(network)}`, ctx().config.registrationsPerIpPerHour * 5, HOUR))) {
+      if (!(await takeForNetwork(ctx().db, 'registration-post', network, ctx().config.registrationsPerIpPerHour * 5, HOUR))) {
         reply.header('retry-after', '3600');
         return sendError(request, reply, 'tooMany', 429);
       }
@@ -218,7 +212,7 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
       const checked = await checkForm(form.schema, form.values, tr, registrationFormOptions(tr, form.order));
       if (!checked.ok) return formPage(request, reply, tr, meeting, settings.closesOn, form.values, checked.errors, 400);
       const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
-      if (!(await takeRate(ctx().db, `registration-ip:${sha256(network)}`, ctx().config.registrationsPerIpPerHour, HOUR))) {
+      if (!(await takeForNetwork(ctx().db, 'registration', network, ctx().config.registrationsPerIpPerHour, HOUR))) {
         reply.header('retry-after', '3600');
         return formPage(request, reply, tr, meeting, settings.closesOn, form.values, [{ field: 'given_name', message: tr.t('registration.error.tooMany') }], 429);
       }
@@ -292,7 +286,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
     const state = (REGISTRATION_STATES as readonly string[]).includes(query.state ?? '') ? (query.state as RegistrationState) : null;
     const page = Math.min(parseId(query.page) || 1, 10_000);
     const [settings, counts, list, names] = await Promise.all([registrationSettings(db, meeting.id), stateCounts(db, meeting.id), registrationsOf(db, meeting.id, { state, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }), representsNames(tr.lang)]);
-    const reported = await hasOutcomes(meeting.id);
+    const reported = await hasOutcomes(db, meeting.id);
     const phase = meetingPhase(meeting, settings, { reported, registrations: Object.values(counts).reduce((a, b) => a + b, 0), siteZone: config.timeZone }, new Date());
     const publicHref = phase === 'registration_open' ? await publicFormHref(meeting, tr.lang) : null;
     const values: Body = settingsValues ?? { open: settings?.open ?? false, closes_on: settings?.closesOn ?? '', capacity: settings?.capacity === null || !settings ? '' : String(settings.capacity), approval: settings?.approval ?? 'manual' };
@@ -323,20 +317,6 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
         />
       ),
     });
-  }
-
-  /** Whether the meeting's report or conclusions are public (the phase after "held"). */
-  async function hasOutcomes(activityId: number): Promise<boolean> {
-    const row = await db
-      .selectFrom('document_activities as da')
-      .innerJoin('documents as d', 'd.id', 'da.document_id')
-      .select('d.id')
-      .where('da.activity_id', '=', activityId)
-      .where('d.workflow', '=', 'published')
-      .where('d.type', 'in', ['final_report', 'conclusions', 'recommendations', 'declaration'])
-      .limit(1)
-      .executeTakeFirst();
-    return !!row;
   }
 
   admin.get<{ Params: { id: string }; Querystring: { done?: string; state?: string; page?: string } }>('/activities/:id/registrations', async (request, reply) => {

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Db } from '../db/database.js';
 
@@ -91,4 +92,9 @@ export function requestNetwork(peer: string, forwardedFor?: string | string[]): 
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped) return mapped[1]!;
   return isIP(ip) === 6 ? `${expandIpv6(ip).slice(0, 4).join(':')}::/64` : ip;
+}
+
+/** One more use by a network (see requestNetwork) under a caller's scope; the network is kept as a hash, never as it is. */
+export function takeForNetwork(db: Db, scope: string, network: string, limit: number, windowMs: number, now = new Date()): Promise<boolean> {
+  return takeRate(db, `${scope}:${createHash('sha256').update(network).digest('hex')}`, limit, windowMs, now);
 }
