@@ -187,7 +187,7 @@ async function prepare(config: Config, capacity: number): Promise<{ measured: Me
         .set({ start_date: `${year}-03-1${i}`, end_date: `${year}-03-1${i + 1}`, date_precision: 'day', status: 'announced', published_at: new Date(Date.now() - 60_000).toISOString() })
         .where('id', '=', row.id)
         .execute();
-      await saveRegistrationSettings(ctx, row, { open: true, closesOn: null, capacity: i === 0 ? capacity : null, approval: 'manual' }, organiser.id);
+      await saveRegistrationSettings(ctx, row, { open: true, form: 'public', closesOn: null, capacity: i === 0 ? capacity : null, approval: 'manual' }, organiser.id);
       const en = await db.selectFrom('activity_translations').select('slug').where('activity_id', '=', row.id).where('lang', '=', 'en').executeTakeFirstOrThrow();
       meetings.push({ id: row.id, slug: en.slug });
     }

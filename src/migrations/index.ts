@@ -17,6 +17,7 @@ import * as m0016 from './0016_alerts.js';
 import * as m0017 from './0017_search_layout.js';
 import * as m0018 from './0018_agenda.js';
 import * as m0019 from './0019_registration.js';
+import * as m0020 from './0020_delegations.js';
 
 /** Every migration in order. Append only: never edit one that has landed on main. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0017_search_layout': m0017,
   '0018_agenda': m0018,
   '0019_registration': m0019,
+  '0020_delegations': m0020,
 };

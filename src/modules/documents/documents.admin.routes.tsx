@@ -274,7 +274,8 @@ function FilesPanel({ tr, csrf, doc, files, errors, maxMb, languages, canUpload 
 type UploadedPart = { name: string; staged: StagedFile | null; truncated: boolean; error?: string };
 const staging = new WeakMap<FastifyRequest, StagedFile[]>();
 
-const REFUSALS: Record<string, MessageKey> = {
+/** The message for each reason an upload is refused (the library's, and every other upload that uses its checks). */
+export const REFUSALS: Record<string, MessageKey> = {
   empty: 'documents.refused.empty',
   unsupported: 'documents.refused.unsupported',
   html: 'documents.refused.html',

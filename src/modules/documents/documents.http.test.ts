@@ -7,25 +7,12 @@ import { TestClient, csrfToken } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { makeDocx, makeHtml, makeMismatched, makePdf, makePng, makePptx, makeSvgWithScript, makeTruncatedPdf, makeZipBombDocx } from '../../platform/files/test-files.js';
 import { createUser } from '../auth/index.js';
+import { multipart } from '../../../test/helpers/multipart.js';
 import { collectUnreferencedFiles } from './documents.collect.js';
 import { sweepExtractionCopies } from './documents.jobs.js';
 
 const PASSWORD = 'correct horse battery staple';
 const MAX_UPLOAD = 2 * 1024 * 1024;
-
-type Part = { name: string; value: string } | { name: string; filename: string; content: Buffer; type?: string };
-
-/** A multipart/form-data body as a browser sends it. */
-function multipart(parts: Part[]): { payload: Buffer; contentType: string } {
-  const boundary = `----diwan${Math.random().toString(16).slice(2)}`;
-  const out: Buffer[] = [];
-  for (const p of parts) {
-    if ('value' in p) out.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"\r\n\r\n${p.value}\r\n`));
-    else out.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: ${p.type ?? 'application/octet-stream'}\r\n\r\n`), p.content, Buffer.from('\r\n'));
-  }
-  out.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(out), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 /** Every file under a folder, recursively (empty when it does not exist). */
 function filesUnder(dir: string): string[] {

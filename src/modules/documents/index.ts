@@ -17,6 +17,7 @@ export { createDocument, addDocumentFiles } from './documents.commands.js';
 export { EXTRACT_JOB } from './documents.jobs.js';
 export { readLibraryQuery } from './documents.routes.js';
 export { IMPORT_DOCUMENTS_USAGE, runImportDocuments, type ImportDocumentsReport } from './documents.import.js';
+export { REFUSALS as UPLOAD_REFUSALS } from './documents.admin.routes.js';
 
 /** Temporaries of uploads older than this are removed at start (an upload never takes a day). */
 const STALE_UPLOAD_MS = 24 * 60 * 60 * 1000;

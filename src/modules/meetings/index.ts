@@ -3,6 +3,8 @@ import type { DiwanModule } from '../../platform/module.js';
 import { agendaPdfJob } from './meetings.print.js';
 import { registerAgendaAdminRoutes, registerAgendaRoutes } from './meetings.routes.js';
 import { registerRegistrationAdminRoutes, registerRegistrationRoutes } from './registration.routes.js';
+import { registerDelegationAdminRoutes } from './delegations.routes.js';
+import { invitationListAbilities } from './delegations.policy.js';
 import { passportPurgeJob, schedulePurge } from './registration.jobs.js';
 import { seedDemoMeeting } from './demo/demo-seeder.js';
 import { nextRegistrationClose } from './registration.repository.js';
@@ -17,7 +19,8 @@ export { RegistrationBlock } from './registration.views.js';
  * Meetings: the agenda of a meeting (days, sessions with times in the venue's zone, parallel
  * groups, people in roles, documents presented), its public page and its calendar files
  * (decision 0024); registration with seats, a waiting list, personal links and a mail at each step,
- * passport details kept apart and erased after the meeting (decision 0026).
+ * passport details kept apart and erased after the meeting (decision 0026); delegations invited
+ * with seats, their delegates nominated by focal points, open registration by link (decision 0027).
  */
 export const meetingsModule: DiwanModule = {
   name: 'meetings',
@@ -36,6 +39,8 @@ export const meetingsModule: DiwanModule = {
   adminRoutes(admin) {
     registerAgendaAdminRoutes(admin);
     registerRegistrationAdminRoutes(admin);
+    registerDelegationAdminRoutes(admin);
   },
+  adminNav: [{ id: 'delegations', href: '/admin/delegations', label: 'admin.nav.delegations', position: 12, visible: (actor) => invitationListAbilities(actor).own }],
   jobs: (ctx) => [agendaPdfJob(ctx), passportPurgeJob(ctx)],
 };

@@ -5,7 +5,7 @@ import { nowIso, type Db } from '../../platform/db/database.js';
 import { announceChange } from '../../platform/events/changes.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { mailMeeting, registrationMail, type MailMeeting, type RegistrationMailKind } from './registration.mail.js';
-import { SEATED, emailKey, type Decision, type RegistrationInput, type RegistrationSettings, type RegistrationState } from './registration.schemas.js';
+import { SEATED, emailKey, type Decision, type RegistrationFormAccess, type RegistrationInput, type RegistrationSettings, type RegistrationState } from './registration.schemas.js';
 
 /**
  * Registering, correcting, cancelling and deciding, with capacity kept under concurrency: every
@@ -27,10 +27,13 @@ export interface RegistrationContext {
 type Trx = Db;
 
 const newToken = () => randomBytes(32).toString('base64url');
+/** A badge's QR value: ten characters of Crockford's base32 (no I, L, O, U), short enough to type at a desk. */
+const BADGE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const newBadgeCode = () => [...randomBytes(10)].map((b) => BADGE_ALPHABET[b & 31]).join('');
 const nameOf = (r: { given_name: string; family_name: string }) => `${r.given_name} ${r.family_name}`.trim();
 
 /** Takes the meeting's registration lock; false when the meeting has no registration settings. */
-async function lock(trx: Trx, activityId: number, now: string): Promise<boolean> {
+export async function lock(trx: Trx, activityId: number, now: string): Promise<boolean> {
   const r = await trx
     .updateTable('meeting_registration')
     .set((eb) => ({ seq: eb('seq', '+', 1), updated_at: now }))
@@ -40,7 +43,7 @@ async function lock(trx: Trx, activityId: number, now: string): Promise<boolean>
 }
 
 async function settingsIn(trx: Trx, activityId: number) {
-  return trx.selectFrom('meeting_registration').select(['open', 'closes_on', 'capacity', 'approval']).where('activity_id', '=', activityId).executeTakeFirstOrThrow();
+  return trx.selectFrom('meeting_registration').select(['open', 'closes_on', 'capacity', 'approval', 'form', 'form_key']).where('activity_id', '=', activityId).executeTakeFirstOrThrow();
 }
 
 async function seatsTaken(trx: Trx, activityId: number): Promise<number> {
@@ -48,18 +51,56 @@ async function seatsTaken(trx: Trx, activityId: number): Promise<number> {
   return Number(row.n);
 }
 
+/** Whether a delegation holds all the seats it was given. */
+async function delegationFull(trx: Trx, invitationId: number): Promise<boolean> {
+  const invitation = await trx.selectFrom('meeting_invitations').select('seats').where('id', '=', invitationId).executeTakeFirst();
+  if (!invitation) return false;
+  const row = await trx.selectFrom('registrations').select((eb) => eb.fn.countAll<number>().as('n')).where('invitation_id', '=', invitationId).where('state', 'in', [...SEATED]).executeTakeFirstOrThrow();
+  return Number(row.n) >= invitation.seats;
+}
+
 /**
- * The state a new request for a seat gets: a seat while there is one and no one is waiting for it
- * (approved at once when seats are given in order), else the end of the waiting list. A seat an
- * organiser freed by moving someone to the waiting list stays theirs to give, not the next visitor's.
+ * The waiting registrations that could take a free seat of the meeting now: those outside any
+ * delegation, and those whose delegation has a seat left. Someone waiting because their delegation
+ * is full does not stand in the way of anyone else.
  */
-function stateForNew(settings: { capacity: number | null; approval: string }, taken: number, waiting: boolean): RegistrationState {
-  if (waiting || (settings.capacity !== null && taken >= settings.capacity)) return 'waitlisted';
+function eligibleWaiting(trx: Trx, activityId: number) {
+  return trx
+    .selectFrom('registrations as r')
+    .leftJoin('meeting_invitations as i', 'i.id', 'r.invitation_id')
+    .where('r.activity_id', '=', activityId)
+    .where('r.state', '=', 'waitlisted')
+    .where((eb) =>
+      eb.or([
+        eb('r.invitation_id', 'is', null),
+        eb(
+          'i.seats',
+          '>',
+          eb
+            .selectFrom('registrations as s')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .whereRef('s.invitation_id', '=', 'r.invitation_id')
+            .where('s.state', 'in', [...SEATED]),
+        ),
+      ]),
+    );
+}
+
+/**
+ * The state a new request for a seat gets: a seat while there is one, in the meeting and in the
+ * delegation, and no one is waiting who could take it (approved at once when seats are given in
+ * order); else the end of the waiting list. A seat an organiser freed by moving someone to the
+ * waiting list stays theirs to give, not the next visitor's.
+ */
+async function stateForNew(trx: Trx, activityId: number, settings: { capacity: number | null; approval: string }, invitationId: number | null): Promise<RegistrationState> {
+  const waiting = !!(await eligibleWaiting(trx, activityId).select('r.id').limit(1).executeTakeFirst());
+  if (waiting || (settings.capacity !== null && (await seatsTaken(trx, activityId)) >= settings.capacity)) return 'waitlisted';
+  if (invitationId !== null && (await delegationFull(trx, invitationId))) return 'waitlisted';
   return settings.approval === 'auto' ? 'approved' : 'pending';
 }
 
 /** Mails recorded in a transaction, queued after it commits. */
-class Outgoing {
+export class Outgoing {
   private ids: number[] = [];
   private meetings = new Map<string, Promise<MailMeeting>>();
   constructor(private ctx: RegistrationContext) {}
@@ -84,28 +125,28 @@ class Outgoing {
 }
 
 /**
- * Gives free seats to the waiting list, oldest request first, while there are seats. Each
- * promoted registrant is told by mail.
+ * Gives free seats to the waiting list, oldest request first, while there are seats: a registrant
+ * whose delegation has no seat left is passed over, and keeps their place. Each promoted
+ * registrant is told by mail.
  */
-async function promote(trx: Trx, activityId: number, out: Outgoing, now: string, actorId: number | null): Promise<number> {
+export async function promote(trx: Trx, activityId: number, out: Outgoing, now: string, actorId: number | null): Promise<number> {
   // A meeting cancelled, postponed or held gives no seat to anyone waiting.
   const meeting = await trx.selectFrom('activities').select('status').where('id', '=', activityId).executeTakeFirst();
   if (!meeting || ['cancelled', 'postponed', 'held'].includes(meeting.status)) return 0;
   const settings = await settingsIn(trx, activityId);
-  // Without a limit, everyone waiting gets a seat.
+  // Without a limit, everyone waiting gets a seat (their delegation's allowing).
   let free = settings.capacity === null ? Number.POSITIVE_INFINITY : settings.capacity - (await seatsTaken(trx, activityId));
+  const state: RegistrationState = settings.approval === 'auto' ? 'approved' : 'pending';
   let promoted = 0;
   while (free > 0) {
-    const next = await trx.selectFrom('registrations').select(['id', 'lang', 'email', 'given_name', 'family_name', 'token']).where('activity_id', '=', activityId).where('state', '=', 'waitlisted').orderBy('queued_at').orderBy('id').limit(Math.min(free, 100)).execute();
-    if (!next.length) break;
-    const state: RegistrationState = settings.approval === 'auto' ? 'approved' : 'pending';
-    for (const r of next) {
-      await trx.updateTable('registrations').set({ state, updated_at: now, decided_at: now }).where('id', '=', r.id).execute();
-      await audit(trx, { actorUserId: actorId, action: 'registration.promoted', entityType: 'registration', entityId: r.id, before: { state: 'waitlisted' }, after: { state, activity: activityId } });
-      await out.add(trx, activityId, r, 'promoted', state);
-    }
-    free -= next.length;
-    promoted += next.length;
+    // One at a time: each promotion changes which delegations still have a seat.
+    const r = await eligibleWaiting(trx, activityId).select(['r.id', 'r.lang', 'r.email', 'r.given_name', 'r.family_name', 'r.token']).orderBy('r.queued_at').orderBy('r.id').limit(1).executeTakeFirst();
+    if (!r) break;
+    await trx.updateTable('registrations').set({ state, updated_at: now, decided_at: now }).where('id', '=', r.id).execute();
+    await audit(trx, { actorUserId: actorId, action: 'registration.promoted', entityType: 'registration', entityId: r.id, before: { state: 'waitlisted' }, after: { state, activity: activityId } });
+    await out.add(trx, activityId, r, 'promoted', state);
+    free -= 1;
+    promoted += 1;
   }
   return promoted;
 }
@@ -140,6 +181,12 @@ async function savePassport(trx: Trx, registrationId: number, passport: Registra
 /** What became of a registration request. The visitor is told the same in every case: their mail says which. */
 export type RegisterOutcome = { kind: 'registered'; id: number; state: RegistrationState } | { kind: 'again'; id: number; state: RegistrationState } | { kind: 'closed' };
 
+/** A registration a focal point makes for a delegate of their invitation. */
+export interface Nomination {
+  invitationId: number;
+  by: number;
+}
+
 /**
  * Registers a person for a meeting, or, for an address already registered, sends that address its
  * personal link again (and changes nothing). A registration cancelled earlier is made again, at the
@@ -150,8 +197,9 @@ export async function register(
   ctx: RegistrationContext,
   activityId: number,
   input: RegistrationInput & { lang: string },
-  isOpen: (settings: { open: boolean; closesOn: string | null }) => boolean,
+  isOpen: (settings: { open: boolean; closesOn: string | null; form: RegistrationFormAccess; formKey: string | null }) => boolean,
   now = new Date(),
+  nomination: Nomination | null = null,
 ): Promise<RegisterOutcome> {
   const at = now.toISOString();
   const out = new Outgoing(ctx);
@@ -160,27 +208,39 @@ export async function register(
   const outcome = await ctx.db.transaction().execute(async (trx): Promise<RegisterOutcome> => {
     if (!(await lock(trx, activityId, at))) return { kind: 'closed' };
     const settings = await settingsIn(trx, activityId);
-    if (!isOpen({ open: settings.open === 1, closesOn: settings.closes_on })) return { kind: 'closed' };
+    if (!isOpen({ open: settings.open === 1, closesOn: settings.closes_on, form: settings.form === 'public' || settings.form === 'link' ? settings.form : 'invited', formKey: settings.form_key })) return { kind: 'closed' };
     const existing = await trx.selectFrom('registrations').select(['id', 'state', 'lang', 'email', 'given_name', 'family_name', 'token']).where('activity_id', '=', activityId).where('email_key', '=', key).executeTakeFirst();
     if (existing && existing.state !== 'cancelled') {
       // Asked again: the address gets the link to the registration it has; nothing else changes.
       await out.add(trx, activityId, { ...existing, lang: input.lang }, 'again', existing.state as RegistrationState);
       return { kind: 'again', id: existing.id, state: existing.state as RegistrationState };
     }
-    const someoneWaits = !!(await trx.selectFrom('registrations').select('id').where('activity_id', '=', activityId).where('state', '=', 'waitlisted').limit(1).executeTakeFirst());
-    const state = stateForNew(settings, await seatsTaken(trx, activityId), someoneWaits);
+    if (nomination && !(await trx.selectFrom('meeting_invitations').select('id').where('id', '=', nomination.invitationId).where('activity_id', '=', activityId).executeTakeFirst())) return { kind: 'closed' };
+    const state = await stateForNew(trx, activityId, settings, nomination?.invitationId ?? null);
     const token = existing?.token ?? newToken();
-    const fields = { ...columns(input), state, lang: input.lang, email: input.email, email_key: key, token, updated_at: at, queued_at: at, decided_at: state === 'approved' ? at : null };
+    const fields = {
+      ...columns(input),
+      state,
+      lang: input.lang,
+      email: input.email,
+      email_key: key,
+      token,
+      updated_at: at,
+      queued_at: at,
+      decided_at: state === 'approved' ? at : null,
+      invitation_id: nomination?.invitationId ?? null,
+      nominated_by: nomination?.by ?? null,
+    };
     let id: number;
     if (existing) {
       id = existing.id;
       await trx.updateTable('registrations').set(fields).where('id', '=', id).execute();
     } else {
-      id = (await trx.insertInto('registrations').values({ ...fields, activity_id: activityId, created_at: at }).returning('id').executeTakeFirstOrThrow()).id;
+      id = (await trx.insertInto('registrations').values({ ...fields, activity_id: activityId, created_at: at, badge_code: newBadgeCode() }).returning('id').executeTakeFirstOrThrow()).id;
     }
     await savePassport(trx, id, input.passport);
-    await audit(trx, { actorUserId: null, action: existing ? 'registration.renewed' : 'registration.created', entityType: 'registration', entityId: id, after: { activity: activityId, state } });
-    await out.add(trx, activityId, { lang: input.lang, email: input.email, given_name: input.givenName, family_name: input.familyName, token }, 'received', state);
+    await audit(trx, { actorUserId: nomination?.by ?? null, action: existing ? 'registration.renewed' : nomination ? 'registration.nominated' : 'registration.created', entityType: 'registration', entityId: id, after: { activity: activityId, state, ...(nomination ? { invitation: nomination.invitationId } : {}) } });
+    await out.add(trx, activityId, { lang: input.lang, email: input.email, given_name: input.givenName, family_name: input.familyName, token }, nomination ? 'nominated' : 'received', state);
     return { kind: 'registered', id, state };
   });
   await out.dispatch();
@@ -235,7 +295,7 @@ const ALLOWED: Record<RegistrationState, readonly Decision[]> = {
 };
 export const decisionsFor = (state: RegistrationState): readonly Decision[] => ALLOWED[state];
 
-export type DecideOutcome = 'done' | 'not_allowed' | 'full' | 'missing';
+export type DecideOutcome = 'done' | 'not_allowed' | 'full' | 'delegation_full' | 'missing';
 
 /**
  * An organiser decides on a registration: approves it (taking a seat, refused when none is free),
@@ -248,13 +308,14 @@ export async function decide(ctx: RegistrationContext, activityId: number, regis
   const outcome = await ctx.db.transaction().execute(async (trx): Promise<DecideOutcome> => {
     // A meeting without settings has no registrations (registering needs them).
     if (!(await lock(trx, activityId, at))) return 'missing';
-    const row = await trx.selectFrom('registrations').select(['id', 'state', 'lang', 'email', 'given_name', 'family_name', 'token']).where('id', '=', registrationId).where('activity_id', '=', activityId).executeTakeFirst();
+    const row = await trx.selectFrom('registrations').select(['id', 'state', 'lang', 'email', 'given_name', 'family_name', 'token', 'invitation_id']).where('id', '=', registrationId).where('activity_id', '=', activityId).executeTakeFirst();
     if (!row) return 'missing';
     const from = row.state as RegistrationState;
     if (!ALLOWED[from].includes(decision)) return 'not_allowed';
     const settings = await settingsIn(trx, activityId);
     const takesSeat = decision === 'approved' && !SEATED.includes(from);
     if (takesSeat && settings.capacity !== null && (await seatsTaken(trx, activityId)) >= settings.capacity) return 'full';
+    if (takesSeat && row.invitation_id !== null && (await delegationFull(trx, row.invitation_id))) return 'delegation_full';
     await trx.updateTable('registrations').set({ state: decision, updated_at: at, decided_at: at, ...(decision === 'waitlisted' ? { queued_at: at } : {}) }).where('id', '=', row.id).execute();
     await audit(trx, { actorUserId: actorId, action: `registration.${decision}`, entityType: 'registration', entityId: row.id, before: { state: from }, after: { state: decision, activity: activityId } });
     await out.add(trx, activityId, row, 'changed', decision);
@@ -274,8 +335,10 @@ export async function decide(ctx: RegistrationContext, activityId: number, regis
 export async function saveRegistrationSettings(ctx: RegistrationContext, meeting: { id: number; workflow: string }, settings: RegistrationSettings, actorId: number, now = new Date()): Promise<{ promoted: number }> {
   const at = now.toISOString();
   const out = new Outgoing(ctx);
-  const values = { open: settings.open ? 1 : 0, closes_on: settings.closesOn, capacity: settings.capacity, approval: settings.approval, updated_at: at };
   const promoted = await ctx.db.transaction().execute(async (trx) => {
+    // The form's link keeps its key while it is by link: a new key only when there was none.
+    const before = await trx.selectFrom('meeting_registration').select('form_key').where('activity_id', '=', meeting.id).executeTakeFirst();
+    const values = { open: settings.open ? 1 : 0, form: settings.form, form_key: before?.form_key ?? newToken(), closes_on: settings.closesOn, capacity: settings.capacity, approval: settings.approval, updated_at: at };
     await trx
       .insertInto('meeting_registration')
       .values({ activity_id: meeting.id, ...values })

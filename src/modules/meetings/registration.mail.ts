@@ -7,7 +7,7 @@ import { loadMeeting, meetingDays, sessionsOf } from './meetings.repository.js';
 import type { RegistrationState } from './registration.schemas.js';
 
 /** Why a registrant gets a mail: their registration arrived, was asked for again, or changed state. */
-export type RegistrationMailKind = 'received' | 'again' | 'changed' | 'promoted' | 'cancelled';
+export type RegistrationMailKind = 'received' | 'nominated' | 'again' | 'changed' | 'promoted' | 'cancelled';
 
 /** The meeting as a mail names it: title and address in a language, and its calendar file. */
 export interface MailMeeting {
@@ -71,7 +71,7 @@ export function registrationMail(input: { kind: RegistrationMailKind; state: Reg
     input.meeting.pageUrl,
   ];
   if (input.state === 'approved' && input.meeting.calendar) lines.push('', tr.t('registration.mail.calendar'));
-  lines.push('', tr.t('registration.mail.private'));
+  lines.push('', tr.t(input.kind === 'nominated' ? 'registration.mail.privateNominated' : 'registration.mail.private'));
   return {
     to: input.email,
     subject: tr.t(`registration.mail.subject.${input.kind === 'changed' || input.kind === 'promoted' ? input.state : input.kind}` as MessageKey, values),

@@ -2,22 +2,35 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { RegistrationTable } from '../../platform/db/schema.js';
 import { utcOf } from './meetings.time.js';
-import { REGISTRATION_STATES, type ApprovalMode, type RegistrationInput, type RegistrationState } from './registration.schemas.js';
+import { timingSafeEqual } from 'node:crypto';
+import { REGISTRATION_STATES, type ApprovalMode, type RegistrationFormAccess, type RegistrationInput, type RegistrationState } from './registration.schemas.js';
 
 /** Personal links carry 43 characters of base64url; anything else is not looked up. */
 export const isTokenShape = (token: string) => /^[\w-]{32,64}$/.test(token);
 
 export interface StoredSettings {
   open: boolean;
+  form: RegistrationFormAccess;
+  /** The key the form's link carries when it is by link. */
+  formKey: string | null;
   closesOn: string | null;
   capacity: number | null;
   approval: ApprovalMode;
 }
 
+const formAccess = (s: string): RegistrationFormAccess => (s === 'public' || s === 'link' ? s : 'invited');
+
 /** A meeting's registration settings, or null when it has never taken registrations. */
 export async function registrationSettings(db: Db, activityId: number): Promise<StoredSettings | null> {
-  const row = await db.selectFrom('meeting_registration').select(['open', 'closes_on', 'capacity', 'approval']).where('activity_id', '=', activityId).executeTakeFirst();
-  return row ? { open: row.open === 1, closesOn: row.closes_on, capacity: row.capacity, approval: row.approval === 'auto' ? 'auto' : 'manual' } : null;
+  const row = await db.selectFrom('meeting_registration').select(['open', 'form', 'form_key', 'closes_on', 'capacity', 'approval']).where('activity_id', '=', activityId).executeTakeFirst();
+  return row ? { open: row.open === 1, form: formAccess(row.form), formKey: row.form_key, closesOn: row.closes_on, capacity: row.capacity, approval: row.approval === 'auto' ? 'auto' : 'manual' } : null;
+}
+
+/** Whether a visitor may use the public form: always when it is public, with the right key when it is by link, never when by invitation. */
+export function mayUseForm(settings: Pick<StoredSettings, 'form' | 'formKey'>, key: unknown): boolean {
+  if (settings.form === 'public') return true;
+  if (settings.form !== 'link' || !settings.formKey || typeof key !== 'string' || key.length !== settings.formKey.length) return false;
+  return timingSafeEqual(Buffer.from(key), Buffer.from(settings.formKey));
 }
 
 /** What decides whether a meeting takes registrations now: its days, workflow, status, zone and settings. */
@@ -223,12 +236,12 @@ export async function representChoices(db: Db, lang: string): Promise<{ countrie
 }
 
 /** What a meeting's public page says of registration: open (until a day, with the form's address) or closed; null when it never took any. */
-export type PublicRegistration = { open: true; closesOn: string } | { open: false } | null;
+export type PublicRegistration = { open: true; closesOn: string; byInvitation: boolean } | { open: false } | null;
 
 export async function publicRegistration(db: Db, m: RegistrationWindow & { id: number }, siteZone: string, now: Date): Promise<PublicRegistration> {
   const settings = await registrationSettings(db, m.id);
   if (!settings) return null;
-  if (isRegistrationOpen(m, settings, siteZone, now)) return { open: true, closesOn: closingDay(m, settings.closesOn)! };
+  if (isRegistrationOpen(m, settings, siteZone, now)) return { open: true, closesOn: closingDay(m, settings.closesOn)!, byInvitation: settings.form !== 'public' };
   const any = await db.selectFrom('registrations').select('id').where('activity_id', '=', m.id).limit(1).executeTakeFirst();
   const phase = meetingPhase(m, settings, { reported: false, registrations: any ? 1 : 0, siteZone }, now);
   return phase === 'registration_closed' ? { open: false } : null;

@@ -19,6 +19,7 @@ import {
   hasOutcomes,
   isRegistrationOpen,
   lastDayOf,
+  mayUseForm,
   meetingPhase,
   passportOf,
   registrationByToken,
@@ -28,12 +29,13 @@ import {
   representChoices,
   stateCounts,
   type Registration,
+  type StoredSettings,
 } from './registration.repository.js';
 import { DECISIONS, REGISTRATION_LIMITS, REGISTRATION_STATES, registrationForm, registrationFormOptions, settingsForm, settingsFormOptions, type Decision, type RegistrationState } from './registration.schemas.js';
 import { OwnRegistrationPage, RegisterPage, RegistrationAdmin, RegistrationMessage, RegistrationsAdmin, registrationValues, type Choices } from './registration.views.js';
 
 type Body = Record<string, unknown>;
-type SlugParams = { Params: { lang: string; slug: string } };
+type SlugParams = { Params: { lang: string; slug: string }; Querystring: { key?: string } };
 type TokenParams = { Params: { lang: string; token: string }; Querystring: { done?: string } };
 
 const HOUR = 3600_000;
@@ -62,20 +64,24 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
     return meeting && lastDayOf(meeting) ? meeting : null;
   }
 
-  const closedPage = (request: FastifyRequest, reply: FastifyReply, tr: Translator, meeting: PublicMeeting) =>
+  /** Instead of the form: registration is closed, or by invitation (for those without the form's link). */
+  const formRefused = (request: FastifyRequest, reply: FastifyReply, tr: Translator, meeting: PublicMeeting, why: 'closed' | 'invited') =>
     render(
       request,
       reply,
       tr,
       url('activities.register', tr.lang, { slug: meeting.slugs[tr.lang]! }),
-      tr.t('registration.closed.title'),
-      <RegistrationMessage tr={tr} testId="registration-closed" title={tr.t('registration.closed.title')} paragraphs={[tr.t('registration.closed.body', { title: meeting.title })]} links={[{ href: url('activities.show', tr.lang, { slug: meeting.slugs[tr.lang]! }), label: tr.t('registration.back') }]} />,
-      200,
+      tr.t(`registration.${why}.title`),
+      <RegistrationMessage tr={tr} testId={`registration-${why}`} title={tr.t(`registration.${why}.title`)} paragraphs={[tr.t(`registration.${why}.body`, { title: meeting.title })]} links={[{ href: url('activities.show', tr.lang, { slug: meeting.slugs[tr.lang]! }), label: tr.t('registration.back') }]} />,
+      why === 'invited' ? 403 : 200,
     );
+  const closedPage = (request: FastifyRequest, reply: FastifyReply, tr: Translator, meeting: PublicMeeting) => formRefused(request, reply, tr, meeting, 'closed');
+  const invitedPage = (request: FastifyRequest, reply: FastifyReply, tr: Translator, meeting: PublicMeeting) => formRefused(request, reply, tr, meeting, 'invited');
 
-  async function formPage(request: FastifyRequest, reply: FastifyReply, tr: Translator, meeting: PublicMeeting, closesOn: string | null, values: Body, errors: FieldError[], status = 200) {
+  async function formPage(request: FastifyRequest, reply: FastifyReply, tr: Translator, meeting: PublicMeeting, settings: StoredSettings, values: Body, errors: FieldError[], status = 200) {
     const slug = meeting.slugs[tr.lang]!;
     const path = url('activities.register', tr.lang, { slug });
+    const closesOn = settings.closesOn;
     return render(
       request,
       reply,
@@ -86,7 +92,7 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
         tr={tr}
         title={meeting.title}
         meetingHref={url('activities.show', tr.lang, { slug })}
-        action={path}
+        action={settings.form === 'link' && settings.formKey ? `${path}?key=${settings.formKey}` : path}
         values={values}
         errors={errors}
         choices={await representChoices(ctx().db, tr.lang)}
@@ -104,7 +110,8 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
     const settings = await registrationSettings(ctx().db, meeting.id);
     if (!settings) return sendError(request, reply, 'notFound', 404);
     if (!isRegistrationOpen(meeting, settings, ctx().config.timeZone, new Date())) return closedPage(request, reply, tr, meeting);
-    return formPage(request, reply, tr, meeting, settings.closesOn, {}, []);
+    if (!mayUseForm(settings, request.query.key)) return invitedPage(request, reply, tr, meeting);
+    return formPage(request, reply, tr, meeting, settings, {}, []);
   });
 
   app.get<SlugParams>(routePattern('activities.registerSent'), async (request, reply) => {
@@ -207,16 +214,18 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
       const settings = await registrationSettings(ctx().db, meeting.id);
       const now = new Date();
       if (!settings || !isRegistrationOpen(meeting, settings, ctx().config.timeZone, now)) return closedPage(request, reply, tr, meeting);
+      if (!mayUseForm(settings, request.query.key)) return invitedPage(request, reply, tr, meeting);
       const choices = await representChoices(ctx().db, tr.lang);
       const form = registrationForm(bodyOf(request), { choices: choiceSet(choices), lastDay: lastDayOf(meeting)!, withEmail: true, lang: tr.lang });
       const checked = await checkForm(form.schema, form.values, tr, registrationFormOptions(tr, form.order));
-      if (!checked.ok) return formPage(request, reply, tr, meeting, settings.closesOn, form.values, checked.errors, 400);
+      if (!checked.ok) return formPage(request, reply, tr, meeting, settings, form.values, checked.errors, 400);
       const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
       if (!(await takeForNetwork(ctx().db, 'registration', network, ctx().config.registrationsPerIpPerHour, HOUR))) {
         reply.header('retry-after', '3600');
-        return formPage(request, reply, tr, meeting, settings.closesOn, form.values, [{ field: 'given_name', message: tr.t('registration.error.tooMany') }], 429);
+        return formPage(request, reply, tr, meeting, settings, form.values, [{ field: 'given_name', message: tr.t('registration.error.tooMany') }], 429);
       }
-      const outcome = await register(ctx(), meeting.id, { ...checked.data, lang: tr.lang }, (s) => isRegistrationOpen(meeting, { ...settings, ...s }, ctx().config.timeZone, now), now);
+      // The settings as they are under the lock decide: an organiser closing the form at the same moment wins.
+      const outcome = await register(ctx(), meeting.id, { ...checked.data, lang: tr.lang }, (s) => isRegistrationOpen(meeting, { ...settings, ...s }, ctx().config.timeZone, now) && mayUseForm(s, request.query.key), now);
       if (outcome.kind === 'closed') return closedPage(request, reply, tr, meeting);
       return reply.redirect(url('activities.registerSent', tr.lang, { slug: request.params.slug }), 303);
     });
@@ -288,8 +297,11 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
     const [settings, counts, list, names] = await Promise.all([registrationSettings(db, meeting.id), stateCounts(db, meeting.id), registrationsOf(db, meeting.id, { state, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }), representsNames(tr.lang)]);
     const reported = await hasOutcomes(db, meeting.id);
     const phase = meetingPhase(meeting, settings, { reported, registrations: Object.values(counts).reduce((a, b) => a + b, 0), siteZone: config.timeZone }, new Date());
-    const publicHref = phase === 'registration_open' ? await publicFormHref(meeting, tr.lang) : null;
-    const values: Body = settingsValues ?? { open: settings?.open ?? false, closes_on: settings?.closesOn ?? '', capacity: settings?.capacity === null || !settings ? '' : String(settings.capacity), approval: settings?.approval ?? 'manual' };
+    const formHref = settings && settings.form !== 'invited' ? await publicFormHref(meeting, tr.lang) : null;
+    const publicHref = phase === 'registration_open' && settings?.form === 'public' ? formHref : null;
+    const linkHref = settings?.form === 'link' && formHref && settings.formKey ? `${admin.diwan.baseUrl}${formHref}?key=${settings.formKey}` : null;
+    const invitations = await db.selectFrom('meeting_invitations').select((eb) => eb.fn.countAll<number>().as('n')).where('activity_id', '=', meeting.id).executeTakeFirstOrThrow();
+    const values: Body = settingsValues ?? { open: settings?.open ?? false, form: settings?.form ?? 'public', closes_on: settings?.closesOn ?? '', capacity: settings?.capacity === null || !settings ? '' : String(settings.capacity), approval: settings?.approval ?? 'manual' };
     return renderAdmin(request, reply, {
       title: tr.t('registration.admin.title', { title: titleIn(meeting, tr.lang) }),
       current: 'activities',
@@ -313,6 +325,9 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
           pageSize={PAGE_SIZE}
           names={names}
           publicHref={publicHref}
+          linkHref={linkHref}
+          invitationsHref={`/admin/activities/${meeting.id}/invitations`}
+          invitations={Number(invitations.n)}
           notice={notice}
         />
       ),
@@ -397,6 +412,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
     const outcome = await decide(admin.diwan, found.meeting.id, id, decision as Decision, request.actor!.id);
     if (outcome === 'missing') throw notFound();
     if (outcome === 'full') return onePage(request, reply, found.meeting, found.can, id, null, tr.t('registration.error.full'), 409);
+    if (outcome === 'delegation_full') return onePage(request, reply, found.meeting, found.can, id, null, tr.t('registration.error.delegationFull'), 409);
     if (outcome === 'not_allowed') return onePage(request, reply, found.meeting, found.can, id, null, tr.t('registration.error.decision'), 409);
     return reply.redirect(`${base(found.meeting)}/${id}?done=${decision}`, 303);
   });

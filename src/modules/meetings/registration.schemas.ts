@@ -193,8 +193,13 @@ export function registrationFormOptions(tr: Translator, order: readonly string[]
 /** The address as compared: one registration per address and meeting, whatever its case. */
 export const emailKey = (email: string) => email.trim().normalize('NFC').toLowerCase();
 
+/** Who may use the public form: everyone, those given its link, or no one (delegations nominated by their focal points only). */
+export const REGISTRATION_FORMS = ['public', 'link', 'invited'] as const;
+export type RegistrationFormAccess = (typeof REGISTRATION_FORMS)[number];
+
 export interface RegistrationSettings {
   open: boolean;
+  form: RegistrationFormAccess;
   /** The last day registrations are taken (to its end, in the meeting's time zone), or null for until the meeting. */
   closesOn: string | null;
   capacity: number | null;
@@ -203,10 +208,11 @@ export interface RegistrationSettings {
 
 /** The organiser's registration settings: open or not, last day, seats, how seats are given. */
 export function settingsForm(b: Body, meeting: { lastDay: string; lang: string }) {
-  const v = { open: ticked(b, 'open'), closes_on: field(b, 'closes_on'), capacity: field(b, 'capacity'), approval: field(b, 'approval') || 'manual' };
+  const v = { open: ticked(b, 'open'), form: field(b, 'form') || 'public', closes_on: field(b, 'closes_on'), capacity: field(b, 'capacity'), approval: field(b, 'approval') || 'manual' };
   const schema = z
     .object({
       open: z.boolean(),
+      form: z.enum(REGISTRATION_FORMS, says('form.error.choose')),
       closes_on: z
         .string()
         .refine((s) => s === '' || isDay(s), says('registration.error.date'))
@@ -214,8 +220,8 @@ export function settingsForm(b: Body, meeting: { lastDay: string; lang: string }
       capacity: z.string().refine((s) => s === '' || (/^\d{1,6}$/.test(s) && Number(s) >= 1 && Number(s) <= REGISTRATION_LIMITS.capacity), says('registration.error.capacity')),
       approval: z.enum(APPROVAL_MODES, says('form.error.choose')),
     })
-    .transform((s): RegistrationSettings => ({ open: s.open, closesOn: s.closes_on || null, capacity: s.capacity ? Number(s.capacity) : null, approval: s.approval }));
-  const order = ['open', 'closes_on', 'capacity', 'approval'];
+    .transform((s): RegistrationSettings => ({ open: s.open, form: s.form, closesOn: s.closes_on || null, capacity: s.capacity ? Number(s.capacity) : null, approval: s.approval }));
+  const order = ['open', 'form', 'closes_on', 'capacity', 'approval'];
   return { values: v, schema, order };
 }
 

@@ -2,7 +2,7 @@ import { formatDateRange } from '../../platform/i18n/dates.js';
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
 import { CheckboxField, CheckboxGroup, CsrfField, ErrorSummary, SelectField, TextArea, TextField, type FieldError } from '../../platform/views/forms.js';
 import type { Registration } from './registration.repository.js';
-import { GENDERS, ISO_COUNTRIES, REGISTRATION_STATES, TITLES, WORKING_LANGUAGES, type RegistrationState } from './registration.schemas.js';
+import { GENDERS, ISO_COUNTRIES, REGISTRATION_FORMS, REGISTRATION_STATES, TITLES, WORKING_LANGUAGES, type RegistrationState } from './registration.schemas.js';
 
 type Body = Record<string, unknown>;
 const str = (v: Body, k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
@@ -27,7 +27,7 @@ function nationalities(lang: string): { value: string; label: string }[] {
 }
 
 /** A message after an action (saved, decided), read out by screen readers. */
-function Notice({ text }: { text: string | null }): JSX.Element {
+export function Notice({ text }: { text: string | null }): JSX.Element {
   return text ? (
     <div class="notice" role="status" data-testid="notice">
       <p safe>{text}</p>
@@ -37,11 +37,15 @@ function Notice({ text }: { text: string | null }): JSX.Element {
   );
 }
 
-/** The registration fields, as the public form and the registrant's own page show them. */
-function RegistrationFields({ tr, values, errors, choices, withEmail, lastDay }: { tr: Translator; values: Body; errors: FieldError[]; choices: Choices; withEmail: boolean; lastDay: string }): JSX.Element {
+/**
+ * The registration form's fields. A focal point nominating a delegate fills them `onBehalf`: the
+ * delegation is fixed (`partner`) and the consents are the delegate's, as the focal point reports them.
+ */
+export function RegistrationFields({ tr, values, errors, choices, withEmail, lastDay, partner, onBehalf = false }: { tr: Translator; values: Body; errors: FieldError[]; choices: Choices; withEmail: boolean; lastDay: string; partner?: { value: string; label: string }; onBehalf?: boolean }): JSX.Element {
   const t = tr.t;
   const f = (k: string) => t(`registration.field.${k}` as MessageKey);
   const represents = str(values, 'represents');
+  const consent = (k: 'consent_public' | 'consent_data') => (onBehalf ? t(`delegation.field.${k}` as MessageKey) : f(k));
   return (
     <>
       <fieldset class="group">
@@ -55,6 +59,12 @@ function RegistrationFields({ tr, values, errors, choices, withEmail, lastDay }:
         <legend safe>{t('registration.section.role')}</legend>
         <TextField id="function" label={f('function')} value={str(values, 'function')} autocomplete="organization-title" error={errorOf(errors, 'function')} />
         <TextField id="institution" label={f('institution')} value={str(values, 'institution')} autocomplete="organization" error={errorOf(errors, 'institution')} />
+        {partner ? (
+          <p>
+            <input type="hidden" name="represents" value={partner.value} />
+            <span safe>{t('delegation.field.delegation')}</span> <strong safe>{partner.label}</strong>
+          </p>
+        ) : (
         <div class={`form-group${errorOf(errors, 'represents') ? ' has-error' : ''}`}>
           <label for="represents" safe>
             {f('represents')}
@@ -86,6 +96,7 @@ function RegistrationFields({ tr, values, errors, choices, withEmail, lastDay }:
             </optgroup>
           </select>
         </div>
+        )}
       </fieldset>
       <fieldset class="group">
         <legend safe>{t('registration.section.contact')}</legend>
@@ -115,8 +126,8 @@ function RegistrationFields({ tr, values, errors, choices, withEmail, lastDay }:
       </fieldset>
       <fieldset class="group">
         <legend safe>{t('registration.section.consent')}</legend>
-        <CheckboxField id="consent_public" label={f('consent_public')} hint={t('registration.hint.public')} checked={values.consent_public === true} error={errorOf(errors, 'consent_public')} />
-        <CheckboxField id="consent_data" label={f('consent_data')} hint={t('registration.hint.data')} checked={values.consent_data === true} error={errorOf(errors, 'consent_data')} />
+        <CheckboxField id="consent_public" label={consent('consent_public')} hint={t('registration.hint.public')} checked={values.consent_public === true} error={errorOf(errors, 'consent_public')} />
+        <CheckboxField id="consent_data" label={consent('consent_data')} hint={t('registration.hint.data')} checked={values.consent_data === true} error={errorOf(errors, 'consent_data')} />
       </fieldset>
     </>
   );
@@ -279,6 +290,10 @@ export function RegistrationsAdmin(p: {
   pageSize: number;
   names: Map<string, string>;
   publicHref: string | null;
+  /** The form's address with its key, when it is by link. */
+  linkHref: string | null;
+  invitationsHref: string;
+  invitations: number;
   notice: string | null;
 }): JSX.Element {
   const t = p.tr.t;
@@ -314,6 +329,11 @@ export function RegistrationsAdmin(p: {
       </p>
       <p data-testid="seats" safe>
         {p.capacity === null ? t('registration.admin.seatsOpen', { taken }) : t('registration.admin.seats', { taken, capacity: p.capacity })}
+      </p>
+      <p>
+        <a href={p.invitationsHref} data-testid="invitations-link" safe>
+          {t('delegation.admin.link', { count: p.invitations })}
+        </a>
       </p>
       <ul class="state-counts" data-testid="state-counts">
         <li>
@@ -399,6 +419,15 @@ export function RegistrationsAdmin(p: {
         <CheckboxField id="open" label={t('registration.settings.open')} hint={t('registration.settings.openHint')} checked={p.settings.open === true} error={errorOf(p.settingsErrors, 'open')} />
         <TextField id="closes_on" type="date" label={t('registration.settings.closes_on')} hint={t('registration.settings.closesHint')} value={str(p.settings, 'closes_on')} error={errorOf(p.settingsErrors, 'closes_on')} width="short" />
         <TextField id="capacity" label={t('registration.settings.capacity')} hint={t('registration.settings.capacityHint')} value={str(p.settings, 'capacity')} error={errorOf(p.settingsErrors, 'capacity')} width="short" />
+        <SelectField id="form" label={t('registration.settings.form')} hint={t('registration.settings.formHint')} value={str(p.settings, 'form') || 'public'} options={REGISTRATION_FORMS.map((m) => ({ value: m, label: t(`registration.settings.form.${m}` as MessageKey) }))} error={errorOf(p.settingsErrors, 'form')} />
+        {p.linkHref ? (
+          <p data-testid="form-link">
+            <span safe>{`${t('registration.settings.link')} `}</span>
+            <code safe>{p.linkHref}</code>
+          </p>
+        ) : (
+          ''
+        )}
         <SelectField id="approval" label={t('registration.settings.approval')} value={str(p.settings, 'approval') || 'manual'} options={(['manual', 'auto'] as const).map((m) => ({ value: m, label: t(`registration.settings.approval.${m}` as MessageKey) }))} error={errorOf(p.settingsErrors, 'approval')} />
         <button class="button" type="submit" safe>
           {t('form.save')}
@@ -519,7 +548,13 @@ export function RegistrationAdmin(p: {
 }
 
 /** On a meeting's public page: registration open until a day, with the form; or closed. */
-export function RegistrationBlock({ tr, registration, href }: { tr: Translator; registration: { open: true; closesOn: string } | { open: false }; href: string }): JSX.Element {
+export function RegistrationBlock({ tr, registration, href }: { tr: Translator; registration: { open: true; closesOn: string; byInvitation: boolean } | { open: false }; href: string }): JSX.Element {
+  if (registration.open && registration.byInvitation)
+    return (
+      <p class="registration-closed" data-testid="registration-invited-note" safe>
+        {tr.t('registration.activity.invited', { day: longDay(registration.closesOn, tr.lang) })}
+      </p>
+    );
   return registration.open ? (
     <p class="registration-open" data-testid="registration-open">
       <span safe>{`${tr.t('registration.activity.open', { day: longDay(registration.closesOn, tr.lang) })} `}</span>

@@ -474,6 +474,9 @@ export interface MeetingRegistrationTable {
   approval: string;
   seq: Generated<number>;
   updated_at: string;
+  /** Who may use the public form: `public`, `link` (with `form_key`) or `invited` (delegations only), migration 0020. */
+  form: Generated<string>;
+  form_key: string | null;
 }
 
 /** One person's registration for a meeting. */
@@ -505,6 +508,38 @@ export interface RegistrationTable {
   updated_at: string;
   queued_at: string;
   decided_at: string | null;
+  /** The delegation the registrant was nominated in, and by whom (migration 0020). */
+  invitation_id: number | null;
+  nominated_by: number | null;
+  /** The value of the badge's QR code, given at approval. */
+  badge_code: string | null;
+  attended_at: string | null;
+  attended_by: number | null;
+  /** When the person's details were erased at their request (what counts stays). */
+  erased_at: string | null;
+}
+
+/** A partner invited to a meeting with seats for its delegation (migration 0020). */
+export interface MeetingInvitationTable {
+  id: Generated<number>;
+  activity_id: number;
+  country_code: string | null;
+  organisation_id: number | null;
+  seats: number;
+  head_registration_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The nomination letter attached to an invitation. */
+export interface InvitationLetterTable {
+  invitation_id: number;
+  file_name: string;
+  mime: string;
+  size: number;
+  content: Buffer;
+  uploaded_by: number | null;
+  uploaded_at: string;
 }
 
 /** A registrant's passport details, for a visa support letter; read with `registration.read_passport` only. */
@@ -578,4 +613,6 @@ export interface Database {
   meeting_registration: MeetingRegistrationTable;
   registrations: RegistrationTable;
   registration_passports: RegistrationPassportTable;
+  meeting_invitations: MeetingInvitationTable;
+  invitation_letters: InvitationLetterTable;
 }

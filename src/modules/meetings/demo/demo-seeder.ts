@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { newBadgeCode } from '../registration.commands.js';
 import type { Config } from '../../../platform/config.js';
 import { nowIso, type Db } from '../../../platform/db/database.js';
 import { saveActivity } from '../../activities/index.js';
@@ -99,6 +100,12 @@ export async function seedDemoMeeting(db: Db, config: Pick<Config, 'languages'>,
   const at = nowIso();
   await db.insertInto('meeting_registration').values({ activity_id: id, open: 1, closes_on: dayAfter(now, 50), capacity: 6, approval: 'manual', updated_at: at }).execute();
   const lang = (l: string) => (config.languages.includes(l) ? l : config.languages[0]!);
+  // Three partners invited with two seats each; the Senegalese and Spanish delegates are theirs.
+  const invitations = new Map<string, number>();
+  for (const code of ['SN', 'ES', 'MA']) {
+    const row = await db.insertInto('meeting_invitations').values({ activity_id: id, country_code: code, organisation_id: null, seats: 2, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow();
+    invitations.set(code, row.id);
+  }
   for (const [i, p] of PEOPLE.entries()) {
     const email = `${p.given}.${p.family}`
       .normalize('NFKD')
@@ -134,8 +141,12 @@ export async function seedDemoMeeting(db: Db, config: Pick<Config, 'languages'>,
         updated_at: at,
         queued_at: new Date(now.getTime() + i).toISOString(),
         decided_at: p.state === 'pending' || p.state === 'waitlisted' ? null : at,
+        invitation_id: p.country === 'SN' || p.country === 'ES' ? invitations.get(p.country)! : null,
+        badge_code: newBadgeCode(),
       })
       .execute();
   }
+  const head = await db.selectFrom('registrations').select('id').where('activity_id', '=', id).where('country_code', '=', 'SN').executeTakeFirstOrThrow();
+  await db.updateTable('meeting_invitations').set({ head_registration_id: head.id }).where('id', '=', invitations.get('SN')!).execute();
   return true;
 }
