@@ -19,6 +19,10 @@ import { idColumn, idType, isPostgres } from './dialect.js';
  * `registrations.badge_code` is the value of the badge's QR code (not the personal link's token: a
  * badge is seen by others); `attended_at`/`attended_by` record the check-in. `erased_at` marks a
  * registration whose person asked to be forgotten: the details are gone, what counts stays.
+ *
+ * `meeting_prints` keeps the PDFs printed for organisers (badges, lists, letters, certificates),
+ * each with the key of exactly what it shows (a change prints it again) or the time its printing
+ * failed (the page says so instead of waiting for ever).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -55,9 +59,22 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('registrations_badge_idx').on('registrations').column('badge_code').unique().execute();
   await db.schema.alterTable('meeting_registration').addColumn('form', 'text', (c) => c.notNull().defaultTo('public')).execute();
   await db.schema.alterTable('meeting_registration').addColumn('form_key', 'text').execute();
+  await db.schema
+    .createTable('meeting_prints')
+    .addColumn('activity_id', 'integer', (c) => c.notNull().references('activities.id').onDelete('cascade'))
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('subject', 'integer', (c) => c.notNull())
+    .addColumn('lang', 'text', (c) => c.notNull())
+    .addColumn('content_key', 'text', (c) => c.notNull())
+    .addColumn('pdf', isPostgres(db) ? 'bytea' : 'blob')
+    .addColumn('failed_at', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('meeting_prints_pk', ['activity_id', 'kind', 'subject', 'lang'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('meeting_prints').execute();
   for (const c of ['form_key', 'form']) await db.schema.alterTable('meeting_registration').dropColumn(c).execute();
   await db.schema.dropIndex('registrations_badge_idx').execute();
   await db.schema.dropIndex('registrations_invitation_idx').execute();

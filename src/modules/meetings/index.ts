@@ -4,6 +4,8 @@ import { agendaPdfJob } from './meetings.print.js';
 import { registerAgendaAdminRoutes, registerAgendaRoutes } from './meetings.routes.js';
 import { registerRegistrationAdminRoutes, registerRegistrationRoutes } from './registration.routes.js';
 import { registerDelegationAdminRoutes } from './delegations.routes.js';
+import { registerAttendanceAdminRoutes } from './attendance.routes.js';
+import { printJob } from './prints.js';
 import { invitationListAbilities } from './delegations.policy.js';
 import { passportPurgeJob, schedulePurge } from './registration.jobs.js';
 import { seedDemoMeeting } from './demo/demo-seeder.js';
@@ -40,7 +42,8 @@ export const meetingsModule: DiwanModule = {
     registerAgendaAdminRoutes(admin);
     registerRegistrationAdminRoutes(admin);
     registerDelegationAdminRoutes(admin);
+    registerAttendanceAdminRoutes(admin);
   },
   adminNav: [{ id: 'delegations', href: '/admin/delegations', label: 'admin.nav.delegations', position: 12, visible: (actor) => invitationListAbilities(actor).own }],
-  jobs: (ctx) => [agendaPdfJob(ctx), passportPurgeJob(ctx)],
+  jobs: (ctx) => [agendaPdfJob(ctx), passportPurgeJob(ctx), printJob(ctx)],
 };

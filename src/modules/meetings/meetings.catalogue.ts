@@ -5,13 +5,16 @@ import { registrationEn } from './registration.catalogue.en.js';
 import { registrationFr } from './registration.catalogue.fr.js';
 import { delegationEn } from './delegations.catalogue.en.js';
 import { delegationFr } from './delegations.catalogue.fr.js';
+import { attendanceEn } from './attendance.catalogue.en.js';
+import { attendanceFr } from './attendance.catalogue.fr.js';
 
 declare module '../../platform/i18n/i18n.js' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds this module's keys to MessageKey
-  interface MessageCatalogue extends Record<keyof typeof meetingsEn | keyof typeof registrationEn | keyof typeof delegationEn, string> {}
+  interface MessageCatalogue extends Record<keyof typeof meetingsEn | keyof typeof registrationEn | keyof typeof delegationEn | keyof typeof attendanceEn, string> {}
 }
 
 /** The meetings module’s messages (agenda and registration), registered once when the module is first imported. */
 registerMessages('meetings', { en: meetingsEn, fr: meetingsFr });
 registerMessages('registration', { en: registrationEn, fr: registrationFr });
 registerMessages('delegation', { en: delegationEn, fr: delegationFr });
+registerMessages('attendance', { en: attendanceEn, fr: attendanceFr });

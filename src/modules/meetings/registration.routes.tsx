@@ -384,6 +384,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
           represents={names.get(r.countryCode ? `c:${r.countryCode}` : `o:${r.organisationId}`) ?? ''}
           passport={passport}
           decisions={can.decide ? decisionsFor(r.state) : []}
+          links={r.state === 'approved' && can.badges ? [{ href: `/admin/activities/${meeting.id}/prints/badges?registration=${r.id}&lang=${r.lang}`, label: t.t('attendance.badges.one'), testId: 'badge-link' }] : []}
           notice={notice}
           error={error}
         />

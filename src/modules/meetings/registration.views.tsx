@@ -334,6 +334,10 @@ export function RegistrationsAdmin(p: {
         <a href={p.invitationsHref} data-testid="invitations-link" safe>
           {t('delegation.admin.link', { count: p.invitations })}
         </a>
+        {' · '}
+        <a href={`${p.meetingHref}/check-in`} data-testid="check-in-link" safe>
+          {t('attendance.link')}
+        </a>
       </p>
       <ul class="state-counts" data-testid="state-counts">
         <li>
@@ -446,6 +450,8 @@ export function RegistrationAdmin(p: {
   represents: string;
   passport: { nationality: string; number: string; expiry: string } | 'hidden' | null;
   decisions: readonly string[];
+  /** Links to what else concerns this person (their badge, their data). */
+  links: { href: string; label: string; testId: string }[];
   notice: string | null;
   error: string | null;
 }): JSX.Element {
@@ -490,6 +496,19 @@ export function RegistrationAdmin(p: {
         <span safe>{`${t('registration.admin.state')}: `}</span>
         <StateTag tr={p.tr} state={r.state} />
       </p>
+      {p.links.length ? (
+        <ul class="inline-links">
+          {p.links.map((l) => (
+            <li>
+              <a href={l.href} data-testid={l.testId} safe>
+                {l.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        ''
+      )}
       <dl class="facts">
         {rows
           .filter(([, v]) => v)

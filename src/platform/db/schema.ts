@@ -531,6 +531,19 @@ export interface MeetingInvitationTable {
   updated_at: string;
 }
 
+/** A PDF printed for organisers (badges, lists, letters, certificates), with the key of what it shows (migration 0020). */
+export interface MeetingPrintTable {
+  activity_id: number;
+  kind: string;
+  /** The registration printed alone, or 0 for the meeting's whole set. */
+  subject: number;
+  lang: string;
+  content_key: string;
+  pdf: Buffer | null;
+  failed_at: string | null;
+  created_at: string;
+}
+
 /** The nomination letter attached to an invitation. */
 export interface InvitationLetterTable {
   invitation_id: number;
@@ -615,4 +628,5 @@ export interface Database {
   registration_passports: RegistrationPassportTable;
   meeting_invitations: MeetingInvitationTable;
   invitation_letters: InvitationLetterTable;
+  meeting_prints: MeetingPrintTable;
 }

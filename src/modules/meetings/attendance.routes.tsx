@@ -1,0 +1,136 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
+import { notFound } from '../../platform/http/errors.js';
+import { parseId } from '../../platform/http/urls.js';
+import { translator } from '../../platform/i18n/i18n.js';
+import { checkIn, undoCheckIn } from './attendance.commands.js';
+import { attendanceCounts, participantsOf, registrationByBadge, searchParticipants } from './attendance.repository.js';
+import { CheckInPage, timeAt } from './attendance.views.js';
+import { loadMeeting, type AgendaMeeting } from './meetings.repository.js';
+import { PRINT_KINDS, servePrint, type PrintKind } from './prints.js';
+import { registrationAbilities } from './registration.policy.js';
+
+type Body = Record<string, unknown>;
+const bodyOf = (request: FastifyRequest): Body => (request.body && typeof request.body === 'object' ? (request.body as Body) : {});
+const queryText = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100).trim() : '');
+
+/**
+ * The check-in desk and the organisers' PDFs of a meeting. A badge's QR code holds
+ * `/admin/check-in/{code}`: a phone's camera opens it, the organiser signs in if need be, and
+ * lands on the desk with that person found, one tap from "Check in".
+ */
+export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
+  const { db, config } = admin.diwan;
+  const titleIn = (m: AgendaMeeting, lang: string) => m.titles[lang] ?? Object.values(m.titles)[0] ?? `#${m.id}`;
+
+  async function meetingFor(request: FastifyRequest, reply: FastifyReply, need: 'checkIn' | 'badges' | 'lists'): Promise<{ meeting: AgendaMeeting; can: ReturnType<typeof registrationAbilities> } | { denied: FastifyReply }> {
+    const id = parseId((request.params as { id?: string }).id);
+    if (!id) throw notFound();
+    if (!request.actor) return { denied: guard(request, reply, false)! };
+    const meeting = await loadMeeting(db, id);
+    if (!meeting) throw notFound();
+    const can = registrationAbilities(request.actor, meeting);
+    const denied = guard(request, reply, can[need]);
+    return denied ? { denied } : { meeting, can };
+  }
+
+  const base = (m: AgendaMeeting) => `/admin/activities/${m.id}/check-in`;
+
+  async function deskPage(request: FastifyRequest, reply: FastifyReply, found: { meeting: AgendaMeeting; can: ReturnType<typeof registrationAbilities> }, query: string, notice: string | null, error: string | null, status = 200) {
+    const tr = translator(adminLanguage(request));
+    const { meeting, can } = found;
+    const everyone = await participantsOf(db, meeting.id, tr.lang, ['approved', 'pending', 'waitlisted', 'declined', 'cancelled']);
+    const results = query ? searchParticipants(everyone, query) : [];
+    const recent = query ? [] : everyone.filter((p) => p.attendedAt).sort((a, b) => b.attendedAt!.localeCompare(a.attendedAt!)).slice(0, 10);
+    const counts = await attendanceCounts(db, meeting.id);
+    return renderAdmin(request, reply, {
+      title: tr.t('attendance.title', { title: titleIn(meeting, tr.lang) }),
+      current: 'activities',
+      status,
+      body: ({ tr: t, csrf }) => (
+        <CheckInPage
+          tr={t}
+          csrf={csrf}
+          title={titleIn(meeting, t.lang)}
+          base={base(meeting)}
+          registrationsHref={can.view ? `/admin/activities/${meeting.id}/registrations` : null}
+          badgesHref={`/admin/activities/${meeting.id}/prints/badges?lang=${t.lang}`}
+          query={query}
+          results={results}
+          recent={recent}
+          counts={counts}
+          timeZone={meeting.timeZone ?? config.timeZone}
+          notice={notice}
+          error={error}
+        />
+      ),
+    });
+  }
+
+  admin.get<{ Params: { id: string }; Querystring: { q?: string; done?: string; who?: string } }>('/activities/:id/check-in', async (request, reply) => {
+    const found = await meetingFor(request, reply, 'checkIn');
+    if ('denied' in found) return found.denied;
+    const tr = translator(adminLanguage(request));
+    const who = parseId(request.query.who);
+    let notice: string | null = null;
+    if (who && (request.query.done === 'attended' || request.query.done === 'undone')) {
+      const person = (await participantsOf(db, found.meeting.id, tr.lang, ['approved'])).find((p) => p.id === who);
+      if (person) notice = tr.t(request.query.done === 'attended' ? 'attendance.done.attended' : 'attendance.done.undone', { name: `${person.givenName} ${person.familyName}` });
+    }
+    return deskPage(request, reply, found, queryText(request.query.q), notice, null);
+  });
+
+  admin.post<{ Params: { id: string; registration: string } }>('/activities/:id/check-in/:registration', async (request, reply) => {
+    const found = await meetingFor(request, reply, 'checkIn');
+    if ('denied' in found) return found.denied;
+    const id = parseId(request.params.registration);
+    if (!id) throw notFound();
+    const tr = translator(adminLanguage(request));
+    const body = bodyOf(request);
+    const query = queryText(body.q);
+    const back = (done: string) => `${base(found.meeting)}?${new URLSearchParams({ ...(query ? { q: query } : {}), done, who: String(id) }).toString()}`;
+    if (body.action === 'undo') {
+      if (!(await undoCheckIn(db, found.meeting.id, id, request.actor!.id))) return deskPage(request, reply, found, query, null, tr.t('attendance.error.notAttended'), 409);
+      return reply.redirect(back('undone'), 303);
+    }
+    if (body.action !== 'attend') return deskPage(request, reply, found, query, null, tr.t('attendance.error.action'), 400);
+    const outcome = await checkIn(db, found.meeting.id, id, request.actor!.id);
+    if (outcome.kind === 'missing') throw notFound();
+    if (outcome.kind === 'not_approved') return deskPage(request, reply, found, query, null, tr.t('attendance.error.notApproved'), 409);
+    // Marked by another organiser a moment before: counted once, and this one is told when.
+    if (outcome.kind === 'already') return deskPage(request, reply, found, query, null, tr.t('attendance.error.already', { time: timeAt(outcome.at, tr.lang, found.meeting.timeZone ?? config.timeZone) }), 409);
+    return reply.redirect(back('attended'), 303);
+  });
+
+  // What a badge's QR code opens: the desk of its meeting with that person found.
+  admin.get<{ Params: { code: string } }>('/check-in/:code', async (request, reply) => {
+    if (!request.actor) return guard(request, reply, false);
+    const found = await registrationByBadge(db, request.params.code);
+    if (!found) throw notFound();
+    const meeting = await loadMeeting(db, found.activityId);
+    if (!meeting) throw notFound();
+    const denied = guard(request, reply, registrationAbilities(request.actor, meeting).checkIn);
+    if (denied) return denied;
+    const code = (await db.selectFrom('registrations').select('badge_code').where('id', '=', found.id).executeTakeFirstOrThrow()).badge_code!;
+    return reply.redirect(`${base(meeting)}?q=${code}`, 303);
+  });
+
+  admin.get<{ Params: { id: string; kind: string }; Querystring: { lang?: string; registration?: string; retry?: string } }>('/activities/:id/prints/:kind', async (request, reply) => {
+    const kind = request.params.kind as PrintKind;
+    if (!PRINT_KINDS.includes(kind)) throw notFound();
+    const found = await meetingFor(request, reply, kind === 'badges' ? 'badges' : 'lists');
+    if ('denied' in found) return found.denied;
+    const lang = config.languages.includes(request.query.lang ?? '') ? request.query.lang! : adminLanguage(request);
+    const subject = request.query.registration === undefined ? 0 : parseId(request.query.registration);
+    if (request.query.registration !== undefined && !subject) throw notFound();
+    return servePrint(request, reply, admin.diwan, {
+      meeting: found.meeting,
+      kind,
+      subject,
+      lang,
+      fileName: `${kind}-${found.meeting.id}${subject ? `-${subject}` : ''}-${lang}.pdf`,
+      backHref: found.can.checkIn ? base(found.meeting) : `/admin/activities/${found.meeting.id}/registrations`,
+      retry: request.query.retry === '1',
+    });
+  });
+}
