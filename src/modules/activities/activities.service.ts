@@ -1,5 +1,5 @@
 import { publicDocumentsOfActivity, type LibraryItem } from '../documents/index.js';
-import { hasAgenda, meetingTimeZone, practicalOf, publicRegistration, type Practical, type PublicRegistration } from '../meetings/index.js';
+import { hasAgenda, meetingOutcome, meetingTimeZone, practicalOf, publicRegistration, type MeetingOutcome, type Practical, type PublicRegistration } from '../meetings/index.js';
 import type { AppContext } from '../../platform/context.js';
 import { todayIso } from '../../platform/i18n/dates.js';
 import { translator, type Translator } from '../../platform/i18n/i18n.js';
@@ -231,6 +231,8 @@ export interface ActivityDetail {
     practical: { info: Practical; lang: string; timeZone: string | null } | null;
     /** Registration open (with the form's address) or closed, while the meeting is upcoming. */
     registration: { state: NonNullable<PublicRegistration>; href: string } | null;
+    /** Once the meeting is over: who came, counted from the check-in (null while nobody was checked in). */
+    outcome: MeetingOutcome | null;
   };
 }
 
@@ -286,6 +288,7 @@ export async function activityDetail(ctx: AppContext, row: ActivityRow, lang: st
     calendarHref: slug && upcoming ? url('activities.calendar', lang, { slug }) : null,
     practical: upcoming ? await practicalFor(ctx, row.id, lang) : null,
     registration: registration && slug ? { state: registration, href: url('activities.register', lang, { slug }) } : null,
+    outcome: upcoming ? null : await meetingOutcome(ctx.db, row.id, lang),
   };
   return { tr, translations, view, library, meeting };
 }

@@ -1,5 +1,5 @@
 import type { Translator, MessageKey } from '../../platform/i18n/i18n.js';
-import { PracticalInfo, RegistrationBlock } from '../meetings/index.js';
+import { MeetingOutcomeBlock, PracticalInfo, RegistrationBlock } from '../meetings/index.js';
 import { url, type Query } from '../../platform/http/urls.js';
 import type { ActivityCard, ActivityDetailView } from './activities.presenter.js';
 import type { ActivityDetail, ActivityListView } from './activities.service.js';
@@ -261,7 +261,8 @@ export function ActivityPage({ d, backHref }: { d: Pick<ActivityDetail, 'tr' | '
   const place = v.place.text;
   const host = v.host?.label ?? '';
   const coChairs = v.coChairs.map((c) => c.label);
-  const figures = v.figures.map((f) => f.text);
+  // Figures counted from the check-in replace the ones an editor typed.
+  const figures = d.meeting.outcome ? [] : v.figures.map((f) => f.text);
   const safeNarrative = v.narrativeHtml;
   return (
     <article data-testid="activity">
@@ -379,6 +380,7 @@ export function ActivityPage({ d, backHref }: { d: Pick<ActivityDetail, 'tr' | '
         ''
       )}
       {d.meeting.registration ? <RegistrationBlock tr={tr} registration={d.meeting.registration.state} href={d.meeting.registration.href} /> : ''}
+      {d.meeting.outcome ? <MeetingOutcomeBlock tr={tr} outcome={d.meeting.outcome} /> : ''}
       {d.meeting.practical ? <PracticalInfo tr={tr} info={d.meeting.practical.info} lang={d.meeting.practical.lang} timeZone={d.meeting.practical.timeZone} /> : ''}
       {d.library.length ? (
         <section aria-labelledby="library-title" data-testid="activity-library">

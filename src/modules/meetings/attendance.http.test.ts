@@ -5,18 +5,12 @@
  * code, read back from the PDF's pixels, is the address that checks that person in.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
-import jsQRModule from 'jsqr';
-import sharp from 'sharp';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { csrfToken, TestClient } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
+import { firstQrValue } from '../../../test/helpers/qr.js';
 import { canPrint } from '../../platform/pdf/print.js';
 import { createUser } from '../auth/index.js';
 import { DEMO_MEETING_KEY } from './demo/demo-seeder.js';
@@ -24,30 +18,7 @@ import { decide, register, saveRegistrationSettings } from './registration.comma
 import type { RegistrationInput } from './registration.schemas.js';
 
 const PASSWORD = 'correct horse battery staple';
-const run = promisify(execFile);
-// jsQR is CommonJS: its function is the module itself, or its default under some loaders.
-const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 const printable = await canPrint(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
-
-/** The QR codes on a PDF's first page, read from its pixels (poppler renders, jsQR decodes). */
-async function qrValuesOf(pdf: Buffer): Promise<string[]> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'diwan-badge-'));
-  try {
-    await writeFile(path.join(dir, 'b.pdf'), pdf);
-    await run('pdftoppm', ['-r', '150', '-f', '1', '-l', '1', '-png', path.join(dir, 'b.pdf'), path.join(dir, 'page')]);
-    const png = await readFile(path.join(dir, 'page-1.png'));
-    const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    // The first badge sits in the page's top left quarter.
-    const quarter = await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
-      .extract({ left: 0, top: 0, width: Math.floor(info.width / 2), height: Math.floor(info.height / 3) })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const found = jsQR(new Uint8ClampedArray(quarter.data), quarter.info.width, quarter.info.height);
-    return found ? [found.data] : [];
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 for (const dialect of await dialectsUnderTest()) {
   describe(`check-in and badges (${dialect})`, () => {
@@ -179,7 +150,7 @@ for (const dialect of await dialectsUnderTest()) {
       // Letter-spaced and in capitals on the badge.
       assert.ok(text.replace(/\s/g, '').includes('PARTICIPANT·E'));
       assert.ok(text.replace(/\s/g, '').includes(code), 'the code under the QR code, for typing at a desk');
-      assert.deepEqual(await qrValuesOf(pdf), [`https://rabat.example/admin/check-in/${code}`]);
+      assert.equal(await firstQrValue(pdf), `https://rabat.example/admin/check-in/${code}`);
       // A change of what the badge shows prints it again.
       await t.db.updateTable('registrations').set({ function: 'Ambassador' }).where('id', '=', ids.keita!).execute();
       assert.equal((await organiser.get(url)).statusCode, 202);

@@ -1,8 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
+import { announceChange } from '../../platform/events/changes.js';
+import { audit } from '../../platform/audit/audit.js';
+import { toCsv, toXlsx, type Table } from '../../platform/export/tables.js';
+import { contentDisposition } from '../../platform/http/download.js';
 import { notFound } from '../../platform/http/errors.js';
 import { parseId } from '../../platform/http/urls.js';
-import { translator } from '../../platform/i18n/i18n.js';
+import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { checkIn, undoCheckIn } from './attendance.commands.js';
 import { attendanceCounts, participantsOf, registrationByBadge, searchParticipants } from './attendance.repository.js';
 import { CheckInPage, timeAt } from './attendance.views.js';
@@ -23,7 +27,7 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
   const { db, config } = admin.diwan;
   const titleIn = (m: AgendaMeeting, lang: string) => m.titles[lang] ?? Object.values(m.titles)[0] ?? `#${m.id}`;
 
-  async function meetingFor(request: FastifyRequest, reply: FastifyReply, need: 'checkIn' | 'badges' | 'lists'): Promise<{ meeting: AgendaMeeting; can: ReturnType<typeof registrationAbilities> } | { denied: FastifyReply }> {
+  async function meetingFor(request: FastifyRequest, reply: FastifyReply, need: 'checkIn' | 'badges' | 'lists' | 'passport'): Promise<{ meeting: AgendaMeeting; can: ReturnType<typeof registrationAbilities> } | { denied: FastifyReply }> {
     const id = parseId((request.params as { id?: string }).id);
     if (!id) throw notFound();
     if (!request.actor) return { denied: guard(request, reply, false)! };
@@ -88,9 +92,12 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
     const tr = translator(adminLanguage(request));
     const body = bodyOf(request);
     const query = queryText(body.q);
+    // A held meeting's page counts who came: it changes with each arrival marked or undone.
+    const changed = () => announceChange(db, { entity: 'activity', id: found.meeting.id, action: 'attendance', public: found.meeting.workflow === 'published', visibleFrom: null });
     const back = (done: string) => `${base(found.meeting)}?${new URLSearchParams({ ...(query ? { q: query } : {}), done, who: String(id) }).toString()}`;
     if (body.action === 'undo') {
       if (!(await undoCheckIn(db, found.meeting.id, id, request.actor!.id))) return deskPage(request, reply, found, query, null, tr.t('attendance.error.notAttended'), 409);
+      await changed();
       return reply.redirect(back('undone'), 303);
     }
     if (body.action !== 'attend') return deskPage(request, reply, found, query, null, tr.t('attendance.error.action'), 400);
@@ -99,6 +106,7 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
     if (outcome.kind === 'not_approved') return deskPage(request, reply, found, query, null, tr.t('attendance.error.notApproved'), 409);
     // Marked by another organiser a moment before: counted once, and this one is told when.
     if (outcome.kind === 'already') return deskPage(request, reply, found, query, null, tr.t('attendance.error.already', { time: timeAt(outcome.at, tr.lang, found.meeting.timeZone ?? config.timeZone) }), 409);
+    await changed();
     return reply.redirect(back('attended'), 303);
   });
 
@@ -115,14 +123,81 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
     return reply.redirect(`${base(meeting)}?q=${code}`, 303);
   });
 
+  /**
+   * The internal list of every registration, for the secretariat's spreadsheets: details as given
+   * (never passport details), state, delegation, role and arrival. Names typed by the public are
+   * neutralised so that a spreadsheet reads none of them as a formula.
+   */
+  async function participantTable(meeting: AgendaMeeting, tr: Translator): Promise<Table> {
+    const people = await participantsOf(db, meeting.id, tr.lang, ['approved', 'pending', 'waitlisted', 'declined', 'cancelled']);
+    const details = new Map(
+      (
+        await db
+          .selectFrom('registrations')
+          .select(['id', 'email', 'phone', 'languages', 'dietary', 'accessibility', 'travel_support', 'visa_letter', 'created_at'])
+          .where('activity_id', '=', meeting.id)
+          .execute()
+      ).map((r) => [r.id, r]),
+    );
+    const yes = (b: boolean) => tr.t(b ? 'registration.yes' : 'registration.no');
+    const f = (k: string) => tr.t(`registration.field.${k}` as MessageKey);
+    const zone = meeting.timeZone ?? config.timeZone;
+    const when = (iso: string | null) => (iso ? new Intl.DateTimeFormat('sv-SE', { dateStyle: 'short', timeStyle: 'short', timeZone: zone }).format(new Date(iso)) : '');
+    return {
+      columns: [f('family_name'), f('given_name'), f('title'), f('gender'), f('function'), f('institution'), tr.t('outcome.delegation'), tr.t('lists.role'), f('email'), f('phone'), f('languages'), f('dietary'), f('accessibility'), f('travel_support'), f('visa_letter'), f('consent_public'), tr.t('registration.admin.state'), tr.t('lists.registeredAt'), tr.t('lists.attendedAt')],
+      rows: people.map((p) => {
+        const d = details.get(p.id);
+        return [
+          p.erased ? tr.t('lists.erased') : p.familyName,
+          p.erased ? '' : p.givenName,
+          p.title ? tr.t(`registration.title.${p.title}` as MessageKey) : '',
+          p.gender ? tr.t(`registration.gender.${p.gender}` as MessageKey) : '',
+          p.function,
+          p.institution,
+          p.delegation,
+          tr.t(`attendance.role.${p.role}` as MessageKey),
+          p.erased ? '' : (d?.email ?? ''),
+          p.erased ? '' : (d?.phone ?? ''),
+          d?.languages ?? '',
+          d?.dietary ?? '',
+          d?.accessibility ?? '',
+          yes(d?.travel_support === 1),
+          yes(d?.visa_letter === 1),
+          yes(p.consentPublic),
+          tr.t(`registration.state.${p.state}` as MessageKey),
+          when(d?.created_at ?? null),
+          when(p.attendedAt),
+        ];
+      }),
+    };
+  }
+
+  admin.get<{ Params: { id: string; format: string } }>('/activities/:id/participants.:format', async (request, reply) => {
+    const format = request.params.format;
+    if (format !== 'csv' && format !== 'xlsx') throw notFound();
+    const found = await meetingFor(request, reply, 'lists');
+    if ('denied' in found) return found.denied;
+    const tr = translator(adminLanguage(request));
+    const table = await participantTable(found.meeting, tr);
+    await audit(db, { actorUserId: request.actor!.id, action: 'registration.exported', entityType: 'activity', entityId: found.meeting.id, after: { format, rows: table.rows.length } });
+    const name = `participants-${found.meeting.id}.${format}`;
+    return reply
+      .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', contentDisposition(name))
+      .header('x-content-type-options', 'nosniff')
+      .send(format === 'csv' ? toCsv(table) : toXlsx(table, tr.t('lists.sheet')));
+  });
+
   admin.get<{ Params: { id: string; kind: string }; Querystring: { lang?: string; registration?: string; retry?: string } }>('/activities/:id/prints/:kind', async (request, reply) => {
     const kind = request.params.kind as PrintKind;
     if (!PRINT_KINDS.includes(kind)) throw notFound();
-    const found = await meetingFor(request, reply, kind === 'badges' ? 'badges' : 'lists');
+    const found = await meetingFor(request, reply, kind === 'badges' ? 'badges' : kind === 'visa_letters' ? 'passport' : 'lists');
     if ('denied' in found) return found.denied;
     const lang = config.languages.includes(request.query.lang ?? '') ? request.query.lang! : adminLanguage(request);
     const subject = request.query.registration === undefined ? 0 : parseId(request.query.registration);
     if (request.query.registration !== undefined && !subject) throw notFound();
+    // Letters carry passport details: every request for them is on record.
+    if (kind === 'visa_letters') await audit(db, { actorUserId: request.actor!.id, action: 'registration.visa_letters', entityType: 'activity', entityId: found.meeting.id, after: { registration: subject || null } });
     return servePrint(request, reply, admin.diwan, {
       meeting: found.meeting,
       kind,

@@ -16,6 +16,8 @@ export { hasAgenda, meetingTimeZone, practicalOf, type Practical } from './meeti
 export { PracticalInfo } from './meetings.views.js';
 export { publicRegistration, type PublicRegistration } from './registration.repository.js';
 export { RegistrationBlock } from './registration.views.js';
+export { meetingOutcome, type MeetingOutcome } from './outcome.repository.js';
+export { MeetingOutcomeBlock } from './outcome.views.js';
 
 /**
  * Meetings: the agenda of a meeting (days, sessions with times in the venue's zone, parallel

@@ -353,3 +353,51 @@ export async function saveRegistrationSettings(ctx: RegistrationContext, meeting
   await announceChange(ctx.db, { entity: 'activity', id: meeting.id, action: 'registration', public: meeting.workflow === 'published', visibleFrom: null });
   return { promoted };
 }
+
+export type EraseOutcome = 'erased' | 'still_active' | 'missing';
+
+/**
+ * Erases a person's details at their request, keeping what the meeting's anonymous figures count
+ * (state, attendance, country or organisation, gender, delegation) so that they stay right. Their
+ * passport details, the mails kept for them and their personal link go. A registration still
+ * holding or waiting for a seat of a meeting not yet held is cancelled first, by the organiser.
+ */
+export async function eraseRegistration(db: Db, activityId: number, registrationId: number, actorId: number, meetingOver: boolean): Promise<EraseOutcome> {
+  const at = nowIso();
+  return db.transaction().execute(async (trx): Promise<EraseOutcome> => {
+    const row = await trx.selectFrom('registrations').select(['id', 'state', 'email', 'erased_at']).where('id', '=', registrationId).where('activity_id', '=', activityId).executeTakeFirst();
+    if (!row) return 'missing';
+    if (row.erased_at) return 'erased';
+    if (!meetingOver && canChange(row.state as RegistrationState)) return 'still_active';
+    await trx.deleteFrom('registration_passports').where('registration_id', '=', row.id).execute();
+    await trx.deleteFrom('outbox').where('to_address', '=', row.email).where('purpose', 'like', 'registration_%').execute();
+    await trx
+      .updateTable('registrations')
+      .set({
+        title: '',
+        given_name: '',
+        family_name: '',
+        function: '',
+        institution: '',
+        email: `erased-${row.id}@invalid`,
+        email_key: `erased-${row.id}@invalid`,
+        phone: '',
+        languages: '',
+        dietary: '',
+        accessibility: '',
+        travel_support: 0,
+        visa_letter: 0,
+        consent_public: 0,
+        token: newToken(),
+        erased_at: at,
+        updated_at: at,
+      })
+      .where('id', '=', row.id)
+      .execute();
+    await trx.updateTable('meeting_invitations').set({ head_registration_id: null }).where('head_registration_id', '=', row.id).execute();
+    // PDFs printed with the person's name (badges, lists, letters) are printed again without it.
+    await trx.deleteFrom('meeting_prints').where('activity_id', '=', activityId).execute();
+    await audit(trx, { actorUserId: actorId, action: 'registration.erased', entityType: 'registration', entityId: row.id, after: { activity: activityId } });
+    return 'erased';
+  });
+}

@@ -31,6 +31,8 @@ export async function purgePassports(db: Db, retentionDays: number, timeZone: st
   for (const [activityId, ids] of byMeeting) {
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < ids.length; i += 500) await trx.deleteFrom('registration_passports').where('registration_id', 'in', ids.slice(i, i + 500)).execute();
+      // The visa letters printed from them go too.
+      await trx.deleteFrom('meeting_prints').where('activity_id', '=', activityId).where('kind', '=', 'visa_letters').execute();
       await audit(trx, { actorUserId: null, action: 'registration.passports_purged', entityType: 'activity', entityId: activityId, after: { erased: ids.length, retentionDays } });
     });
   }

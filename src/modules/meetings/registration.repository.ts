@@ -122,6 +122,9 @@ export interface Registration extends Omit<RegistrationInput, 'represents' | 'pa
   /** The personal link's token: shown to no one but in the registrant's own mails. */
   token: string;
   hasPassport: boolean;
+  invitationId: number | null;
+  attendedAt: string | null;
+  erasedAt: string | null;
 }
 
 const COLUMNS = [
@@ -150,10 +153,13 @@ const COLUMNS = [
   'r.updated_at',
   'r.decided_at',
   'r.token',
+  'r.invitation_id',
+  'r.attended_at',
+  'r.erased_at',
   'p.registration_id as passport_of',
 ] as const;
 
-type Row = Omit<Selectable<RegistrationTable>, 'email_key' | 'queued_at'> & { passport_of: number | null };
+type Row = Omit<Selectable<RegistrationTable>, 'email_key' | 'queued_at' | 'nominated_by' | 'badge_code' | 'attended_by'> & { passport_of: number | null };
 
 const present = (r: Row): Registration => ({
   id: r.id,
@@ -182,6 +188,9 @@ const present = (r: Row): Registration => ({
   decidedAt: r.decided_at,
   token: r.token,
   hasPassport: r.passport_of !== null,
+  invitationId: r.invitation_id,
+  attendedAt: r.attended_at,
+  erasedAt: r.erased_at,
 });
 
 const base = (db: Pick<Db, 'selectFrom'>) => db.selectFrom('registrations as r').leftJoin('registration_passports as p', 'p.registration_id', 'r.id').select(COLUMNS);
@@ -283,4 +292,41 @@ export async function hasOutcomes(db: Db, activityId: number): Promise<boolean> 
     .limit(1)
     .executeTakeFirst();
   return !!row;
+}
+
+/**
+ * Everything kept about one registration, as its person may ask for it (JSON): the details given,
+ * the state and its dates, the delegation, the arrival, and the passport details when the reader
+ * may see them. Internal keys (the personal link's token, the badge code) are left out.
+ */
+export function personalData(r: Registration, extra: { meeting: string; represents: string; passport: { nationality: string; number: string; expiry: string } | null }) {
+  return {
+    meeting: extra.meeting,
+    registration: {
+      state: r.state,
+      language: r.lang,
+      title: r.title,
+      givenName: r.givenName,
+      familyName: r.familyName,
+      gender: r.gender,
+      function: r.function,
+      institution: r.institution,
+      represents: extra.represents,
+      email: r.email,
+      phone: r.phone,
+      workingLanguages: r.languages,
+      dietary: r.dietary,
+      accessibility: r.accessibility,
+      travelSupport: r.travelSupport,
+      visaLetter: r.visaLetter,
+      consentPublicList: r.consentPublic,
+      consentDataProcessing: r.consentData,
+      nominatedInDelegation: r.invitationId !== null,
+      registeredAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      decidedAt: r.decidedAt,
+      attendedAt: r.attendedAt,
+    },
+    passport: extra.passport,
+  };
 }

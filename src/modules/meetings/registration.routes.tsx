@@ -11,7 +11,9 @@ import { translator, type MessageKey, type Translator } from '../../platform/i18
 import type { FieldError } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
 import { loadMeeting, publicMeetingById, publicMeetingBySlug, type AgendaMeeting, type PublicMeeting } from './meetings.repository.js';
-import { canChange, cancelRegistration, correctRegistration, decide, decisionsFor, register, saveRegistrationSettings } from './registration.commands.js';
+import { canChange, cancelRegistration, correctRegistration, decide, decisionsFor, eraseRegistration, register, saveRegistrationSettings } from './registration.commands.js';
+import { contentDisposition } from '../../platform/http/download.js';
+import { announceChange } from '../../platform/events/changes.js';
 import { registrationAbilities } from './registration.policy.js';
 import {
   closingDay,
@@ -22,6 +24,7 @@ import {
   mayUseForm,
   meetingPhase,
   passportOf,
+  personalData,
   registrationByToken,
   registrationOf,
   registrationSettings,
@@ -170,6 +173,7 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
         lastDay={lastDayOf(meeting) ?? meeting.startDate}
         action={url('registrations.show', tr.lang, { token })}
         cancelAction={url('registrations.cancel', tr.lang, { token })}
+        dataHref={url('registrations.data', tr.lang, { token })}
         changeable={stillChangeable(r, meeting)}
         notice={notice}
       />,
@@ -185,6 +189,25 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
     const done = request.query.done;
     const notice = done === 'saved' ? tr.t('registration.own.saved') : done === 'cancelled' ? tr.t('registration.own.cancelled') : null;
     return ownPage(request, reply, tr, request.params.token, found, null, [], notice);
+  });
+
+  // The registrant's own data, passport details included (they are theirs), as JSON.
+  app.get<TokenParams>(routePattern('registrations.data'), async (request, reply) => {
+    const tr = languageOf(request.params.lang);
+    if (!tr) return sendError(request, reply, 'notFound', 404);
+    const found = await own(tr.lang, request.params.token);
+    if (!found) return invalidLink(request, reply, tr, request.params.token);
+    const r = found.registration;
+    const choices = await representChoices(ctx().db, tr.lang);
+    const represents = [...choices.countries, ...choices.organisations].find((o) => o.value === (r.countryCode ? `c:${r.countryCode}` : `o:${r.organisationId}`))?.label ?? '';
+    const data = personalData(r, { meeting: found.title, represents, passport: r.hasPassport ? await passportOf(ctx().db, r.id) : null });
+    return reply
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('content-disposition', contentDisposition('my-registration.json'))
+      .header('cache-control', 'private, no-store')
+      .header('referrer-policy', 'same-origin')
+      .header('x-robots-tag', 'noindex')
+      .send(JSON.stringify(data, null, 2));
   });
 
   // Posts from the site's own forms, checked for their origin before their (small) body is read;
@@ -328,6 +351,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
           linkHref={linkHref}
           invitationsHref={`/admin/activities/${meeting.id}/invitations`}
           invitations={Number(invitations.n)}
+          visaHref={registrationAbilities(request.actor, meeting).passport ? `/admin/activities/${meeting.id}/prints/visa_letters?lang=${t.lang}` : null}
           notice={notice}
         />
       ),
@@ -383,8 +407,14 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
           registration={r}
           represents={names.get(r.countryCode ? `c:${r.countryCode}` : `o:${r.organisationId}`) ?? ''}
           passport={passport}
-          decisions={can.decide ? decisionsFor(r.state) : []}
-          links={r.state === 'approved' && can.badges ? [{ href: `/admin/activities/${meeting.id}/prints/badges?registration=${r.id}&lang=${r.lang}`, label: t.t('attendance.badges.one'), testId: 'badge-link' }] : []}
+          decisions={can.decide && !r.erasedAt ? decisionsFor(r.state) : []}
+          eraseAction={can.decide && !r.erasedAt ? `${base(meeting)}/${r.id}/erase` : null}
+          links={[
+            ...(r.state === 'approved' && can.badges ? [{ href: `/admin/activities/${meeting.id}/prints/badges?registration=${r.id}&lang=${r.lang}`, label: t.t('attendance.badges.one'), testId: 'badge-link' }] : []),
+            ...(r.erasedAt ? [] : [{ href: `${base(meeting)}/${r.id}/data.json`, label: t.t('registration.data.export'), testId: 'data-link' }]),
+            ...(r.state === 'approved' && r.visaLetter && r.hasPassport && can.passport ? [{ href: `/admin/activities/${meeting.id}/prints/visa_letters?registration=${r.id}&lang=${r.lang}`, label: t.t('letters.visa.one'), testId: 'visa-letter-link' }] : []),
+            ...(r.attendedAt && can.lists ? [{ href: `/admin/activities/${meeting.id}/prints/certificates?registration=${r.id}&lang=${r.lang}`, label: t.t('lists.certificate.one'), testId: 'certificate-link' }] : []),
+          ]}
           notice={notice}
           error={error}
         />
@@ -398,8 +428,38 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
     const id = parseId(request.params.registration);
     if (!id) throw notFound();
     const tr = translator(adminLanguage(request));
-    const done = request.query.done as Decision | undefined;
-    return onePage(request, reply, found.meeting, found.can, id, done && (DECISIONS as readonly string[]).includes(done) ? tr.t(DECIDED[done]) : null, null);
+    const done = request.query.done;
+    const notice = done === 'erased' ? tr.t('registration.erase.done') : done && (DECISIONS as readonly string[]).includes(done) ? tr.t(DECIDED[done as Decision]) : null;
+    return onePage(request, reply, found.meeting, found.can, id, notice, null);
+  });
+
+  admin.get<{ Params: { id: string; registration: string } }>('/activities/:id/registrations/:registration/data.json', async (request, reply) => {
+    const found = await meetingFor(request, reply, 'view');
+    if ('denied' in found) return found.denied;
+    const id = parseId(request.params.registration);
+    const r = id ? await registrationOf(db, found.meeting.id, id) : null;
+    if (!r) throw notFound();
+    const tr = translator(adminLanguage(request));
+    const passport = found.can.passport && r.hasPassport ? await passportOf(db, r.id) : null;
+    await audit(db, { actorUserId: request.actor!.id, action: passport ? 'registration.data_exported_with_passport' : 'registration.data_exported', entityType: 'registration', entityId: r.id, after: { activity: found.meeting.id } });
+    const names = await representsNames(tr.lang);
+    const data = personalData(r, { meeting: titleIn(found.meeting, tr.lang), represents: names.get(r.countryCode ? `c:${r.countryCode}` : `o:${r.organisationId}`) ?? '', passport });
+    return reply.header('content-type', 'application/json; charset=utf-8').header('content-disposition', contentDisposition(`registration-${r.id}.json`)).send(JSON.stringify(data, null, 2));
+  });
+
+  admin.post<{ Params: { id: string; registration: string } }>('/activities/:id/registrations/:registration/erase', async (request, reply) => {
+    const found = await meetingFor(request, reply, 'decide');
+    if ('denied' in found) return found.denied;
+    const id = parseId(request.params.registration);
+    if (!id) throw notFound();
+    const tr = translator(adminLanguage(request));
+    if (bodyOf(request).confirm !== '1') return onePage(request, reply, found.meeting, found.can, id, null, tr.t('registration.erase.confirmMissing'), 400);
+    const over = meetingPhase(found.meeting, null, { reported: false, registrations: 0, siteZone: config.timeZone }, new Date());
+    const outcome = await eraseRegistration(db, found.meeting.id, id, request.actor!.id, over === 'held' || over === 'reported' || found.meeting.status === 'cancelled');
+    if (outcome === 'missing') throw notFound();
+    if (outcome === 'still_active') return onePage(request, reply, found.meeting, found.can, id, null, tr.t('registration.erase.stillActive'), 409);
+    await announceChange(db, { entity: 'activity', id: found.meeting.id, action: 'attendance', public: found.meeting.workflow === 'published', visibleFrom: null });
+    return reply.redirect(`${base(found.meeting)}/${id}?done=erased`, 303);
   });
 
   admin.post<{ Params: { id: string; registration: string } }>('/activities/:id/registrations/:registration/decide', async (request, reply) => {

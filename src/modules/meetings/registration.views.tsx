@@ -227,6 +227,7 @@ export function OwnRegistrationPage(p: {
   lastDay: string;
   action: string;
   cancelAction: string;
+  dataHref: string;
   changeable: boolean;
   notice: string | null;
 }): JSX.Element {
@@ -245,6 +246,10 @@ export function OwnRegistrationPage(p: {
       <p>
         <a href={p.meetingHref} safe>
           {t('registration.own.meeting')}
+        </a>
+        {' · '}
+        <a href={p.dataHref} data-testid="own-data" safe>
+          {t('registration.data.own')}
         </a>
       </p>
       {p.changeable ? (
@@ -294,6 +299,8 @@ export function RegistrationsAdmin(p: {
   linkHref: string | null;
   invitationsHref: string;
   invitations: number;
+  /** The visa support letters of everyone who asked, for readers of passport details. */
+  visaHref: string | null;
   notice: string | null;
 }): JSX.Element {
   const t = p.tr.t;
@@ -338,6 +345,34 @@ export function RegistrationsAdmin(p: {
         <a href={`${p.meetingHref}/check-in`} data-testid="check-in-link" safe>
           {t('attendance.link')}
         </a>
+      </p>
+      <p data-testid="participant-lists">
+        <span safe>{`${t('lists.title')} `}</span>
+        <a href={`${p.meetingHref}/participants.xlsx`} data-testid="list-xlsx" safe>
+          {t('lists.xlsx')}
+        </a>
+        {' · '}
+        <a href={`${p.meetingHref}/participants.csv`} data-testid="list-csv" safe>
+          {t('lists.csv')}
+        </a>
+        {' · '}
+        <a href={`${p.meetingHref}/prints/participants?lang=${p.tr.lang}`} data-testid="list-pdf" safe>
+          {t('lists.pdf')}
+        </a>
+        {' · '}
+        <a href={`${p.meetingHref}/prints/certificates?lang=${p.tr.lang}`} data-testid="certificates" safe>
+          {t('lists.certificates')}
+        </a>
+        {p.visaHref ? (
+          <>
+            {' · '}
+            <a href={p.visaHref} data-testid="visa-letters" safe>
+              {t('letters.visa.all')}
+            </a>
+          </>
+        ) : (
+          ''
+        )}
       </p>
       <ul class="state-counts" data-testid="state-counts">
         <li>
@@ -452,6 +487,8 @@ export function RegistrationAdmin(p: {
   decisions: readonly string[];
   /** Links to what else concerns this person (their badge, their data). */
   links: { href: string; label: string; testId: string }[];
+  /** Where the form erasing the person's details posts, when the reader may erase them. */
+  eraseAction: string | null;
   notice: string | null;
   error: string | null;
 }): JSX.Element {
@@ -558,6 +595,27 @@ export function RegistrationAdmin(p: {
               </form>
             ))}
           </div>
+        </section>
+      ) : (
+        ''
+      )}
+      {r.erasedAt ? (
+        <p data-testid="erased" safe>
+          {t('registration.erase.erasedOn', { day: longDay(r.erasedAt.slice(0, 10), p.tr.lang) })}
+        </p>
+      ) : p.eraseAction ? (
+        <section aria-labelledby="erase">
+          <h2 id="erase" safe>
+            {t('registration.erase.title')}
+          </h2>
+          <p safe>{t('registration.erase.intro')}</p>
+          <form method="post" action={p.eraseAction} novalidate data-testid="erase-form">
+            <CsrfField token={p.csrf} />
+            <CheckboxField id="confirm" label={t('registration.erase.confirm')} checked={false} />
+            <button class="button secondary" type="submit" safe>
+              {t('registration.erase.button')}
+            </button>
+          </form>
         </section>
       ) : (
         ''

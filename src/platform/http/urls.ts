@@ -11,6 +11,7 @@ const ROUTES = {
   /** A registrant's own page (a personal link: its token is never logged). */
   'registrations.show': '/:lang/registrations/:token',
   'registrations.cancel': '/:lang/registrations/:token/cancel',
+  'registrations.data': '/:lang/registrations/:token/data.json',
   search: '/:lang/search',
   'documents.list': '/:lang/documents',
   'documents.show': '/:lang/documents/:slug',

@@ -1,0 +1,23 @@
+/** Participant lists and certificates: the messages in English (ICU MessageFormat). */
+export const listsEn = {
+  "lists.title": "Lists of participants:",
+  "lists.xlsx": "spreadsheet (XLSX)",
+  "lists.csv": "CSV",
+  "lists.pdf": "PDF by delegation",
+  "lists.certificates": "certificates of attendance (PDF)",
+  "lists.sheet": "Participants",
+  "lists.role": "Role",
+  "lists.attended": "Came",
+  "lists.registeredAt": "Registered",
+  "lists.attendedAt": "Checked in",
+  "lists.erased": "(details erased on request)",
+  "lists.noDelegation": "No delegation",
+  "lists.pdf.title": "List of participants: {title}",
+  "lists.pdf.count": "{count, plural, one {# approved participant} other {# approved participants}} in {delegations, plural, one {# delegation} other {# delegations}}",
+  "lists.certificate.title": "Certificate of attendance",
+  "lists.certificate.certifies": "This certifies that",
+  "lists.certificate.attended": "took part in {meeting}",
+  "lists.certificate.where": "held in {place}, {dates}.",
+  "lists.certificate.secretariat": "The secretariat of the dialogue",
+  "lists.certificate.one": "Certificate of attendance (PDF)",
+} satisfies Record<string, string>;
