@@ -49,7 +49,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('uploaded_by', 'integer')
     .addColumn('uploaded_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.alterTable('registrations').addColumn('invitation_id', 'integer', (c) => c.references('meeting_invitations.id').onDelete('set null')).execute();
+  // No foreign key: SQLite could not drop such a column again (down); withdrawing an invitation unlinks its registrations.
+  await db.schema.alterTable('registrations').addColumn('invitation_id', 'integer').execute();
   await db.schema.alterTable('registrations').addColumn('nominated_by', 'integer').execute();
   await db.schema.alterTable('registrations').addColumn('badge_code', 'text').execute();
   await db.schema.alterTable('registrations').addColumn('attended_at', 'text').execute();

@@ -18,6 +18,7 @@ import * as m0017 from './0017_search_layout.js';
 import * as m0018 from './0018_agenda.js';
 import * as m0019 from './0019_registration.js';
 import * as m0020 from './0020_delegations.js';
+import * as m0021 from './0021_registration_fields.js';
 
 /** Every migration in order. Append only: never edit one that has landed on main. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0018_agenda': m0018,
   '0019_registration': m0019,
   '0020_delegations': m0020,
+  '0021_registration_fields': m0021,
 };

@@ -135,7 +135,8 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal((await editor.get(url)).statusCode, 403);
       const first = await organiser.get(url);
       assert.equal(first.statusCode, 202);
-      assert.equal(first.headers.refresh, '3');
+      assert.equal(first.headers.refresh, undefined, 'no automatic reload: the page offers to check again');
+      assert.match(first.body, /data-testid="print-again"/);
       assert.match(first.body, /data-testid="print-status"/);
       await t.app.diwan.jobs.drain({ timeoutMs: 120_000 });
       const done = await organiser.get(url);

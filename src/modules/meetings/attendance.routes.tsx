@@ -12,7 +12,9 @@ import { attendanceCounts, participantsOf, registrationByBadge, searchParticipan
 import { CheckInPage, timeAt } from './attendance.views.js';
 import { loadMeeting, type AgendaMeeting } from './meetings.repository.js';
 import { PRINT_KINDS, servePrint, type PrintKind } from './prints.js';
+import { answersOf, answerText, inLang, questionsOf } from './questions.js';
 import { registrationAbilities } from './registration.policy.js';
+import { meetingPhase } from './registration.repository.js';
 
 type Body = Record<string, unknown>;
 const bodyOf = (request: FastifyRequest): Body => (request.body && typeof request.body === 'object' ? (request.body as Body) : {});
@@ -92,8 +94,12 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
     const tr = translator(adminLanguage(request));
     const body = bodyOf(request);
     const query = queryText(body.q);
-    // A held meeting's page counts who came: it changes with each arrival marked or undone.
-    const changed = () => announceChange(db, { entity: 'activity', id: found.meeting.id, action: 'attendance', public: found.meeting.workflow === 'published', visibleFrom: null });
+    // A held meeting's page counts who came: once the meeting is over, it changes with each arrival
+    // marked or undone (during the meeting the page shows no count, and the cache is left alone).
+    const changed = async () => {
+      const phase = meetingPhase(found.meeting, null, { reported: false, registrations: 0, siteZone: config.timeZone }, new Date());
+      if (phase === 'held' || phase === 'reported') await announceChange(db, { entity: 'activity', id: found.meeting.id, action: 'attendance', public: found.meeting.workflow === 'published', visibleFrom: null });
+    };
     const back = (done: string) => `${base(found.meeting)}?${new URLSearchParams({ ...(query ? { q: query } : {}), done, who: String(id) }).toString()}`;
     if (body.action === 'undo') {
       if (!(await undoCheckIn(db, found.meeting.id, id, request.actor!.id))) return deskPage(request, reply, found, query, null, tr.t('attendance.error.notAttended'), 409);
@@ -141,10 +147,13 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
     );
     const yes = (b: boolean) => tr.t(b ? 'registration.yes' : 'registration.no');
     const f = (k: string) => tr.t(`registration.field.${k}` as MessageKey);
+    // The organiser's questions, retired ones too: their answers stay in the list.
+    const questions = await questionsOf(db, meeting.id, { retired: true });
+    const answers = await answersOf(db, people.map((p) => p.id));
     const zone = meeting.timeZone ?? config.timeZone;
     const when = (iso: string | null) => (iso ? new Intl.DateTimeFormat('sv-SE', { dateStyle: 'short', timeStyle: 'short', timeZone: zone }).format(new Date(iso)) : '');
     return {
-      columns: [f('family_name'), f('given_name'), f('title'), f('gender'), f('function'), f('institution'), tr.t('outcome.delegation'), tr.t('lists.role'), f('email'), f('phone'), f('languages'), f('dietary'), f('accessibility'), f('travel_support'), f('visa_letter'), f('consent_public'), tr.t('registration.admin.state'), tr.t('lists.registeredAt'), tr.t('lists.attendedAt')],
+      columns: [f('family_name'), f('given_name'), f('title'), f('gender'), f('function'), f('institution'), tr.t('outcome.delegation'), tr.t('lists.role'), f('email'), f('phone'), f('languages'), f('dietary'), f('accessibility'), f('travel_support'), f('visa_letter'), f('consent_public'), tr.t('registration.admin.state'), tr.t('lists.registeredAt'), tr.t('lists.attendedAt'), ...questions.map((q) => inLang(q.labels, tr.lang))],
       rows: people.map((p) => {
         const d = details.get(p.id);
         return [
@@ -167,6 +176,10 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
           tr.t(`registration.state.${p.state}` as MessageKey),
           when(d?.created_at ?? null),
           when(p.attendedAt),
+          ...questions.map((q) => {
+            const value = answers.get(p.id)?.get(q.id);
+            return value === undefined ? '' : answerText(q, value, tr);
+          }),
         ];
       }),
     };
@@ -196,8 +209,6 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
     const lang = config.languages.includes(request.query.lang ?? '') ? request.query.lang! : adminLanguage(request);
     const subject = request.query.registration === undefined ? 0 : parseId(request.query.registration);
     if (request.query.registration !== undefined && !subject) throw notFound();
-    // Letters carry passport details: every request for them is on record.
-    if (kind === 'visa_letters') await audit(db, { actorUserId: request.actor!.id, action: 'registration.visa_letters', entityType: 'activity', entityId: found.meeting.id, after: { registration: subject || null } });
     return servePrint(request, reply, admin.diwan, {
       meeting: found.meeting,
       kind,
@@ -206,6 +217,8 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
       fileName: `${kind}-${found.meeting.id}${subject ? `-${subject}` : ''}-${lang}.pdf`,
       backHref: found.can.checkIn ? base(found.meeting) : `/admin/activities/${found.meeting.id}/registrations`,
       retry: request.query.retry === '1',
+      // Letters carry passport details: every one handed out is on record.
+      onDeliver: kind === 'visa_letters' ? () => audit(db, { actorUserId: request.actor!.id, action: 'registration.visa_letters', entityType: 'activity', entityId: found.meeting.id, after: { registration: subject || null } }) : undefined,
     });
   });
 }

@@ -84,7 +84,7 @@ export function CheckInPage(p: {
         <span class="hint" id="q-hint" safe>
           {t('attendance.searchHint')}
         </span>
-        <input id="q" name="q" type="search" value={p.query} autocomplete="off" autocapitalize="characters" aria-describedby="q-hint" maxlength="100" />
+        <input id="q" name="q" type="search" value={p.query} autocomplete="off" aria-describedby="q-hint" maxlength="100" />
         <button class="button" type="submit" safe>
           {t('attendance.find')}
         </button>

@@ -85,6 +85,7 @@ export async function withdrawInvitation(ctx: RegistrationContext, invitation: {
     await lock(trx, invitation.activityId, at);
     const active = await trx.selectFrom('registrations').select('id').where('invitation_id', '=', invitation.id).where('state', 'in', ['pending', 'approved', 'waitlisted']).limit(1).executeTakeFirst();
     if (active) return 'has_delegates';
+    await trx.updateTable('registrations').set({ invitation_id: null }).where('invitation_id', '=', invitation.id).execute();
     await trx.deleteFrom('meeting_invitations').where('id', '=', invitation.id).execute();
     await audit(trx, { actorUserId: actorId, action: 'delegation.withdrawn', entityType: 'invitation', entityId: invitation.id, after: { activity: invitation.activityId } });
     return 'withdrawn';

@@ -160,6 +160,15 @@ for (const dialect of await dialectsUnderTest()) {
       assert.match(mail.subject, /désigné·e/);
       assert.match(mail.text, /https:\/\/rabat\.example\/fr\/registrations\/[\w-]{43}/, 'their personal link');
 
+      // The delegate corrects their details through their link, but stays in Senegal's delegation.
+      const token = mail.text.match(/\/fr\/registrations\/([\w-]{43})/)![1]!;
+      const own = await t.app.inject(`/fr/registrations/${token}`);
+      assert.match(own.body, /<input type="hidden" name="represents" value="c:SN"\/>/, 'the delegation is fixed on their page');
+      const moved = await t.app.inject({ method: 'POST', url: `/fr/registrations/${token}`, payload: new URLSearchParams({ ...delegate('Mamadou', 'Sarr', ''), function: 'Ambassador', represents: 'c:ES' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(moved.statusCode, 303, moved.body.slice(0, 300));
+      const after = await t.db.selectFrom('registrations').select(['country_code', 'function', 'invitation_id']).where('email_key', '=', 'm.sarr@example.sn').executeTakeFirstOrThrow();
+      assert.deepEqual(after, { country_code: 'SN', function: 'Ambassador', invitation_id: id });
+
       const again = await nominate(senegal, id, delegate('Mamadou', 'Sarr', 'M.Sarr@example.sn'));
       assert.equal(again.statusCode, 303);
       assert.match(String(again.headers.location), /done=again/);
@@ -259,9 +268,13 @@ for (const dialect of await dialectsUnderTest()) {
       const ok = await t.app.inject({ method: 'POST', url: `${form}?key=${key}`, payload, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       assert.equal(ok.statusCode, 303, ok.body.slice(0, 500));
       assert.equal(await stateOf('h.costa@example.pt'), 'pending');
-      // The key stays the same while the form is by link.
+      // The key stays the same while the form is by link; closed and opened by link again, it changes.
       await settings({ open: '1', form: 'link', capacity: '21', closes_on: '', approval: 'manual' });
       assert.equal((await t.app.inject(`${form}?key=${key}`)).statusCode, 200);
+      await settings({ open: '1', form: 'invited', capacity: '21', closes_on: '', approval: 'manual' });
+      await settings({ open: '1', form: 'link', capacity: '21', closes_on: '', approval: 'manual' });
+      assert.equal((await t.app.inject(`${form}?key=${key}`)).statusCode, 403, 'an old link opens nothing');
+      assert.equal((await t.app.inject(`${form}?key=${'é'.repeat(20)}${key.slice(0, 3)}`)).statusCode, 403, 'a key of another byte length is refused, not a crash');
     });
   });
 }

@@ -20,6 +20,7 @@ import { loadMeeting, publicMeetingById, type AgendaMeeting } from './meetings.r
 import { register } from './registration.commands.js';
 import { closingDay, isRegistrationOpen, lastDayOf, registrationSettings, representChoices } from './registration.repository.js';
 import { registrationForm, registrationFormOptions } from './registration.schemas.js';
+import { answersForm, questionsOf } from './questions.js';
 import { DelegationPage, DelegationsList, InvitationsAdmin } from './delegations.views.js';
 
 type Body = Record<string, unknown>;
@@ -204,12 +205,13 @@ export function registerDelegationAdminRoutes(admin: FastifyInstance): void {
   ) {
     const tr = translator(adminLanguage(request));
     const { invitation, meeting, can } = found;
-    const [fresh, delegates, { choices, names }, closesOn, shown] = await Promise.all([
+    const [fresh, delegates, { choices, names }, closesOn, shown, questions] = await Promise.all([
       invitationById(db, invitation.id),
       delegatesOf(db, invitation.id),
       namesIn(tr.lang),
       nominationsClose(meeting),
       publicMeetingById(db, meeting.id, tr.lang, new Date().toISOString()),
+      questionsOf(db, meeting.id),
     ]);
     const partner = { value: partnerValue(invitation), label: names.get(partnerValue(invitation)) ?? '' };
     const slug = shown?.slugs[tr.lang] ?? Object.values(shown?.slugs ?? {})[0];
@@ -236,6 +238,7 @@ export function registerDelegationAdminRoutes(admin: FastifyInstance): void {
           letterErrors={extra.letterErrors ?? []}
           maxLetterMb={Math.round(LETTER_MAX_BYTES / 1024 / 1024)}
           notice={extra.notice ?? null}
+          questions={questions}
         />
       ),
     });
@@ -257,15 +260,16 @@ export function registerDelegationAdminRoutes(admin: FastifyInstance): void {
     const { invitation, meeting } = found;
     const settings = await registrationSettings(db, meeting.id);
     const now = new Date();
-    const closed = () => delegationPage(request, reply, found, { errors: [{ field: 'given_name', message: tr.t('delegation.page.closed') }], values: bodyOf(request), status: 409 });
+    const closed = () => delegationPage(request, reply, found, { notice: tr.t('delegation.page.closed'), status: 409 });
     if (!settings || !isRegistrationOpen(meeting, settings, config.timeZone, now)) return closed();
     const partner = partnerValue(invitation);
     // The delegation is the invitation's, whatever the form says.
     const form = registrationForm({ ...bodyOf(request), represents: partner }, { choices: new Set([partner]), lastDay: lastDayOf(meeting)!, withEmail: true, lang: tr.lang });
     const checked = await checkForm(form.schema, form.values, tr, registrationFormOptions(tr, form.order));
-    if (!checked.ok) return delegationPage(request, reply, found, { values: form.values, errors: checked.errors, status: 400 });
+    const asked = answersForm(bodyOf(request), await questionsOf(db, meeting.id), tr);
+    if (!checked.ok || asked.errors.length) return delegationPage(request, reply, found, { values: { ...form.values, ...asked.values }, errors: [...(checked.ok ? [] : checked.errors), ...asked.errors], status: 400 });
     // The delegate reads their mails in the language the focal point works in.
-    const outcome = await register(admin.diwan, meeting.id, { ...checked.data, lang: tr.lang }, (s) => isRegistrationOpen(meeting, { ...settings, ...s }, config.timeZone, now), now, { invitationId: invitation.id, by: request.actor!.id });
+    const outcome = await register(admin.diwan, meeting.id, { ...checked.data, answers: asked.answers, lang: tr.lang }, (s) => isRegistrationOpen(meeting, { ...settings, ...s }, config.timeZone, now), now, { invitationId: invitation.id, by: request.actor!.id });
     if (outcome.kind === 'closed') return closed();
     request.log.info({ actor: request.actor!.id, invitation: invitation.id, registration: outcome.id, state: outcome.state }, 'delegate nominated');
     return reply.redirect(`/admin/delegations/${invitation.id}?done=${outcome.kind === 'again' ? 'again' : 'nominated'}`, 303);

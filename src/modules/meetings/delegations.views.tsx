@@ -1,6 +1,7 @@
 import type { Translator } from '../../platform/i18n/i18n.js';
 import { CsrfField, ErrorSummary, SelectField, TextField, type FieldError } from '../../platform/views/forms.js';
 import type { Delegate, Invitation } from './delegations.repository.js';
+import type { Question } from './questions.js';
 import { longDay, Notice, RegistrationFields, StateTag, type Choices } from './registration.views.js';
 import { formatDateRange, type DatePrecision } from '../../platform/i18n/dates.js';
 
@@ -238,6 +239,7 @@ export function DelegationPage(p: {
   maxLetterMb: number;
   notice: string | null;
   registrationsHref: string | null;
+  questions: Question[];
 }): JSX.Element {
   const t = p.tr.t;
   const i = p.invitation;
@@ -384,7 +386,7 @@ export function DelegationPage(p: {
           <p class="hint" safe>
             {i.seated >= i.seats ? t('delegation.page.full') : t('delegation.page.nominateHint', { left: i.seats - i.seated })}
           </p>
-          <RegistrationFields tr={p.tr} values={p.values} errors={p.errors} choices={p.choices} withEmail lastDay={p.lastDay} partner={p.partner} onBehalf />
+          <RegistrationFields tr={p.tr} values={p.values} errors={p.errors} choices={p.choices} withEmail lastDay={p.lastDay} partner={p.partner} onBehalf questions={p.questions} />
           <button class="button" type="submit" safe>
             {t('delegation.page.send')}
           </button>

@@ -5,6 +5,7 @@ import { registerAgendaAdminRoutes, registerAgendaRoutes } from './meetings.rout
 import { registerRegistrationAdminRoutes, registerRegistrationRoutes } from './registration.routes.js';
 import { registerDelegationAdminRoutes } from './delegations.routes.js';
 import { registerAttendanceAdminRoutes } from './attendance.routes.js';
+import { registerQuestionAdminRoutes } from './questions.routes.js';
 import { printJob } from './prints.js';
 import { invitationListAbilities } from './delegations.policy.js';
 import { passportPurgeJob, schedulePurge } from './registration.jobs.js';
@@ -45,6 +46,7 @@ export const meetingsModule: DiwanModule = {
     registerRegistrationAdminRoutes(admin);
     registerDelegationAdminRoutes(admin);
     registerAttendanceAdminRoutes(admin);
+    registerQuestionAdminRoutes(admin);
   },
   adminNav: [{ id: 'delegations', href: '/admin/delegations', label: 'admin.nav.delegations', position: 12, visible: (actor) => invitationListAbilities(actor).own }],
   jobs: (ctx) => [agendaPdfJob(ctx), passportPurgeJob(ctx), printJob(ctx)],

@@ -204,6 +204,8 @@ for (const dialect of await dialectsUnderTest()) {
       const letter = `/admin/activities/${meeting.id}/prints/visa_letters?lang=en&registration=${ids.amira}`;
       assert.equal((await organiser.get(letter)).statusCode, 403, 'an organiser without registration.read_passport');
       assert.equal((await admin.get(letter)).statusCode, 202);
+      const handedOut = () => t.db.selectFrom('audit_log').select('id').where('action', '=', 'registration.visa_letters').execute();
+      assert.equal((await handedOut()).length, 0, 'nothing handed out yet, nothing on record');
       await t.app.diwan.jobs.drain({ timeoutMs: 120_000 });
       const pdf = await admin.get(letter);
       assert.equal(pdf.statusCode, 200);
@@ -212,7 +214,7 @@ for (const dialect of await dialectsUnderTest()) {
       assert.match(text, /X1234567/);
       assert.match(text, /Tunisia/);
       assert.match(text, /Rabat Process/, 'on the letterhead');
-      assert.ok((await t.db.selectFrom('audit_log').select('id').where('action', '=', 'registration.visa_letters').execute()).length >= 2);
+      assert.equal((await handedOut()).length, 1, 'the letter handed out is on record');
       assert.equal((await admin.get(`/admin/activities/${meeting.id}/prints/visa_letters?lang=en&registration=${ids.awa}`)).statusCode, 404, 'no letter for one who did not ask');
       await purgePassports(t.db, 30, 'UTC');
       assert.equal((await t.db.selectFrom('meeting_prints').select('kind').where('activity_id', '=', meeting.id).where('kind', '=', 'visa_letters').execute()).length, 0, 'the printed letters went with the passports');

@@ -255,7 +255,11 @@ export function printJob(ctx: Ctx): JobHandler<{ activityId: number; kind: strin
           .onConflict((oc) => oc.columns(['activity_id', 'kind', 'subject', 'lang']).doUpdateSet({ content_key: content.key, ...values, created_at: now }))
           .execute();
       try {
-        await keep({ pdf: await printPdf(await content.html(), { chromiumPath: ctx.config.chromiumPath, timeoutMs: 5 * 60_000 }), failed_at: null });
+        const pdf = await printPdf(await content.html(), { chromiumPath: ctx.config.chromiumPath, timeoutMs: 5 * 60_000 });
+        // What it shows may have changed while it printed (a correction, an erasure): then it is not kept.
+        const still = await CONTENT[kind](ctx, meeting, subject, lang);
+        if (still?.key !== content.key) return;
+        await keep({ pdf, failed_at: null });
       } catch (e) {
         // No Chromium: the page says so without a job. Any other failure is kept for the page to tell.
         if (e instanceof PrintUnavailable) return;
@@ -271,7 +275,12 @@ export function printJob(ctx: Ctx): JobHandler<{ activityId: number; kind: strin
  * page that reloads while one job prints it, or says it failed (with a way to try again) or that
  * no Chromium is installed. Access has been checked by the caller, on the loaded meeting.
  */
-export async function servePrint(request: FastifyRequest, reply: FastifyReply, ctx: AppContext, input: { meeting: AgendaMeeting; kind: PrintKind; subject: number; lang: string; fileName: string; backHref: string; retry: boolean }): Promise<FastifyReply> {
+export async function servePrint(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ctx: AppContext,
+  input: { meeting: AgendaMeeting; kind: PrintKind; subject: number; lang: string; fileName: string; backHref: string; retry: boolean; onDeliver?: (() => Promise<unknown>) | undefined },
+): Promise<FastifyReply> {
   const { meeting, kind, subject, lang } = input;
   const content = await CONTENT[kind](ctx, meeting, subject, lang);
   const tr = translator(lang);
@@ -287,6 +296,15 @@ export async function servePrint(request: FastifyRequest, reply: FastifyReply, c
           <p data-testid="print-status" safe>
             {t.t(`attendance.print.${state}Body` as MessageKey)}
           </p>
+          {state === 'preparing' ? (
+            <p>
+              <a href={request.url} data-testid="print-again" safe>
+                {t.t('attendance.print.again')}
+              </a>
+            </p>
+          ) : (
+            ''
+          )}
           {state === 'failed' ? (
             <p>
               <a href={`${request.url.split('?')[0]}?${new URLSearchParams({ lang, ...(subject ? { registration: String(subject) } : {}), retry: '1' }).toString()}`} safe>
@@ -308,6 +326,7 @@ export async function servePrint(request: FastifyRequest, reply: FastifyReply, c
   if (!content) return page('none', 404);
   const stored = await ctx.db.selectFrom('meeting_prints').select(['content_key', 'pdf', 'failed_at']).where('activity_id', '=', meeting.id).where('kind', '=', kind).where('subject', '=', subject).where('lang', '=', lang).executeTakeFirst();
   if (stored?.content_key === content.key && stored.pdf) {
+    await input.onDeliver?.();
     return reply.header('content-type', 'application/pdf').header('content-disposition', contentDisposition(input.fileName)).header('x-content-type-options', 'nosniff').send(Buffer.from(stored.pdf));
   }
   if (!(await canPrint(ctx.config.chromiumPath))) return page('unavailable', 503, { 'retry-after': '3600' });
@@ -317,5 +336,6 @@ export async function servePrint(request: FastifyRequest, reply: FastifyReply, c
     await ctx.db.updateTable('meeting_prints').set({ failed_at: null }).where('activity_id', '=', meeting.id).where('kind', '=', kind).where('subject', '=', subject).where('lang', '=', lang).execute();
   }
   await ctx.jobs.send(PRINT_JOB, { activityId: meeting.id, kind, subject, lang, key: content.key }, { singletonKey: `${meeting.id}:${kind}:${subject}:${lang}:${content.key}` });
-  return page('preparing', 202, { refresh: '3', 'retry-after': '3' });
+  // No automatic reload (it would interrupt a screen reader): the page offers to look again.
+  return page('preparing', 202, { 'retry-after': '5' });
 }

@@ -4,6 +4,7 @@ import type { Config } from '../../platform/config.js';
 import { nowIso, type Db } from '../../platform/db/database.js';
 import { announceChange } from '../../platform/events/changes.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
+import { saveAnswers } from './questions.js';
 import { mailMeeting, registrationMail, type MailMeeting, type RegistrationMailKind } from './registration.mail.js';
 import { SEATED, emailKey, type Decision, type RegistrationFormAccess, type RegistrationInput, type RegistrationSettings, type RegistrationState } from './registration.schemas.js';
 
@@ -70,6 +71,7 @@ function eligibleWaiting(trx: Trx, activityId: number) {
     .leftJoin('meeting_invitations as i', 'i.id', 'r.invitation_id')
     .where('r.activity_id', '=', activityId)
     .where('r.state', '=', 'waitlisted')
+    .where('r.erased_at', 'is', null)
     .where((eb) =>
       eb.or([
         eb('r.invitation_id', 'is', null),
@@ -104,10 +106,10 @@ export class Outgoing {
   private ids: number[] = [];
   private meetings = new Map<string, Promise<MailMeeting>>();
   constructor(private ctx: RegistrationContext) {}
-  async add(trx: Trx, activityId: number, r: { lang: string; email: string; given_name: string; family_name: string; token: string }, kind: RegistrationMailKind, state: RegistrationState) {
+  async add(trx: Trx, activityId: number, r: { id: number; lang: string; email: string; given_name: string; family_name: string; token: string }, kind: RegistrationMailKind, state: RegistrationState) {
     // Read through the transaction: on SQLite the one connection is the transaction's until it ends.
     const meeting = await this.meeting(trx, activityId, r.lang);
-    this.ids.push(await this.ctx.mailer.record(trx, registrationMail({ kind, state, lang: r.lang, email: r.email, name: nameOf(r), meeting, token: r.token, baseUrl: this.ctx.baseUrl })));
+    this.ids.push(await this.ctx.mailer.record(trx, registrationMail({ kind, state, lang: r.lang, email: r.email, name: nameOf(r), meeting, token: r.token, baseUrl: this.ctx.baseUrl, registrationId: r.id })));
   }
   /** Reads what the mails say of the meeting before the lock is taken, so that the locked part stays short. */
   async preload(activityId: number, lang: string) {
@@ -173,7 +175,14 @@ function columns(input: RegistrationInput) {
   };
 }
 
+/** Deletes a meeting's printed visa letters: they carry passport details that changed or no longer apply. */
+export async function forgetVisaLetters(trx: Trx, activityId: number): Promise<void> {
+  await trx.deleteFrom('meeting_prints').where('activity_id', '=', activityId).where('kind', '=', 'visa_letters').execute();
+}
+
 async function savePassport(trx: Trx, registrationId: number, passport: RegistrationInput['passport']) {
+  const before = await trx.selectFrom('registration_passports as p').innerJoin('registrations as r', 'r.id', 'p.registration_id').select('r.activity_id').where('p.registration_id', '=', registrationId).executeTakeFirst();
+  if (before) await forgetVisaLetters(trx, before.activity_id);
   await trx.deleteFrom('registration_passports').where('registration_id', '=', registrationId).execute();
   if (passport) await trx.insertInto('registration_passports').values({ registration_id: registrationId, nationality: passport.nationality, passport_number: passport.number, passport_expiry: passport.expiry }).execute();
 }
@@ -239,8 +248,9 @@ export async function register(
       id = (await trx.insertInto('registrations').values({ ...fields, activity_id: activityId, created_at: at, badge_code: newBadgeCode() }).returning('id').executeTakeFirstOrThrow()).id;
     }
     await savePassport(trx, id, input.passport);
+    if (input.answers) await saveAnswers(trx, id, input.answers);
     await audit(trx, { actorUserId: nomination?.by ?? null, action: existing ? 'registration.renewed' : nomination ? 'registration.nominated' : 'registration.created', entityType: 'registration', entityId: id, after: { activity: activityId, state, ...(nomination ? { invitation: nomination.invitationId } : {}) } });
-    await out.add(trx, activityId, { lang: input.lang, email: input.email, given_name: input.givenName, family_name: input.familyName, token }, nomination ? 'nominated' : 'received', state);
+    await out.add(trx, activityId, { id, lang: input.lang, email: input.email, given_name: input.givenName, family_name: input.familyName, token }, nomination ? 'nominated' : 'received', state);
     return { kind: 'registered', id, state };
   });
   await out.dispatch();
@@ -262,6 +272,7 @@ export async function correctRegistration(db: Db, registrationId: number, input:
       .executeTakeFirst();
     if (!Number(r.numUpdatedRows)) return false;
     await savePassport(trx, registrationId, input.passport);
+    if (input.answers) await saveAnswers(trx, registrationId, input.answers);
     await audit(trx, { actorUserId: null, action: 'registration.corrected', entityType: 'registration', entityId: registrationId });
     return true;
   });
@@ -276,6 +287,7 @@ export async function cancelRegistration(ctx: RegistrationContext, registration:
     const row = await trx.selectFrom('registrations').select(['id', 'state', 'lang', 'email', 'given_name', 'family_name', 'token']).where('id', '=', registration.id).executeTakeFirst();
     if (!row || !canChange(row.state as RegistrationState)) return false;
     await trx.updateTable('registrations').set({ state: 'cancelled', updated_at: at, decided_at: at }).where('id', '=', row.id).execute();
+    if (row.state === 'approved') await forgetVisaLetters(trx, registration.activityId);
     await audit(trx, { actorUserId: null, action: 'registration.cancelled', entityType: 'registration', entityId: row.id, before: { state: row.state }, after: { state: 'cancelled', activity: registration.activityId } });
     await out.add(trx, registration.activityId, row, 'cancelled', 'cancelled');
     await promote(trx, registration.activityId, out, at, null);
@@ -308,8 +320,10 @@ export async function decide(ctx: RegistrationContext, activityId: number, regis
   const outcome = await ctx.db.transaction().execute(async (trx): Promise<DecideOutcome> => {
     // A meeting without settings has no registrations (registering needs them).
     if (!(await lock(trx, activityId, at))) return 'missing';
-    const row = await trx.selectFrom('registrations').select(['id', 'state', 'lang', 'email', 'given_name', 'family_name', 'token', 'invitation_id']).where('id', '=', registrationId).where('activity_id', '=', activityId).executeTakeFirst();
+    const row = await trx.selectFrom('registrations').select(['id', 'state', 'lang', 'email', 'given_name', 'family_name', 'token', 'invitation_id', 'erased_at']).where('id', '=', registrationId).where('activity_id', '=', activityId).executeTakeFirst();
     if (!row) return 'missing';
+    // An erased registration is kept for the counts only: no decision changes it.
+    if (row.erased_at) return 'not_allowed';
     const from = row.state as RegistrationState;
     if (!ALLOWED[from].includes(decision)) return 'not_allowed';
     const settings = await settingsIn(trx, activityId);
@@ -317,6 +331,7 @@ export async function decide(ctx: RegistrationContext, activityId: number, regis
     if (takesSeat && settings.capacity !== null && (await seatsTaken(trx, activityId)) >= settings.capacity) return 'full';
     if (takesSeat && row.invitation_id !== null && (await delegationFull(trx, row.invitation_id))) return 'delegation_full';
     await trx.updateTable('registrations').set({ state: decision, updated_at: at, decided_at: at, ...(decision === 'waitlisted' ? { queued_at: at } : {}) }).where('id', '=', row.id).execute();
+    if (from === 'approved') await forgetVisaLetters(trx, activityId);
     await audit(trx, { actorUserId: actorId, action: `registration.${decision}`, entityType: 'registration', entityId: row.id, before: { state: from }, after: { state: decision, activity: activityId } });
     await out.add(trx, activityId, row, 'changed', decision);
     // A seat freed by a decline or a cancellation goes to the waiting list (one put there by the
@@ -336,9 +351,10 @@ export async function saveRegistrationSettings(ctx: RegistrationContext, meeting
   const at = now.toISOString();
   const out = new Outgoing(ctx);
   const promoted = await ctx.db.transaction().execute(async (trx) => {
-    // The form's link keeps its key while it is by link: a new key only when there was none.
-    const before = await trx.selectFrom('meeting_registration').select('form_key').where('activity_id', '=', meeting.id).executeTakeFirst();
-    const values = { open: settings.open ? 1 : 0, form: settings.form, form_key: before?.form_key ?? newToken(), closes_on: settings.closesOn, capacity: settings.capacity, approval: settings.approval, updated_at: at };
+    const before = await trx.selectFrom('meeting_registration').select(['form', 'form_key']).where('activity_id', '=', meeting.id).executeTakeFirst();
+    // The form's link keeps its key while it stays by link; opened by link again, it gets a new one (an old link may have spread).
+    const key = before?.form === 'link' && settings.form === 'link' && before.form_key ? before.form_key : newToken();
+    const values = { open: settings.open ? 1 : 0, form: settings.form, form_key: key, closes_on: settings.closesOn, capacity: settings.capacity, approval: settings.approval, updated_at: at };
     await trx
       .insertInto('meeting_registration')
       .values({ activity_id: meeting.id, ...values })
@@ -365,12 +381,17 @@ export type EraseOutcome = 'erased' | 'still_active' | 'missing';
 export async function eraseRegistration(db: Db, activityId: number, registrationId: number, actorId: number, meetingOver: boolean): Promise<EraseOutcome> {
   const at = nowIso();
   return db.transaction().execute(async (trx): Promise<EraseOutcome> => {
+    // Under the meeting's lock, so that no decision or promotion acts on the row meanwhile.
+    await lock(trx, activityId, at);
     const row = await trx.selectFrom('registrations').select(['id', 'state', 'email', 'erased_at']).where('id', '=', registrationId).where('activity_id', '=', activityId).executeTakeFirst();
     if (!row) return 'missing';
     if (row.erased_at) return 'erased';
     if (!meetingOver && canChange(row.state as RegistrationState)) return 'still_active';
+    // After the meeting, a request still pending or waiting is closed: only an approval counted.
+    const state = row.state === 'pending' || row.state === 'waitlisted' ? 'cancelled' : row.state;
     await trx.deleteFrom('registration_passports').where('registration_id', '=', row.id).execute();
-    await trx.deleteFrom('outbox').where('to_address', '=', row.email).where('purpose', 'like', 'registration_%').execute();
+    await trx.deleteFrom('registration_answers').where('registration_id', '=', row.id).execute();
+    await trx.deleteFrom('outbox').where('about', '=', `registration:${row.id}`).execute();
     await trx
       .updateTable('registrations')
       .set({
@@ -389,10 +410,12 @@ export async function eraseRegistration(db: Db, activityId: number, registration
         visa_letter: 0,
         consent_public: 0,
         token: newToken(),
+        state,
         erased_at: at,
         updated_at: at,
       })
       .where('id', '=', row.id)
+      .where('erased_at', 'is', null)
       .execute();
     await trx.updateTable('meeting_invitations').set({ head_registration_id: null }).where('head_registration_id', '=', row.id).execute();
     // PDFs printed with the person's name (badges, lists, letters) are printed again without it.

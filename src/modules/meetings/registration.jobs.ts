@@ -25,6 +25,12 @@ export async function purgePassports(db: Db, retentionDays: number, timeZone: st
     .where('a.date_precision', '=', 'day')
     .where((eb) => eb(eb.fn.coalesce('a.end_date', 'a.start_date'), '<', cutoff))
     .execute();
+  // Letters printed from passport details go once the meeting is past retention, whoever's they were.
+  await db
+    .deleteFrom('meeting_prints')
+    .where('kind', '=', 'visa_letters')
+    .where('activity_id', 'in', (eb) => eb.selectFrom('activities as a').select('a.id').where('a.date_precision', '=', 'day').where((x) => x(x.fn.coalesce('a.end_date', 'a.start_date'), '<', cutoff)))
+    .execute();
   if (!due.length) return 0;
   const byMeeting = new Map<number, number[]>();
   for (const d of due) byMeeting.set(d.activity_id, [...(byMeeting.get(d.activity_id) ?? []), d.registration_id]);

@@ -54,7 +54,7 @@ export async function mailMeeting(db: Db, baseUrl: string, activityId: number, l
  * (the message's secret: the outbox forgets it once the mail is sent). An approval carries the
  * meeting's calendar file.
  */
-export function registrationMail(input: { kind: RegistrationMailKind; state: RegistrationState; lang: string; email: string; name: string; meeting: MailMeeting; token: string; baseUrl: string }): MailMessage {
+export function registrationMail(input: { kind: RegistrationMailKind; state: RegistrationState; lang: string; email: string; name: string; meeting: MailMeeting; token: string; baseUrl: string; registrationId: number }): MailMessage {
   const tr = translator(input.lang);
   const link = input.baseUrl + url('registrations.show', input.lang, { token: input.token });
   const values = { meeting: input.meeting.title, name: input.name };
@@ -79,5 +79,6 @@ export function registrationMail(input: { kind: RegistrationMailKind; state: Reg
     purpose: `registration_${input.kind}`,
     secret: link,
     attachments: input.state === 'approved' && input.meeting.calendar ? [input.meeting.calendar] : undefined,
+    about: `registration:${input.registrationId}`,
   };
 }

@@ -29,8 +29,10 @@ export async function registrationSettings(db: Db, activityId: number): Promise<
 /** Whether a visitor may use the public form: always when it is public, with the right key when it is by link, never when by invitation. */
 export function mayUseForm(settings: Pick<StoredSettings, 'form' | 'formKey'>, key: unknown): boolean {
   if (settings.form === 'public') return true;
-  if (settings.form !== 'link' || !settings.formKey || typeof key !== 'string' || key.length !== settings.formKey.length) return false;
-  return timingSafeEqual(Buffer.from(key), Buffer.from(settings.formKey));
+  if (settings.form !== 'link' || !settings.formKey || typeof key !== 'string') return false;
+  const given = Buffer.from(key);
+  const kept = Buffer.from(settings.formKey);
+  return given.length === kept.length && timingSafeEqual(given, kept);
 }
 
 /** What decides whether a meeting takes registrations now: its days, workflow, status, zone and settings. */
@@ -299,7 +301,7 @@ export async function hasOutcomes(db: Db, activityId: number): Promise<boolean> 
  * the state and its dates, the delegation, the arrival, and the passport details when the reader
  * may see them. Internal keys (the personal link's token, the badge code) are left out.
  */
-export function personalData(r: Registration, extra: { meeting: string; represents: string; passport: { nationality: string; number: string; expiry: string } | null }) {
+export function personalData(r: Registration, extra: { meeting: string; represents: string; passport: { nationality: string; number: string; expiry: string } | null; answers: { question: string; answer: string }[] }) {
   return {
     meeting: extra.meeting,
     registration: {
@@ -327,6 +329,7 @@ export function personalData(r: Registration, extra: { meeting: string; represen
       decidedAt: r.decidedAt,
       attendedAt: r.attendedAt,
     },
+    answers: extra.answers,
     passport: extra.passport,
   };
 }

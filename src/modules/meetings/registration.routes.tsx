@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError, sendHtml } from '../../platform/app.js';
 import { audit } from '../../platform/audit/audit.js';
+import type { Db } from '../../platform/db/database.js';
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
 import { checkForm } from '../../platform/forms/validation.js';
 import { notFound } from '../../platform/http/errors.js';
@@ -15,6 +16,7 @@ import { canChange, cancelRegistration, correctRegistration, decide, decisionsFo
 import { contentDisposition } from '../../platform/http/download.js';
 import { announceChange } from '../../platform/events/changes.js';
 import { registrationAbilities } from './registration.policy.js';
+import { answersForm, answersOf, answerText, inLang, questionField, questionsOf } from './questions.js';
 import {
   closingDay,
   closingInstant,
@@ -45,6 +47,13 @@ const HOUR = 3600_000;
 const bodyOf = (request: FastifyRequest): Body => (request.body && typeof request.body === 'object' ? (request.body as Body) : {});
 
 const choiceSet = (c: Choices) => new Set([...c.countries, ...c.organisations].map((o) => o.value));
+
+/** A registration's answers to the organiser's questions (retired ones too), as read in a language. */
+async function answersFor(db: Db, r: Registration, tr: Translator): Promise<{ question: string; answer: string }[]> {
+  const questions = await questionsOf(db, r.activityId, { retired: true });
+  const given = (await answersOf(db, [r.id])).get(r.id);
+  return questions.filter((q) => given?.has(q.id)).map((q) => ({ question: inLang(q.labels, tr.lang), answer: answerText(q, given!.get(q.id)!, tr) }));
+}
 
 /** The public pages of registration: the form of a meeting, the page after it, and each registrant's own page. */
 export function registerRegistrationRoutes(app: FastifyInstance): void {
@@ -101,6 +110,7 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
         choices={await representChoices(ctx().db, tr.lang)}
         lastDay={lastDayOf(meeting)!}
         closesOn={closingDay(meeting, closesOn)!}
+        questions={await questionsOf(ctx().db, meeting.id)}
       />,
       status,
     );
@@ -153,9 +163,21 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
   const invalidLink = (request: FastifyRequest, reply: FastifyReply, tr: Translator, token: string) =>
     render(request, reply, tr, url('registrations.show', tr.lang, { token }), tr.t('registration.invalid.title'), <RegistrationMessage tr={tr} testId="registration-invalid" title={tr.t('registration.invalid.title')} paragraphs={[tr.t('registration.invalid.body')]} links={[{ href: url('activities.list', tr.lang), label: tr.t('registration.invalid.activities') }]} />, 404);
 
+  /** The delegation a nominated delegate belongs to, as the form fixes it (a delegate does not choose another). */
+  async function delegationOf(r: Registration, lang: string): Promise<{ value: string; label: string } | undefined> {
+    if (r.invitationId === null) return undefined;
+    const invitation = await ctx().db.selectFrom('meeting_invitations').select(['country_code', 'organisation_id']).where('id', '=', r.invitationId).executeTakeFirst();
+    if (!invitation) return undefined;
+    const value = invitation.country_code !== null ? `c:${invitation.country_code}` : `o:${invitation.organisation_id}`;
+    const choices = await representChoices(ctx().db, lang);
+    return { value, label: [...choices.countries, ...choices.organisations].find((o) => o.value === value)?.label ?? '' };
+  }
+
   async function ownPage(request: FastifyRequest, reply: FastifyReply, tr: Translator, token: string, found: NonNullable<Awaited<ReturnType<typeof own>>>, values: Body | null, errors: FieldError[], notice: string | null, status = 200) {
     const { registration: r, meeting } = found;
     const passport = values ? null : r.hasPassport ? await passportOf(ctx().db, r.id) : null;
+    const questions = await questionsOf(ctx().db, r.activityId);
+    const answered = values ? null : ((await answersOf(ctx().db, [r.id])).get(r.id) ?? new Map<number, string>());
     return render(
       request,
       reply,
@@ -167,7 +189,9 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
         title={found.title}
         meetingHref={found.meetingHref}
         registration={r}
-        values={values ?? registrationValues(r, passport)}
+        values={values ?? { ...registrationValues(r, passport), ...Object.fromEntries(questions.map((q) => [questionField(q), answered?.get(q.id) ?? ''])) }}
+        questions={questions}
+        partner={await delegationOf(r, tr.lang)}
         errors={errors}
         choices={await representChoices(ctx().db, tr.lang)}
         lastDay={lastDayOf(meeting) ?? meeting.startDate}
@@ -200,7 +224,7 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
     const r = found.registration;
     const choices = await representChoices(ctx().db, tr.lang);
     const represents = [...choices.countries, ...choices.organisations].find((o) => o.value === (r.countryCode ? `c:${r.countryCode}` : `o:${r.organisationId}`))?.label ?? '';
-    const data = personalData(r, { meeting: found.title, represents, passport: r.hasPassport ? await passportOf(ctx().db, r.id) : null });
+    const data = personalData(r, { meeting: found.title, represents, passport: r.hasPassport ? await passportOf(ctx().db, r.id) : null, answers: await answersFor(ctx().db, r, tr) });
     return reply
       .header('content-type', 'application/json; charset=utf-8')
       .header('content-disposition', contentDisposition('my-registration.json'))
@@ -241,14 +265,15 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
       const choices = await representChoices(ctx().db, tr.lang);
       const form = registrationForm(bodyOf(request), { choices: choiceSet(choices), lastDay: lastDayOf(meeting)!, withEmail: true, lang: tr.lang });
       const checked = await checkForm(form.schema, form.values, tr, registrationFormOptions(tr, form.order));
-      if (!checked.ok) return formPage(request, reply, tr, meeting, settings, form.values, checked.errors, 400);
+      const asked = answersForm(bodyOf(request), await questionsOf(ctx().db, meeting.id), tr);
+      if (!checked.ok || asked.errors.length) return formPage(request, reply, tr, meeting, settings, { ...form.values, ...asked.values }, [...(checked.ok ? [] : checked.errors), ...asked.errors], 400);
       const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
       if (!(await takeForNetwork(ctx().db, 'registration', network, ctx().config.registrationsPerIpPerHour, HOUR))) {
         reply.header('retry-after', '3600');
         return formPage(request, reply, tr, meeting, settings, form.values, [{ field: 'given_name', message: tr.t('registration.error.tooMany') }], 429);
       }
       // The settings as they are under the lock decide: an organiser closing the form at the same moment wins.
-      const outcome = await register(ctx(), meeting.id, { ...checked.data, lang: tr.lang }, (s) => isRegistrationOpen(meeting, { ...settings, ...s }, ctx().config.timeZone, now) && mayUseForm(s, request.query.key), now);
+      const outcome = await register(ctx(), meeting.id, { ...checked.data, answers: asked.answers, lang: tr.lang }, (s) => isRegistrationOpen(meeting, { ...settings, ...s }, ctx().config.timeZone, now) && mayUseForm(s, request.query.key), now);
       if (outcome.kind === 'closed') return closedPage(request, reply, tr, meeting);
       return reply.redirect(url('activities.registerSent', tr.lang, { slug: request.params.slug }), 303);
     });
@@ -260,10 +285,13 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
       if (!found) return invalidLink(request, reply, tr, token);
       if (!stillChangeable(found.registration, found.meeting)) return ownPage(request, reply, tr, token, found, null, [], tr.t('registration.own.locked'), 409);
       const choices = await representChoices(ctx().db, tr.lang);
-      const form = registrationForm(bodyOf(request), { choices: choiceSet(choices), lastDay: lastDayOf(found.meeting) ?? found.meeting.startDate, withEmail: false, lang: tr.lang });
+      // A nominated delegate stays in their delegation, whatever the form says.
+      const partner = await delegationOf(found.registration, tr.lang);
+      const form = registrationForm(partner ? { ...bodyOf(request), represents: partner.value } : bodyOf(request), { choices: partner ? new Set([partner.value]) : choiceSet(choices), lastDay: lastDayOf(found.meeting) ?? found.meeting.startDate, withEmail: false, lang: tr.lang });
       const checked = await checkForm(form.schema, form.values, tr, registrationFormOptions(tr, form.order));
-      if (!checked.ok) return ownPage(request, reply, tr, token, found, { ...form.values, email: found.registration.email }, checked.errors, null, 400);
-      if (!(await correctRegistration(ctx().db, found.registration.id, checked.data))) return ownPage(request, reply, tr, token, found, null, [], tr.t('registration.own.locked'), 409);
+      const asked = answersForm(bodyOf(request), await questionsOf(ctx().db, found.registration.activityId), tr);
+      if (!checked.ok || asked.errors.length) return ownPage(request, reply, tr, token, found, { ...form.values, ...asked.values, email: found.registration.email }, [...(checked.ok ? [] : checked.errors), ...asked.errors], null, 400);
+      if (!(await correctRegistration(ctx().db, found.registration.id, { ...checked.data, answers: asked.answers }))) return ownPage(request, reply, tr, token, found, null, [], tr.t('registration.own.locked'), 409);
       return reply.redirect(url('registrations.show', tr.lang, { token }, { done: 'saved' }), 303);
     });
 
@@ -395,6 +423,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
       }
     }
     const names = await representsNames(tr.lang);
+    const answers = (await answersFor(db, r, tr)).map((a) => ({ label: a.question, text: a.answer }));
     return renderAdmin(request, reply, {
       title: `${r.givenName} ${r.familyName}`,
       current: 'activities',
@@ -409,6 +438,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
           passport={passport}
           decisions={can.decide && !r.erasedAt ? decisionsFor(r.state) : []}
           eraseAction={can.decide && !r.erasedAt ? `${base(meeting)}/${r.id}/erase` : null}
+          answers={answers}
           links={[
             ...(r.state === 'approved' && can.badges ? [{ href: `/admin/activities/${meeting.id}/prints/badges?registration=${r.id}&lang=${r.lang}`, label: t.t('attendance.badges.one'), testId: 'badge-link' }] : []),
             ...(r.erasedAt ? [] : [{ href: `${base(meeting)}/${r.id}/data.json`, label: t.t('registration.data.export'), testId: 'data-link' }]),
@@ -443,7 +473,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
     const passport = found.can.passport && r.hasPassport ? await passportOf(db, r.id) : null;
     await audit(db, { actorUserId: request.actor!.id, action: passport ? 'registration.data_exported_with_passport' : 'registration.data_exported', entityType: 'registration', entityId: r.id, after: { activity: found.meeting.id } });
     const names = await representsNames(tr.lang);
-    const data = personalData(r, { meeting: titleIn(found.meeting, tr.lang), represents: names.get(r.countryCode ? `c:${r.countryCode}` : `o:${r.organisationId}`) ?? '', passport });
+    const data = personalData(r, { meeting: titleIn(found.meeting, tr.lang), represents: names.get(r.countryCode ? `c:${r.countryCode}` : `o:${r.organisationId}`) ?? '', passport, answers: await answersFor(db, r, tr) });
     return reply.header('content-type', 'application/json; charset=utf-8').header('content-disposition', contentDisposition(`registration-${r.id}.json`)).send(JSON.stringify(data, null, 2));
   });
 

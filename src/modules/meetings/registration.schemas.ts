@@ -77,6 +77,8 @@ export interface RegistrationInput {
   passport: { nationality: string; number: string; expiry: string } | null;
   consentPublic: boolean;
   consentData: boolean;
+  /** Answers to the organiser's questions, by question (checked apart: see questions.ts). */
+  answers?: ReadonlyMap<number, string>;
 }
 
 /** The passport number as kept: letters and digits, upper case, without spaces or hyphens. */

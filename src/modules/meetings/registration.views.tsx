@@ -2,6 +2,7 @@ import { formatDateRange } from '../../platform/i18n/dates.js';
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
 import { CheckboxField, CheckboxGroup, CsrfField, ErrorSummary, SelectField, TextArea, TextField, type FieldError } from '../../platform/views/forms.js';
 import type { Registration } from './registration.repository.js';
+import { inLang, questionField, type Question } from './questions.js';
 import { GENDERS, ISO_COUNTRIES, REGISTRATION_FORMS, REGISTRATION_STATES, TITLES, WORKING_LANGUAGES, type RegistrationState } from './registration.schemas.js';
 
 type Body = Record<string, unknown>;
@@ -41,7 +42,27 @@ export function Notice({ text }: { text: string | null }): JSX.Element {
  * The registration form's fields. A focal point nominating a delegate fills them `onBehalf`: the
  * delegation is fixed (`partner`) and the consents are the delegate's, as the focal point reports them.
  */
-export function RegistrationFields({ tr, values, errors, choices, withEmail, lastDay, partner, onBehalf = false }: { tr: Translator; values: Body; errors: FieldError[]; choices: Choices; withEmail: boolean; lastDay: string; partner?: { value: string; label: string }; onBehalf?: boolean }): JSX.Element {
+export function RegistrationFields({
+  tr,
+  values,
+  errors,
+  choices,
+  withEmail,
+  lastDay,
+  partner,
+  onBehalf = false,
+  questions = [],
+}: {
+  tr: Translator;
+  values: Body;
+  errors: FieldError[];
+  choices: Choices;
+  withEmail: boolean;
+  lastDay: string;
+  partner?: { value: string; label: string };
+  onBehalf?: boolean;
+  questions?: Question[];
+}): JSX.Element {
   const t = tr.t;
   const f = (k: string) => t(`registration.field.${k}` as MessageKey);
   const represents = str(values, 'represents');
@@ -116,6 +137,23 @@ export function RegistrationFields({ tr, values, errors, choices, withEmail, las
         <TextArea id="dietary" label={f('dietary')} value={str(values, 'dietary')} rows={2} error={errorOf(errors, 'dietary')} />
         <TextArea id="accessibility" label={f('accessibility')} value={str(values, 'accessibility')} rows={2} error={errorOf(errors, 'accessibility')} />
       </fieldset>
+      {questions.length ? (
+        <fieldset class="group" data-testid="organiser-questions">
+          <legend safe>{t('questions.section')}</legend>
+          {questions.map((q) => {
+            const id = questionField(q);
+            const label = `${inLang(q.labels, tr.lang)}${q.required ? t('questions.requiredMark') : ''}`;
+            const value = str(values, id);
+            const error = errorOf(errors, id);
+            if (q.kind === 'choice') return <SelectField id={id} label={label} value={value} blank={t('registration.choose')} options={q.options.map((o, i) => ({ value: String(i), label: inLang(o, tr.lang) }))} error={error} />;
+            if (q.kind === 'yes_no') return <SelectField id={id} label={label} value={value} blank={t('registration.choose')} options={[{ value: 'yes', label: t('registration.yes') }, { value: 'no', label: t('registration.no') }]} error={error} />;
+            if (q.kind === 'date') return <TextField id={id} type="date" label={label} value={value} error={error} width="short" />;
+            return <TextArea id={id} label={label} value={value} rows={2} error={error} />;
+          })}
+        </fieldset>
+      ) : (
+        ''
+      )}
       <fieldset class="group">
         <legend safe>{t('registration.section.travel')}</legend>
         <CheckboxField id="travel_support" label={f('travel_support')} checked={values.travel_support === true} error={errorOf(errors, 'travel_support')} />
@@ -134,7 +172,7 @@ export function RegistrationFields({ tr, values, errors, choices, withEmail, las
 }
 
 /** The public registration form of a meeting. */
-export function RegisterPage(p: { tr: Translator; title: string; meetingHref: string; action: string; values: Body; errors: FieldError[]; choices: Choices; lastDay: string; closesOn: string }): JSX.Element {
+export function RegisterPage(p: { tr: Translator; title: string; meetingHref: string; action: string; values: Body; errors: FieldError[]; choices: Choices; lastDay: string; closesOn: string; questions: Question[] }): JSX.Element {
   const t = p.tr.t;
   return (
     <div class="narrow">
@@ -147,7 +185,7 @@ export function RegisterPage(p: { tr: Translator; title: string; meetingHref: st
       <h1 safe>{t('registration.titleOf', { title: p.title })}</h1>
       <p safe>{t('registration.intro', { day: longDay(p.closesOn, p.tr.lang) })}</p>
       <form method="post" action={p.action} novalidate data-testid="registration-form">
-        <RegistrationFields tr={p.tr} values={p.values} errors={p.errors} choices={p.choices} withEmail lastDay={p.lastDay} />
+        <RegistrationFields tr={p.tr} values={p.values} errors={p.errors} choices={p.choices} withEmail lastDay={p.lastDay} questions={p.questions} />
         <button class="button" type="submit" data-testid="registration-submit" safe>
           {t('registration.submit')}
         </button>
@@ -228,6 +266,9 @@ export function OwnRegistrationPage(p: {
   action: string;
   cancelAction: string;
   dataHref: string;
+  questions: Question[];
+  /** A nominated delegate's delegation, fixed. */
+  partner?: { value: string; label: string } | undefined;
   changeable: boolean;
   notice: string | null;
 }): JSX.Element {
@@ -256,7 +297,7 @@ export function OwnRegistrationPage(p: {
         <>
           <h2 safe>{t('registration.own.correct')}</h2>
           <form method="post" action={p.action} novalidate data-testid="registration-correct">
-            <RegistrationFields tr={p.tr} values={p.values} errors={p.errors} choices={p.choices} withEmail={false} lastDay={p.lastDay} />
+            <RegistrationFields tr={p.tr} values={p.values} errors={p.errors} choices={p.choices} withEmail={false} lastDay={p.lastDay} questions={p.questions} {...(p.partner ? { partner: p.partner } : {})} />
             <button class="button" type="submit" data-testid="registration-save" safe>
               {t('registration.own.save')}
             </button>
@@ -344,6 +385,10 @@ export function RegistrationsAdmin(p: {
         {' · '}
         <a href={`${p.meetingHref}/check-in`} data-testid="check-in-link" safe>
           {t('attendance.link')}
+        </a>
+        {' · '}
+        <a href={`${p.base}/questions`} data-testid="questions-link" safe>
+          {t('questions.link')}
         </a>
       </p>
       <p data-testid="participant-lists">
@@ -489,6 +534,8 @@ export function RegistrationAdmin(p: {
   links: { href: string; label: string; testId: string }[];
   /** Where the form erasing the person's details posts, when the reader may erase them. */
   eraseAction: string | null;
+  /** The answers to the organiser's questions, labelled in the reader's language. */
+  answers: { label: string; text: string }[];
   notice: string | null;
   error: string | null;
 }): JSX.Element {
@@ -512,6 +559,7 @@ export function RegistrationAdmin(p: {
     [t('registration.field.visa_letter'), yes(r.visaLetter)],
     [t('registration.field.consent_public'), yes(r.consentPublic)],
     [t('registration.admin.language'), new Intl.DisplayNames([p.tr.lang], { type: 'language' }).of(r.lang) ?? r.lang],
+    ...p.answers.map((a): [string, string] => [a.label, a.text]),
   ];
   return (
     <>

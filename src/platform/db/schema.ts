@@ -224,6 +224,8 @@ export interface OutboxTable {
   error: string | null;
   /** Files sent with the message (JSON: name, type, text), migration 0019. */
   attachments: string | null;
+  /** The record the message is about (`registration:12`), migration 0021. */
+  about: string | null;
 }
 
 export interface AuditLogTable {
@@ -544,6 +546,29 @@ export interface MeetingPrintTable {
   created_at: string;
 }
 
+/** A question an organiser adds to a meeting's registration form (migration 0021). */
+export interface RegistrationFieldTable {
+  id: Generated<number>;
+  activity_id: number;
+  position: number;
+  /** text, choice, yes_no or date. */
+  kind: string;
+  required: number;
+  /** JSON: the label in each language. */
+  labels: string;
+  /** JSON: the options of a choice, each in each language. */
+  options: Generated<string>;
+  retired: Generated<number>;
+  created_at: string;
+}
+
+/** A registrant's answer to an organiser's question. */
+export interface RegistrationAnswerTable {
+  registration_id: number;
+  field_id: number;
+  value: string;
+}
+
 /** The nomination letter attached to an invitation. */
 export interface InvitationLetterTable {
   invitation_id: number;
@@ -629,4 +654,6 @@ export interface Database {
   meeting_invitations: MeetingInvitationTable;
   invitation_letters: InvitationLetterTable;
   meeting_prints: MeetingPrintTable;
+  registration_fields: RegistrationFieldTable;
+  registration_answers: RegistrationAnswerTable;
 }

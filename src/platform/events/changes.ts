@@ -34,6 +34,16 @@ export const INSTANCE_ID = randomBytes(6).toString('hex');
 const bus = new EventEmitter<{ change: [ReceivedChange] }>();
 bus.setMaxListeners(0);
 
+/**
+ * Waits until the other worker processes of this server have taken in changes announced here (set
+ * by events/cluster.ts when WORKERS > 1): an edit's response leaves only once no worker can serve
+ * the page as it was. Bounded by its own timeout; the content version poll is the fallback.
+ */
+let siblings: ((events: ChangeEvent[]) => Promise<void>) | null = null;
+export function setSiblingBarrier(barrier: ((events: ChangeEvent[]) => Promise<void>) | null): void {
+  siblings = barrier;
+}
+
 /** Subscribes to every change, local or from another instance; returns the unsubscribe function. */
 export function onChange(handler: (event: ReceivedChange) => void): () => void {
   bus.on('change', handler);
@@ -60,6 +70,7 @@ export async function announceChanges(db: Db, events: ChangeEvent[]): Promise<vo
     }
   }
   for (const e of events) bus.emit('change', { ...e, origin: 'local' });
+  if (siblings) await siblings(events);
 }
 
 /** Announces one committed change. */

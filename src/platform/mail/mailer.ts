@@ -16,6 +16,8 @@ export interface MailMessage {
   headers?: Record<string, string>;
   /** Small text files sent with the message (a calendar file), kept with it in the outbox. */
   attachments?: MailAttachment[];
+  /** The record the message is about (`registration:12`), so that erasing it erases its mails. */
+  about?: string;
 }
 
 export interface MailAttachment {
@@ -71,6 +73,7 @@ export function createMailer(config: Pick<Config, 'smtpUrl'>, db: Db, log: MailL
         secret: config.smtpUrl ? (message.secret ?? null) : null,
         headers: message.headers && Object.keys(message.headers).length ? JSON.stringify(message.headers) : null,
         attachments: message.attachments?.length ? JSON.stringify(message.attachments) : null,
+        about: message.about ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

@@ -146,6 +146,22 @@ export async function seedDemoMeeting(db: Db, config: Pick<Config, 'languages'>,
       })
       .execute();
   }
+  // One question of the organisers' own: which of the two parallel working groups.
+  await db
+    .insertInto('registration_fields')
+    .values({
+      activity_id: id,
+      position: 1,
+      kind: 'choice',
+      required: 1,
+      labels: JSON.stringify({ en: 'Which working group will you join?', fr: 'À quel groupe de travail participerez-vous ?' }),
+      options: JSON.stringify([
+        { en: 'Working group 1', fr: 'Groupe de travail 1' },
+        { en: 'Working group 2', fr: 'Groupe de travail 2' },
+      ]),
+      created_at: at,
+    })
+    .execute();
   const head = await db.selectFrom('registrations').select('id').where('activity_id', '=', id).where('country_code', '=', 'SN').executeTakeFirstOrThrow();
   await db.updateTable('meeting_invitations').set({ head_registration_id: head.id }).where('id', '=', invitations.get('SN')!).execute();
   return true;
