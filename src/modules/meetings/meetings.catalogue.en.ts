@@ -71,7 +71,7 @@ export const meetingsEn = {
   "agenda.calendar": "Add to calendar (.ics)",
   "agenda.pdf": "Download the agenda (PDF)",
   "agenda.pdfPreparing": "The printed agenda is being prepared",
-  "agenda.pdfPreparingBody": "This takes a few seconds. The page reloads by itself and the PDF downloads when it is ready; you can also reload it yourself.",
+  "agenda.pdfPreparingBody": "This takes a few seconds. Check again in a moment: the PDF downloads as soon as it is ready.",
   "agenda.pdfUnavailable": "The printed agenda is not available",
   "agenda.pdfUnavailableBody": "This server cannot make PDFs at the moment. Print the agenda page from your browser instead: it is laid out for A4.",
   "agenda.backToAgenda": "Back to the agenda",

@@ -73,7 +73,7 @@ export const meetingsFr: Record<keyof typeof meetingsEn, string> = {
   "agenda.calendar": "Ajouter au calendrier (.ics)",
   "agenda.pdf": "Télécharger l’ordre du jour (PDF)",
   "agenda.pdfPreparing": "L’ordre du jour imprimable est en préparation",
-  "agenda.pdfPreparingBody": "Cela prend quelques secondes. La page se recharge d’elle-même et le PDF se télécharge dès qu’il est prêt ; vous pouvez aussi la recharger vous-même.",
+  "agenda.pdfPreparingBody": "Cela prend quelques secondes. Vérifiez à nouveau dans un instant : le PDF se télécharge dès qu’il est prêt.",
   "agenda.pdfUnavailable": "L’ordre du jour imprimable n’est pas disponible",
   "agenda.pdfUnavailableBody": "Ce serveur ne peut pas produire de PDF pour le moment. Imprimez plutôt la page de l’ordre du jour depuis votre navigateur : elle est mise en page pour le format A4.",
   "agenda.backToAgenda": "Retour à l’ordre du jour",

@@ -152,7 +152,8 @@ for (const dialect of await dialectsUnderTest()) {
       assert.match(agenda.body, new RegExp(`href="${pdfUrl.replace(/[.]/g, '\\.')}"`));
       const first = await t.app.inject(pdfUrl);
       assert.equal(first.statusCode, 202);
-      assert.equal(first.headers.refresh, '3');
+      assert.equal(first.headers.refresh, undefined, 'no automatic reload');
+      assert.match(first.body, /data-testid="agenda-pdf-again"/);
       assert.match(first.body, /The printed agenda is being prepared/);
       await t.app.inject(pdfUrl); // asked twice: still one job
       await t.app.diwan.jobs.drain({ names: [AGENDA_PDF_JOB], timeoutMs: 120_000 });

@@ -275,10 +275,11 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
     const agendaHref = url('activities.agenda', lang, { slug });
     const html = await (
       <Layout tr={tr} stylesheet={ctx().assets.stylesheet} current="activities" languages={ctx().config.languages} nav={await ctx().navigation(lang)} meta={{ title: available ? tr.t('agenda.pdfPreparing') : tr.t('agenda.pdfUnavailable'), baseUrl: ctx().baseUrl, path: url('activities.agendaPdf', lang, { slug }), alternates: {}, noindex: true }}>
-        <PdfPending tr={tr} agendaHref={agendaHref} available={available} />
+        <PdfPending tr={tr} agendaHref={agendaHref} available={available} againHref={url('activities.agendaPdf', lang, { slug })} />
       </Layout>
     );
-    return sendHtml(request, reply, html, { lang, status: available ? 202 : 503, headers: available ? { refresh: '3', 'retry-after': '3' } : { 'retry-after': '3600' } });
+    // No automatic reload (it would interrupt a screen reader, and loop if printing kept failing): the page offers to look again.
+    return sendHtml(request, reply, html, { lang, status: available ? 202 : 503, headers: available ? { 'retry-after': '5' } : { 'retry-after': '3600' } });
   });
 
   app.get<{ Params: { lang: string; slug: string }; Querystring: { session?: string } }>(routePattern('activities.calendar'), async (request, reply) => {

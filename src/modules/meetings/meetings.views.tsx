@@ -417,13 +417,22 @@ export function SessionForm(p: {
 }
 
 /** The page shown while the printed agenda is being made (it reloads itself), or when this server cannot print. */
-export function PdfPending({ tr, agendaHref, available }: { tr: Translator; agendaHref: string; available: boolean }): JSX.Element {
+export function PdfPending({ tr, agendaHref, available, againHref }: { tr: Translator; agendaHref: string; available: boolean; againHref: string }): JSX.Element {
   return (
     <>
       <h1 safe>{available ? tr.t('agenda.pdfPreparing') : tr.t('agenda.pdfUnavailable')}</h1>
       <p data-testid="agenda-pdf-status" safe>
         {available ? tr.t('agenda.pdfPreparingBody') : tr.t('agenda.pdfUnavailableBody')}
       </p>
+      {available ? (
+        <p>
+          <a href={againHref} data-testid="agenda-pdf-again" safe>
+            {tr.t('attendance.print.again')}
+          </a>
+        </p>
+      ) : (
+        ''
+      )}
       <p>
         <a href={agendaHref} safe>
           {tr.t('agenda.backToAgenda')}

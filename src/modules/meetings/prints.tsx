@@ -11,6 +11,7 @@ import { canPrint, printPdf, PrintUnavailable } from '../../platform/pdf/print.j
 import { ensureBadgeCodes } from './attendance.commands.js';
 import { participantsOf, type Participant } from './attendance.repository.js';
 import { loadMeeting, type AgendaMeeting } from './meetings.repository.js';
+import { meetingPhase } from './registration.repository.js';
 
 /**
  * PDFs for organisers (decision 0025's way: HTML printed by Chromium in a job): badges now, and
@@ -122,7 +123,10 @@ async function participantList(ctx: Ctx, meeting: AgendaMeeting, subject: number
   const groups = new Map<string, Participant[]>();
   for (const p of people) groups.set(p.delegation, [...(groups.get(p.delegation) ?? []), p]);
   const ordered = [...groups].sort(([a], [b]) => collator.compare(a, b));
-  const shown = ordered.map(([d, ps]) => [d, ps.map((p) => [p.id, p.title, p.givenName, p.familyName, p.function, p.institution, p.role, !!p.attendedAt, p.erased])]);
+  // Who came is shown once the meeting is over: during it, arrivals would change the list faster than it prints.
+  const over = ['held', 'reported'].includes(meetingPhase(meeting, null, { reported: false, registrations: 0, siteZone: ctx.config.timeZone }, new Date()));
+  const came = (p: Participant) => over && !!p.attendedAt;
+  const shown = ordered.map(([d, ps]) => [d, ps.map((p) => [p.id, p.title, p.givenName, p.familyName, p.function, p.institution, p.role, came(p), p.erased])]);
   const title = tr.t('lists.pdf.title', { title: titleIn(meeting, lang) });
   return {
     key: keyOf(['participants', lang, title, dates, shown]),
@@ -133,7 +137,7 @@ async function participantList(ctx: Ctx, meeting: AgendaMeeting, subject: number
         .map(([delegation, ps]) => {
           const rows = ps
             .sort((a, b) => (a.role === 'head' ? -1 : b.role === 'head' ? 1 : 0))
-            .map((p) => `<tr><td>${escapeText(nameOf(p))}</td><td>${escapeText(p.erased ? '' : p.function)}</td><td>${escapeText(p.erased ? '' : p.institution)}</td><td>${escapeText(tr.t(`attendance.role.${p.role}` as MessageKey))}</td><td>${p.attendedAt ? '✓' : ''}</td></tr>`)
+            .map((p) => `<tr><td>${escapeText(nameOf(p))}</td><td>${escapeText(p.erased ? '' : p.function)}</td><td>${escapeText(p.erased ? '' : p.institution)}</td><td>${escapeText(tr.t(`attendance.role.${p.role}` as MessageKey))}</td><td>${came(p) ? '✓' : ''}</td></tr>`)
             .join('');
           return `<h2>${escapeText(delegation || tr.t('lists.noDelegation'))} (${new Intl.NumberFormat(lang).format(ps.length)})</h2><table><thead>${head}</thead><tbody>${rows}</tbody></table>`;
         })

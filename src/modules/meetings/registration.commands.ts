@@ -187,6 +187,19 @@ async function savePassport(trx: Trx, registrationId: number, passport: Registra
   if (passport) await trx.insertInto('registration_passports').values({ registration_id: registrationId, nationality: passport.nationality, passport_number: passport.number, passport_expiry: passport.expiry }).execute();
 }
 
+/** Whether a cancelled registration was cancelled by an organiser (its last recorded change was theirs), not by its registrant. */
+async function cancelledByOrganisers(trx: Trx, registrationId: number): Promise<boolean> {
+  const last = await trx.selectFrom('audit_log').select(['action', 'actor_user_id']).where('entity_type', '=', 'registration').where('entity_id', '=', String(registrationId)).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return !!last && last.action === 'registration.cancelled' && last.actor_user_id !== null;
+}
+
+/** Whether a registration's link was sent again within the last hour. */
+async function againSentRecently(trx: Trx, registrationId: number, now: Date): Promise<boolean> {
+  const since = new Date(now.getTime() - 3600_000).toISOString();
+  const row = await trx.selectFrom('outbox').select('id').where('about', '=', `registration:${registrationId}`).where('purpose', '=', 'registration_again').where('created_at', '>', since).limit(1).executeTakeFirst();
+  return !!row;
+}
+
 /** What became of a registration request. The visitor is told the same in every case: their mail says which. */
 export type RegisterOutcome = { kind: 'registered'; id: number; state: RegistrationState } | { kind: 'again'; id: number; state: RegistrationState } | { kind: 'closed' };
 
@@ -219,9 +232,11 @@ export async function register(
     const settings = await settingsIn(trx, activityId);
     if (!isOpen({ open: settings.open === 1, closesOn: settings.closes_on, form: settings.form === 'public' || settings.form === 'link' ? settings.form : 'invited', formKey: settings.form_key })) return { kind: 'closed' };
     const existing = await trx.selectFrom('registrations').select(['id', 'state', 'lang', 'email', 'given_name', 'family_name', 'token']).where('activity_id', '=', activityId).where('email_key', '=', key).executeTakeFirst();
-    if (existing && existing.state !== 'cancelled') {
-      // Asked again: the address gets the link to the registration it has; nothing else changes.
-      await out.add(trx, activityId, { ...existing, lang: input.lang }, 'again', existing.state as RegistrationState);
+    // A registration the organisers cancelled is theirs to restore, not the registrant's to make again.
+    if (existing && (existing.state !== 'cancelled' || (await cancelledByOrganisers(trx, existing.id)))) {
+      // Asked again: the address gets the link to the registration it has (once an hour at most, so
+      // that the form cannot be used to flood an address); nothing else changes.
+      if (!(await againSentRecently(trx, existing.id, now))) await out.add(trx, activityId, { ...existing, lang: input.lang }, 'again', existing.state as RegistrationState);
       return { kind: 'again', id: existing.id, state: existing.state as RegistrationState };
     }
     if (nomination && !(await trx.selectFrom('meeting_invitations').select('id').where('id', '=', nomination.invitationId).where('activity_id', '=', activityId).executeTakeFirst())) return { kind: 'closed' };

@@ -203,6 +203,11 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal((await rows()).length, 3);
       assert.match(mailsTo('aicha@example.org').at(-1)!.text, /already registered/);
       assert.equal(linkIn(mailsTo('aicha@example.org').at(-1)!.text), first);
+      // Once an hour at most: the form cannot be used to flood an address.
+      const sent = mailsTo('aicha@example.org').length;
+      assert.equal((await post(url, person('Aïcha', 'Benali', 'aicha@example.org'))).statusCode, 303);
+      await drain();
+      assert.equal(mailsTo('aicha@example.org').length, sent);
     });
 
     test('the registrant corrects their details (bad input kept) and the organiser decides: approval mails a calendar file, a freed seat goes to the waiting list', async () => {
@@ -257,6 +262,17 @@ for (const dialect of await dialectsUnderTest()) {
       const audits = await t.db.selectFrom('audit_log').select(['action', 'after_json']).where('entity_type', '=', 'registration').execute();
       assert.ok(audits.some((x) => x.action === 'registration.approved'));
       assert.ok(audits.every((x) => !/aicha|Benali|Diop/i.test(x.after_json ?? '')), 'the audit log keeps ids and states, not people');
+    });
+
+    test('a registration the organisers cancelled is not made again by its registrant', async () => {
+      ip++;
+      await settings({ open: '1', capacity: '', closes_on: '', approval: 'manual' });
+      assert.equal((await post(`/en/activities/${meeting.en}/register`, person('Yaw', 'Boateng', 'yaw@example.org', { represents: 'c:GH' }))).statusCode, 303);
+      const yaw = (await rows()).find((r) => r.email === 'yaw@example.org')!;
+      const one = `/admin/activities/${meeting.id}/registrations/${yaw.id}`;
+      assert.equal((await organiser.submit(one, `${one}/decide`, { decision: 'cancelled' })).statusCode, 303);
+      assert.equal((await post(`/en/activities/${meeting.en}/register`, person('Yaw', 'Boateng', 'yaw@example.org', { represents: 'c:GH' }))).statusCode, 303);
+      assert.equal((await rows()).find((r) => r.id === yaw.id)!.state, 'cancelled', 'still cancelled');
     });
 
     test('passport details: given for a visa letter, read only with the dedicated permission, each reading audited', async () => {
