@@ -67,4 +67,5 @@ export const authEn = {
   "role.participant": "Participant",
   "users.send": "Send the invitation",
   "users.save": "Save the account",
+  "auth.forgot.tooMany": "Too many reset requests from your network. Please try again in an hour.",
 } satisfies Record<string, string>;

@@ -69,4 +69,5 @@ export const authFr: Record<keyof typeof authEn, string> = {
   "role.participant": "Participant",
   "users.send": "Envoyer l’invitation",
   "users.save": "Enregistrer le compte",
+  "auth.forgot.tooMany": "Trop de demandes de réinitialisation depuis votre réseau. Réessayez dans une heure.",
 };

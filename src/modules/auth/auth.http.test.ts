@@ -151,6 +151,52 @@ for (const dialect of await dialectsUnderTest()) {
       await createUser(t.db, { email: 'restore@example.org', password: PASSWORD, role: 'participant' });
     });
 
+    test('links stay closed: a disabled account’s reset link opens nothing, a newer link spends the older, an account is sent a few an hour', async () => {
+      const userId = await createUser(t.db, { email: 'links@example.org', password: PASSWORD, role: 'editor', displayName: 'Lin Links' });
+      const linksOf = async () => (await t.db.selectFrom('outbox').select('text_body').where('to_address', '=', 'links@example.org').orderBy('id').execute()).map((m) => m.text_body.match(/\/admin\/password\/reset\/([\w-]+)/)![1]!);
+      const ask = () => new TestClient(t.app).submit('/admin/password/forgot', '/admin/password/forgot', { email: 'links@example.org' });
+      await ask();
+      await ask();
+      const [older, newer] = await linksOf();
+      const c = new TestClient(t.app);
+      assert.equal((await c.get(`/admin/password/reset/${older}`)).statusCode, 410, 'a newer link spends the older one');
+      assert.equal((await c.get(`/admin/password/reset/${newer}`)).statusCode, 200);
+      await ask();
+      await ask();
+      assert.equal((await linksOf()).length, 3, 'three links an hour, then the same answer and no mail');
+
+      // Disabled by an admin: the link it still has opens nothing, and the account stays disabled.
+      const latest = (await linksOf()).at(-1)!;
+      await createUser(t.db, { email: 'links-admin@example.org', password: PASSWORD, role: 'admin' });
+      const admin = new TestClient(t.app);
+      await admin.login('links-admin@example.org', PASSWORD);
+      const disabled = await admin.submit(`/admin/users/${userId}`, `/admin/users/${userId}`, { name: 'Lin Links', role: 'editor', country: '', organisation: '', lang: 'en', status: 'disabled' });
+      assert.equal(disabled.statusCode, 303, disabled.body.slice(0, 300));
+      assert.equal((await c.get(`/admin/password/reset/${latest}`)).statusCode, 410);
+      const page = await c.get('/admin/password/forgot');
+      const forced = await c.post(`/admin/password/reset/${latest}`, { _csrf: csrfToken(page.body), password: 'a brand new passphrase', confirm: 'a brand new passphrase' });
+      assert.notEqual(forced.statusCode, 303);
+      assert.equal((await t.db.selectFrom('users').select('status').where('id', '=', userId).executeTakeFirstOrThrow()).status, 'disabled');
+      // Enabled again, the old link still opens nothing: it was spent when the status changed.
+      await admin.submit(`/admin/users/${userId}`, `/admin/users/${userId}`, { name: 'Lin Links', role: 'editor', country: '', organisation: '', lang: 'en', status: 'active' });
+      assert.equal((await c.get(`/admin/password/reset/${latest}`)).statusCode, 410);
+    });
+
+    test('reset requests are limited per network, with Retry-After', async () => {
+      const from = (n: number) => t.app.inject({ method: 'GET', url: '/admin/password/forgot', remoteAddress: `203.0.113.${n}` });
+      const page = await from(9);
+      const cookie = [page.headers['set-cookie']].flat().map((c) => String(c).split(';')[0]).join('; ');
+      let last = 0;
+      let retry: unknown;
+      for (let i = 0; i < 11; i++) {
+        const res = await t.app.inject({ method: 'POST', url: '/admin/password/forgot', remoteAddress: '203.0.113.9', payload: new URLSearchParams({ _csrf: csrfToken(page.body), email: `someone${i}@example.org` }).toString(), headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+        last = res.statusCode;
+        retry = res.headers['retry-after'];
+      }
+      assert.equal(last, 429);
+      assert.equal(retry, '3600');
+    });
+
     test('sessions expire after the idle timeout', async () => {
       const c = new TestClient(t.app);
       await c.login('fp2@example.org', PASSWORD);

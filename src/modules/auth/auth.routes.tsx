@@ -9,9 +9,12 @@ import { RESET_TOKEN_MINUTES, UserCommandError, login, requestPasswordReset, set
 import { SESSION_COOKIE, destroySession } from './sessions.js';
 import { audit } from '../../platform/audit/audit.js';
 import { checkForm } from '../../platform/forms/validation.js';
+import { requestNetwork, takeForNetwork } from '../../platform/http/public-forms.js';
 import { authFormOptions, ForgotFormSchema, LoginFormSchema, NewPasswordFormSchema, readFields } from './auth.forms.js';
 
 const LanguageBody = z.object({ to: z.string().max(5) });
+/** Reset requests one network may make in an hour. */
+const RESET_REQUESTS_PER_NETWORK_PER_HOUR = 10;
 
 /** Only local back-office paths are followed after sign-in (no open redirect). */
 /**
@@ -107,6 +110,16 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
         title: tr.t('auth.forgot.title'),
         status: 400,
         body: ({ tr: t, csrf }) => <ForgotForm tr={t} csrf={csrf} email={email} errors={checked.errors} />,
+      });
+    }
+    // Per network: a few requests an hour (each account is also limited, silently, in the command).
+    const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
+    if (!(await takeForNetwork(db, 'password-reset', network, RESET_REQUESTS_PER_NETWORK_PER_HOUR, 3600_000))) {
+      reply.header('retry-after', '3600');
+      return renderAdmin(request, reply, {
+        title: tr.t('auth.forgot.title'),
+        status: 429,
+        body: ({ tr: t, csrf }) => <ForgotForm tr={t} csrf={csrf} email={email} errors={[{ field: 'email', message: t.t('auth.forgot.tooMany') }]} />,
       });
     }
     await requestPasswordReset(db, mailer, baseUrl, checked.data.email, lang);

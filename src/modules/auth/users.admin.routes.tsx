@@ -8,7 +8,7 @@ import { CsrfField, ErrorSummary, SelectField, TextField, type FieldError } from
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
 import { roleCodes } from './roles.reference-data.js';
 import { destroyUserSessions } from './sessions.js';
-import { UserCommandError, inviteUser } from './users.commands.js';
+import { UserCommandError, inviteUser, spendTokens } from './users.commands.js';
 import { accountChoices, accountFormSchema, readAccount, type AccountValues } from './users.form.js';
 import { checkForm } from '../../platform/forms/validation.js';
 import { userAbilities } from './users.policy.js';
@@ -242,9 +242,11 @@ export function registerUserAdminRoutes(admin: FastifyInstance): void {
         .where('id', '=', user.id)
         .execute();
       const action = before.role !== after.role || before.status !== after.status ? 'user.permissions_changed' : 'user.update';
+      // A change of status, role or binding spends the account's links: none opens the account as it was.
+      if (action === 'user.permissions_changed' || before.country !== after.country || before.organisation !== after.organisation) await spendTokens(trx, user.id);
       await audit(trx, { actorUserId: request.actor!.id, action, entityType: 'user', entityId: user.id, before, after });
     });
-    if (after.status === 'disabled' || before.role !== after.role) await destroyUserSessions(db, user.id);
+    if (after.status === 'disabled' || before.role !== after.role || before.country !== after.country || before.organisation !== after.organisation) await destroyUserSessions(db, user.id);
     return reply.redirect('/admin/users?done=saved', 303);
   });
 }

@@ -99,16 +99,40 @@ export async function login(db: Db, config: Pick<Config, 'sessionMaxHours' | 'lo
   return { ok: true, token, userId: user.id, lang: user.preferred_lang };
 }
 
-/** Sends a single-use reset link when the address belongs to an active account; silent otherwise. */
+/** Reset links one account may be sent in an hour; past that, requests are answered the same and send nothing. */
+export const RESET_REQUESTS_PER_HOUR = 3;
+
+/** Spends every link of an account still unused (a newer link, a change of status or role, a successful use). */
+export async function spendTokens(db: Db, userId: number, purpose?: 'reset' | 'invite'): Promise<void> {
+  let q = db.updateTable('auth_tokens').set({ used_at: nowIso() }).where('user_id', '=', userId).where('used_at', 'is', null);
+  if (purpose) q = q.where('purpose', '=', purpose);
+  await q.execute();
+}
+
+/**
+ * Sends a single-use reset link when the address belongs to an active account, at most
+ * RESET_REQUESTS_PER_HOUR times an hour; silent otherwise. A new link spends the older ones.
+ */
 export async function requestPasswordReset(db: Db, mailer: Mailer, baseUrl: string, email: string, lang: string): Promise<void> {
   const user = await db.selectFrom('users').select(['id', 'email', 'status', 'preferred_lang']).where('email', '=', normaliseEmail(email)).executeTakeFirst();
   if (!user || user.status !== 'active') return;
   const { token, id } = newSecret();
   const now = new Date();
-  await db
-    .insertInto('auth_tokens')
-    .values({ id, user_id: user.id, purpose: 'reset', created_at: now.toISOString(), expires_at: new Date(now.getTime() + RESET_TOKEN_MINUTES * 60_000).toISOString() })
-    .execute();
+  const recent = await db
+    .selectFrom('auth_tokens')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', user.id)
+    .where('purpose', '=', 'reset')
+    .where('created_at', '>', new Date(now.getTime() - 3600_000).toISOString())
+    .executeTakeFirstOrThrow();
+  if (Number(recent.n) >= RESET_REQUESTS_PER_HOUR) return;
+  await db.transaction().execute(async (trx) => {
+    await spendTokens(trx, user.id, 'reset');
+    await trx
+      .insertInto('auth_tokens')
+      .values({ id, user_id: user.id, purpose: 'reset', created_at: now.toISOString(), expires_at: new Date(now.getTime() + RESET_TOKEN_MINUTES * 60_000).toISOString() })
+      .execute();
+  });
   const tr = translator(lang);
   await mailer.send({
     to: user.email,
@@ -120,10 +144,20 @@ export async function requestPasswordReset(db: Db, mailer: Mailer, baseUrl: stri
   await audit(db, { actorUserId: null, action: 'password.reset_requested', entityType: 'user', entityId: user.id });
 }
 
-async function usableToken(db: Db, token: string, purpose: string) {
+/** The account status a link of each purpose is for: a reset for an active account, an invitation for an invited one. */
+const STATUS_FOR: Record<'reset' | 'invite', string> = { reset: 'active', invite: 'invited' };
+
+async function usableToken(db: Db, token: string, purpose: 'reset' | 'invite') {
   if (!/^[\w-]{20,100}$/.test(token)) return null;
-  const row = await db.selectFrom('auth_tokens').select(['id', 'user_id', 'expires_at', 'used_at']).where('id', '=', hashToken(token)).where('purpose', '=', purpose).executeTakeFirst();
-  if (!row || row.used_at || new Date(row.expires_at) <= new Date()) return null;
+  const row = await db
+    .selectFrom('auth_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select(['t.id', 't.user_id', 't.expires_at', 't.used_at', 'u.status'])
+    .where('t.id', '=', hashToken(token))
+    .where('t.purpose', '=', purpose)
+    .executeTakeFirst();
+  // The account's status now decides: a disabled account's links open nothing.
+  if (!row || row.used_at || new Date(row.expires_at) <= new Date() || row.status !== STATUS_FOR[purpose]) return null;
   return row;
 }
 
@@ -143,7 +177,10 @@ export async function setPasswordWithToken(db: Db, token: string, purpose: 'rese
   await db.transaction().execute(async (trx) => {
     const spent = await trx.updateTable('auth_tokens').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
     if (Number(spent.numUpdatedRows) !== 1) throw new UserCommandError('auth.error.tokenInvalid');
-    await trx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now, updated_at: now, status: 'active' }).where('id', '=', row.user_id).execute();
+    // Only an account still in the status the link was for changes: one disabled meanwhile stays disabled.
+    const changed = await trx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now, updated_at: now, status: 'active' }).where('id', '=', row.user_id).where('status', '=', STATUS_FOR[purpose]).executeTakeFirst();
+    if (Number(changed.numUpdatedRows) !== 1) throw new UserCommandError('auth.error.tokenInvalid');
+    await spendTokens(trx, row.user_id);
     await audit(trx, { actorUserId: row.user_id, action: purpose === 'reset' ? 'password.reset' : 'invitation.accepted', entityType: 'user', entityId: row.user_id });
   });
   await destroyUserSessions(db, row.user_id);

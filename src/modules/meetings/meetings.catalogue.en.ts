@@ -89,4 +89,5 @@ export const meetingsEn = {
   "agenda.seeAgenda": "See the agenda",
   "agenda.back": "Back to the meeting",
   "agenda.documents": "Documents",
+  "agenda.admin.outside": "{count, plural, one {One session is} other {# sessions are}} outside the meeting\u2019s days, so the public agenda does not show {count, plural, one {it} other {them}}: move {count, plural, one {it} other {them}} to one of the meeting\u2019s days or remove {count, plural, one {it} other {them}}.",
 } as const;

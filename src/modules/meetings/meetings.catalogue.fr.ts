@@ -91,4 +91,5 @@ export const meetingsFr: Record<keyof typeof meetingsEn, string> = {
   "agenda.seeAgenda": "Voir l’ordre du jour",
   "agenda.back": "Retour à la réunion",
   "agenda.documents": "Documents",
+  "agenda.admin.outside": "{count, plural, one {Une séance est} other {# séances sont}} en dehors des jours de la réunion : l\u2019ordre du jour public ne {count, plural, one {la} other {les}} montre pas. Déplacez-{count, plural, one {la} other {les}} vers un jour de la réunion ou supprimez-{count, plural, one {la} other {les}}.",
 };

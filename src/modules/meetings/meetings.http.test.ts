@@ -146,6 +146,22 @@ for (const dialect of await dialectsUnderTest()) {
       assert.match(after.body, /14:00–17:30/);
     });
 
+    test('a session left outside the meeting’s days when they change is not public, and the back-office says so', async () => {
+      const row = await t.db.selectFrom('activities').select('end_date').where('id', '=', meeting.id).executeTakeFirstOrThrow();
+      await t.db.updateTable('activities').set({ end_date: null }).where('id', '=', meeting.id).execute();
+      t.app.diwan.cache.clear();
+      try {
+        const agenda = await t.app.inject(`/en/activities/${meeting.en}/agenda`);
+        assert.doesNotMatch(agenda.body, /Closing session/, 'the second day is no longer the meeting’s');
+        const ics = await t.app.inject(`/en/activities/${meeting.en}/calendar.ics`);
+        assert.doesNotMatch(ics.body, /Closing session/);
+        assert.match((await organiser.get(base(meeting.id))).body, /data-testid="sessions-outside"[^>]*>One session is outside the meeting’s days/);
+      } finally {
+        await t.db.updateTable('activities').set({ end_date: row.end_date }).where('id', '=', meeting.id).execute();
+        t.app.diwan.cache.clear();
+      }
+    });
+
     test('the printed agenda: made by a job once per version, then downloaded; a server without Chromium says so', async () => {
       const pdfUrl = `/en/activities/${meeting.en}/agenda.pdf`;
       const agenda = await t.app.inject(`/en/activities/${meeting.en}/agenda`);

@@ -5,7 +5,7 @@ import { translator } from '../../platform/i18n/i18n.js';
 import { url } from '../../platform/http/urls.js';
 import { printPdf, PrintUnavailable } from '../../platform/pdf/print.js';
 import { publicDocumentsOfActivity } from '../documents/index.js';
-import { meetingDays, publicMeetingById, sessionsOf, type PublicMeeting } from './meetings.repository.js';
+import { meetingDays, publicMeetingById, publicSessionsOf, type PublicMeeting } from './meetings.repository.js';
 import { AgendaPage, type AgendaDocument } from './meetings.views.js';
 
 export const AGENDA_PDF_JOB = 'meetings.agenda_pdf';
@@ -30,7 +30,7 @@ a { color: #000; text-decoration: none; }
 
 /** What the printed agenda shows, and its key: the hash of exactly that, so any change prints it again. */
 export async function agendaForPrint(ctx: Pick<AppContext, 'db'>, meeting: PublicMeeting, lang: string, now: string) {
-  const sessions = await sessionsOf(ctx.db, meeting.id);
+  const sessions = await publicSessionsOf(ctx.db, meeting);
   const library = await publicDocumentsOfActivity(ctx.db, meeting.id, lang, now);
   const documents = new Map<number, AgendaDocument>(library.map((d) => [d.id, { id: d.id, title: d.title, href: url('documents.show', lang, { slug: d.slug }) }]));
   const key = createHash('sha256')

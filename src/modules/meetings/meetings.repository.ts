@@ -63,6 +63,16 @@ export async function sessionsOf(db: Db, activityId: number): Promise<AgendaSess
   }));
 }
 
+/**
+ * The sessions the public sees: those on the meeting's days. A session left outside them when the
+ * meeting's dates changed stays in the back-office (which says so) until it is moved or removed.
+ */
+export async function publicSessionsOf(db: Db, meeting: Pick<AgendaMeeting, 'id' | 'startDate' | 'endDate' | 'datePrecision'>): Promise<AgendaSession[]> {
+  const days = meetingDays(meeting);
+  if (!days) return [];
+  return (await sessionsOf(db, meeting.id)).filter((s) => s.day >= days.first && s.day <= days.last);
+}
+
 /** The library documents linked to a meeting, which its sessions may present: id and title in a language. */
 export async function meetingDocuments(db: Db, activityId: number, lang: string): Promise<{ id: number; title: string }[]> {
   const rows = await db

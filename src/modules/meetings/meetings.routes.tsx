@@ -13,6 +13,7 @@ import { AgendaFull, deleteSession, savePractical, saveSession, saveTimeZone } f
 import { agendaAbilities } from './meetings.policy.js';
 import { loadMeeting, meetingDays, meetingDocuments, practicalOf, publicMeetingBySlug, sessionsOf, type AgendaMeeting, type AgendaSession } from './meetings.repository.js';
 import { AGENDA_LIMITS, agendaFormOptions, practicalForm, practicalFormOptions, sessionForm, timeZoneForm } from './meetings.schemas.js';
+import { publicSessionsOf } from './meetings.repository.js';
 import { AgendaAdmin, AgendaPage, PdfPending, SessionForm, type AgendaDocument } from './meetings.views.js';
 import { AGENDA_PDF_JOB, agendaForPrint } from './meetings.print.js';
 import { canPrint } from '../../platform/pdf/print.js';
@@ -227,7 +228,7 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
     const found = await find(lang, slug);
     if (!found || !found.meeting.timeZone) return sendError(request, reply, 'notFound', 404);
     const { meeting } = found;
-    const sessions = await sessionsOf(ctx().db, meeting.id);
+    const sessions = await publicSessionsOf(ctx().db, meeting);
     if (!sessions.length) return sendError(request, reply, 'notFound', 404);
     const tr: Translator = translator(lang);
     const library = await publicDocumentsOfActivity(ctx().db, meeting.id, lang, new Date().toISOString());
@@ -289,7 +290,7 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
     const { meeting, days } = found;
     const raw = request.query.session;
     if (raw !== undefined && !parseId(raw)) return sendError(request, reply, 'notFound', 404);
-    const sessions = meeting.timeZone ? await sessionsOf(ctx().db, meeting.id) : [];
+    const sessions = meeting.timeZone ? await publicSessionsOf(ctx().db, meeting) : [];
     const only = raw === undefined ? undefined : parseId(raw);
     if (only !== undefined && !sessions.some((s) => s.id === only)) return sendError(request, reply, 'notFound', 404);
     const baseUrl = ctx().baseUrl;

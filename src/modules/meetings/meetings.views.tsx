@@ -218,6 +218,13 @@ export function AgendaAdmin(p: {
         ''
       )}
       <p safe>{tr.t('agenda.admin.intro')}</p>
+      {p.days && p.sessions.some((s) => s.day < p.days!.first || s.day > p.days!.last) ? (
+        <p class="warning" role="status" data-testid="sessions-outside" safe>
+          {tr.t('agenda.admin.outside', { count: p.sessions.filter((s) => s.day < p.days!.first || s.day > p.days!.last).length })}
+        </p>
+      ) : (
+        ''
+      )}
       <ErrorSummary tr={tr} errors={p.zoneErrors} />
       <form method="post" action={`${p.base}/time-zone`} novalidate>
         <CsrfField token={p.csrf} />

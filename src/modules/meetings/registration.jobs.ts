@@ -9,6 +9,16 @@ export const PASSPORT_PURGE_JOB = 'registration.purge_passports';
 
 const DAY = 86_400_000;
 
+/** The last day a date of some precision may mean: the day itself, the month's last day, the year's. */
+export function lastPossibleDay(date: string, precision: string): string {
+  if (precision === 'year' || /^\d{4}$/.test(date)) return `${date.slice(0, 4)}-12-31`;
+  if (precision === 'month' || /^\d{4}-\d{2}$/.test(date)) {
+    const [y, m] = date.split('-').map(Number);
+    return new Date(Date.UTC(y!, m!, 0)).toISOString().slice(0, 10);
+  }
+  return date.slice(0, 10);
+}
+
 /**
  * Erases the passport details of every registrant of a meeting whose last day is more than
  * `retentionDays` days before today (in the site's time zone). The registration stays, with the
@@ -17,20 +27,17 @@ const DAY = 86_400_000;
  */
 export async function purgePassports(db: Db, retentionDays: number, timeZone: string, now = new Date()): Promise<number> {
   const cutoff = todayIso(new Date(now.getTime() - retentionDays * DAY), timeZone);
-  const due = await db
+  const rows = await db
     .selectFrom('registration_passports as p')
     .innerJoin('registrations as r', 'r.id', 'p.registration_id')
     .innerJoin('activities as a', 'a.id', 'r.activity_id')
-    .select(['p.registration_id', 'r.activity_id'])
-    .where('a.date_precision', '=', 'day')
-    .where((eb) => eb(eb.fn.coalesce('a.end_date', 'a.start_date'), '<', cutoff))
+    .select(['p.registration_id', 'r.activity_id', 'a.start_date', 'a.end_date', 'a.date_precision'])
     .execute();
+  // A meeting known to the month or the year ends, for this purpose, on that month's or year's last day.
+  const due = rows.filter((r) => lastPossibleDay(r.end_date ?? r.start_date, r.date_precision) < cutoff);
+  const past = [...new Set((await db.selectFrom('activities').select(['id', 'start_date', 'end_date', 'date_precision']).where('id', 'in', (eb) => eb.selectFrom('meeting_prints').select('activity_id').where('kind', '=', 'visa_letters')).execute()).filter((a) => lastPossibleDay(a.end_date ?? a.start_date, a.date_precision) < cutoff).map((a) => a.id))];
   // Letters printed from passport details go once the meeting is past retention, whoever's they were.
-  await db
-    .deleteFrom('meeting_prints')
-    .where('kind', '=', 'visa_letters')
-    .where('activity_id', 'in', (eb) => eb.selectFrom('activities as a').select('a.id').where('a.date_precision', '=', 'day').where((x) => x(x.fn.coalesce('a.end_date', 'a.start_date'), '<', cutoff)))
-    .execute();
+  if (past.length) await db.deleteFrom('meeting_prints').where('kind', '=', 'visa_letters').where('activity_id', 'in', past).execute();
   if (!due.length) return 0;
   const byMeeting = new Map<number, number[]>();
   for (const d of due) byMeeting.set(d.activity_id, [...(byMeeting.get(d.activity_id) ?? []), d.registration_id]);

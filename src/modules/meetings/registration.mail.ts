@@ -3,7 +3,7 @@ import { translator, type MessageKey } from '../../platform/i18n/i18n.js';
 import { url } from '../../platform/http/urls.js';
 import type { MailAttachment, MailMessage } from '../../platform/mail/mailer.js';
 import { meetingCalendar } from './meetings.calendar.js';
-import { loadMeeting, meetingDays, sessionsOf } from './meetings.repository.js';
+import { loadMeeting, meetingDays, publicSessionsOf } from './meetings.repository.js';
 import type { RegistrationState } from './registration.schemas.js';
 
 /** Why a registrant gets a mail: their registration arrived, was asked for again, or changed state. */
@@ -38,7 +38,7 @@ export async function mailMeeting(db: Db, baseUrl: string, activityId: number, l
             first: days.first,
             last: days.last,
             timeZone: meeting.timeZone,
-            sessions: meeting.timeZone ? await sessionsOf(db, activityId) : [],
+            sessions: meeting.timeZone ? await publicSessionsOf(db, meeting) : [],
             lang: own.lang,
             host: new URL(baseUrl).host,
           },

@@ -379,6 +379,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
           linkHref={linkHref}
           invitationsHref={`/admin/activities/${meeting.id}/invitations`}
           invitations={Number(invitations.n)}
+          timeZone={meeting.timeZone ?? config.timeZone}
           visaHref={registrationAbilities(request.actor, meeting).passport ? `/admin/activities/${meeting.id}/prints/visa_letters?lang=${t.lang}` : null}
           notice={notice}
         />

@@ -342,6 +342,8 @@ export function RegistrationsAdmin(p: {
   invitations: number;
   /** The visa support letters of everyone who asked, for readers of passport details. */
   visaHref: string | null;
+  /** The zone dates are read in: the venue's, else the site's. */
+  timeZone: string;
   notice: string | null;
 }): JSX.Element {
   const t = p.tr.t;
@@ -466,7 +468,7 @@ export function RegistrationsAdmin(p: {
                 <td>
                   <StateTag tr={p.tr} state={r.state} />
                 </td>
-                <td safe>{longDay(r.createdAt.slice(0, 10), p.tr.lang)}</td>
+                <td safe>{new Intl.DateTimeFormat(p.tr.lang, { dateStyle: 'long', timeZone: p.timeZone }).format(new Date(r.createdAt))}</td>
               </tr>
             ))}
           </tbody>
