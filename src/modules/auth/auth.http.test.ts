@@ -68,8 +68,34 @@ for (const dialect of await dialectsUnderTest()) {
       assert.equal(ghost.statusCode, 429, 'unknown accounts are throttled the same way');
       assert.ok((await audits('login.failed')) >= 5);
       assert.ok((await audits('login.throttled')) >= 1);
+      assert.match(String(locked.headers['retry-after']), /^\d+$/, 'Retry-After says when');
       const rows = await t.db.selectFrom('login_throttle').select('key').execute();
       assert.ok(rows.every((r) => !r.key.includes('@')), 'throttle keys do not store addresses');
+    });
+
+    test('the throttle holds: parallel guesses are counted before the password check; a stranger elsewhere does not lock the owner out; a reset lifts it', async () => {
+      await createUser(t.db, { email: 'target@example.org', password: PASSWORD, role: 'editor' });
+      const from = (address: string) => {
+        const c = new TestClient(t.app);
+        return {
+          async login(password: string) {
+            const page = await t.app.inject({ method: 'GET', url: '/admin/login', remoteAddress: address });
+            const cookie = [page.headers['set-cookie']].flat().map((x) => String(x).split(';')[0]).join('; ');
+            return t.app.inject({ method: 'POST', url: '/admin/login', remoteAddress: address, payload: new URLSearchParams({ _csrf: csrfToken(page.body), email: 'target@example.org', password }).toString(), headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+          },
+          c,
+        };
+      };
+      const attacker = from('198.51.100.66');
+      const before = await audits('login.failed');
+      const results = await Promise.all(Array.from({ length: 25 }, () => attacker.login('guess guess guess')));
+      assert.equal(results.filter((r) => r.statusCode === 400).length, 3, 'three reach the password check, however many are sent at once');
+      assert.equal(results.filter((r) => r.statusCode === 429).length, 22);
+      assert.equal((await audits('login.failed')) - before, 3);
+      // The owner, from their own network, is not locked out by the stranger.
+      assert.equal((await from('192.0.2.10').login(PASSWORD)).statusCode, 303);
+      // Locked from the attacker's network, even with the right password.
+      assert.equal((await attacker.login(PASSWORD)).statusCode, 429);
     });
 
     test('a form posted without or with a wrong CSRF token is refused and changes nothing', async () => {

@@ -54,7 +54,8 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
     const checked = await checkForm(LoginFormSchema, input, tr, authFormOptions(tr));
     const errors: FieldError[] = [...checked.errors];
     if (checked.ok) {
-      const result = await login(db, config, checked.data.email, checked.data.password, request.ip);
+      const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
+      const result = await login(db, config, checked.data.email, checked.data.password, network);
       if (result.ok) {
         // Rotate: the session this browser had before signing in is ended, never reused.
         if (request.sessionToken) await destroySession(db, request.sessionToken);
@@ -62,6 +63,7 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
         request.log.info({ userId: result.userId }, 'signed in');
         return reply.redirect(safeNext(input.next), 303);
       }
+      if (result.reason === 'throttled') reply.header('retry-after', String(result.retryAfterSeconds));
       errors.push({ field: 'email', message: tr.t(result.reason === 'throttled' ? 'auth.login.throttled' : 'auth.login.invalid') });
     }
     return renderAdmin(request, reply, {

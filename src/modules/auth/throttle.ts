@@ -1,43 +1,67 @@
+import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { hashToken } from './tokens.js';
 
-/** How long failures count, and how many each key may have in that window. */
+/**
+ * Sign-in attempts, counted *before* the password is checked, so that parallel guesses cannot slip
+ * past the limit between the check and the count: each attempt takes one unit from two counters in
+ * one atomic upsert each, on both databases. The counters are per account-and-address pair (a
+ * stranger's failures elsewhere never lock the real owner out) and per address (spraying many
+ * accounts from one network). A successful sign-in gives the pair's units back, a successful
+ * password reset clears every pair of the account.
+ */
+
+/** How long attempts count. */
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
+/** An address may fail this many times the pair's allowance, over all the accounts it tries. */
 const IP_FACTOR = 6;
 
-function keys(email: string, ip: string): { account: string; address: string } {
-  // Keys are hashed: the table must not become a list of e-mail addresses and IPs.
-  return { account: `a:${hashToken(email.trim().toLowerCase())}`, address: `i:${hashToken(ip)}` };
+const accountPart = (email: string) => hashToken(email.trim().toLowerCase());
+// Keys are hashed: the table must not become a list of e-mail addresses and IPs.
+const pairKey = (email: string, ip: string) => `p:${accountPart(email)}:${hashToken(ip)}`;
+const addressKey = (ip: string) => `i:${hashToken(ip)}`;
+
+/** Takes one attempt from a counter (a new window when the last has passed); returns the attempts in the window and when it started. */
+async function take(db: Db, key: string, now: Date): Promise<{ attempts: number; windowStart: Date }> {
+  const at = now.toISOString();
+  const cutoff = new Date(now.getTime() - THROTTLE_WINDOW_MS).toISOString();
+  const row = await sql<{ failures: number; window_start: string }>`
+    INSERT INTO login_throttle (key, failures, window_start) VALUES (${key}, 1, ${at})
+    ON CONFLICT (key) DO UPDATE SET
+      failures = CASE WHEN login_throttle.window_start < ${cutoff} THEN 1 ELSE login_throttle.failures + 1 END,
+      window_start = CASE WHEN login_throttle.window_start < ${cutoff} THEN ${at} ELSE login_throttle.window_start END
+    RETURNING failures, window_start`.execute(db);
+  const r = row.rows[0]!;
+  return { attempts: Number(r.failures), windowStart: new Date(r.window_start) };
 }
 
-async function failuresOf(db: Db, key: string, now: Date): Promise<number> {
-  const row = await db.selectFrom('login_throttle').select(['failures', 'window_start']).where('key', '=', key).executeTakeFirst();
-  if (!row) return 0;
-  if (now.getTime() - new Date(row.window_start).getTime() > THROTTLE_WINDOW_MS) return 0;
-  return row.failures;
+export type Attempt = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Counts a sign-in attempt for the pair and the address, and says whether it may go on to the
+ * password check; when not, how long until it may. Answers the same whether or not the account exists.
+ */
+export async function takeAttempt(db: Db, email: string, ip: string, maxFailures: number, now = new Date()): Promise<Attempt> {
+  const pair = await take(db, pairKey(email, ip), now);
+  const address = await take(db, addressKey(ip), now);
+  const over = [pair.attempts > maxFailures ? pair.windowStart : null, address.attempts > maxFailures * IP_FACTOR ? address.windowStart : null].filter((d): d is Date => d !== null);
+  if (!over.length) return { allowed: true };
+  const until = Math.max(...over.map((d) => d.getTime() + THROTTLE_WINDOW_MS));
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)) };
 }
 
-/** True when this account or this address has failed too often recently (whether or not the account exists). */
-export async function isThrottled(db: Db, email: string, ip: string, maxFailures: number, now = new Date()): Promise<boolean> {
-  const k = keys(email, ip);
-  return (await failuresOf(db, k.account, now)) >= maxFailures || (await failuresOf(db, k.address, now)) >= maxFailures * IP_FACTOR;
+/** After a successful sign-in: the pair's attempts are forgotten, and this one no longer counts against the address. */
+export async function attemptSucceeded(db: Db, email: string, ip: string): Promise<void> {
+  await db.deleteFrom('login_throttle').where('key', '=', pairKey(email, ip)).execute();
+  await db
+    .updateTable('login_throttle')
+    .set((eb) => ({ failures: eb('failures', '-', 1) }))
+    .where('key', '=', addressKey(ip))
+    .where('failures', '>', 0)
+    .execute();
 }
 
-/** Counts a failed login for the account and the address. */
-export async function recordFailure(db: Db, email: string, ip: string, now = new Date()): Promise<void> {
-  for (const key of Object.values(keys(email, ip))) {
-    const current = await failuresOf(db, key, now);
-    const row = await db.selectFrom('login_throttle').select('window_start').where('key', '=', key).executeTakeFirst();
-    const windowStart = current === 0 || !row ? now.toISOString() : row.window_start;
-    await db
-      .insertInto('login_throttle')
-      .values({ key, failures: current + 1, window_start: windowStart })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ failures: current + 1, window_start: windowStart }))
-      .execute();
-  }
-}
-
-/** Forgets the account's failures after a successful login. */
-export async function clearFailures(db: Db, email: string, ip: string): Promise<void> {
-  await db.deleteFrom('login_throttle').where('key', '=', keys(email, ip).account).execute();
+/** After a successful password reset: every address's attempts at this account are forgotten. */
+export async function clearAccount(db: Db, email: string): Promise<void> {
+  await db.deleteFrom('login_throttle').where('key', 'like', `p:${accountPart(email)}:%`).execute();
 }

@@ -6,7 +6,7 @@ import type { Mailer } from '../../platform/mail/mailer.js';
 import { translator } from '../../platform/i18n/i18n.js';
 import { hashPassword, verifyPassword, PASSWORD_MAX, PASSWORD_MIN } from './passwords.js';
 import { createSession, destroyUserSessions } from './sessions.js';
-import { clearFailures, isThrottled, recordFailure } from './throttle.js';
+import { attemptSucceeded, clearAccount, takeAttempt } from './throttle.js';
 import { newSecret, hashToken } from './tokens.js';
 
 export const RESET_TOKEN_MINUTES = 60;
@@ -76,23 +76,24 @@ export async function createUser(
   });
 }
 
-export type LoginResult = { ok: true; token: string; userId: number; lang: string } | { ok: false; reason: 'invalid' | 'throttled' };
+export type LoginResult = { ok: true; token: string; userId: number; lang: string } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
 /** Checks credentials with throttling per account and per address; the answer never tells whether the account exists. */
 export async function login(db: Db, config: Pick<Config, 'sessionMaxHours' | 'loginMaxFailures'>, email: string, password: string, ip: string): Promise<LoginResult> {
   const normalised = normaliseEmail(email);
-  if (await isThrottled(db, normalised, ip, config.loginMaxFailures)) {
+  // Counted before the password is checked: parallel guesses cannot pass the limit.
+  const attempt = await takeAttempt(db, normalised, ip, config.loginMaxFailures);
+  if (!attempt.allowed) {
     await audit(db, { actorUserId: null, action: 'login.throttled', entityType: 'user', summary: 'too many failures' });
-    return { ok: false, reason: 'throttled' };
+    return { ok: false, reason: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds };
   }
   const user = await db.selectFrom('users').select(['id', 'password_hash', 'status', 'preferred_lang']).where('email', '=', normalised).executeTakeFirst();
   const valid = await verifyPassword(user?.status === 'active' ? user.password_hash : null, password);
   if (!user || !valid) {
-    await recordFailure(db, normalised, ip);
     await audit(db, { actorUserId: null, action: 'login.failed', entityType: 'user', entityId: user?.id ?? null, summary: user ? 'wrong password or inactive account' : 'unknown account' });
     return { ok: false, reason: 'invalid' };
   }
-  await clearFailures(db, normalised, ip);
+  await attemptSucceeded(db, normalised, ip);
   const token = await createSession(db, config, user.id);
   await db.updateTable('users').set({ last_login_at: nowIso() }).where('id', '=', user.id).execute();
   await audit(db, { actorUserId: user.id, action: 'login', entityType: 'user', entityId: user.id });
@@ -184,6 +185,9 @@ export async function setPasswordWithToken(db: Db, token: string, purpose: 'rese
     await audit(trx, { actorUserId: row.user_id, action: purpose === 'reset' ? 'password.reset' : 'invitation.accepted', entityType: 'user', entityId: row.user_id });
   });
   await destroyUserSessions(db, row.user_id);
+  // A new password lifts the sign-in limits on the account, as the reset page says.
+  const account = await db.selectFrom('users').select('email').where('id', '=', row.user_id).executeTakeFirst();
+  if (account) await clearAccount(db, account.email);
   return row.user_id;
 }
 
