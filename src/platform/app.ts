@@ -167,9 +167,12 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
   // answers 503 and closes kept-alive connections so they drain.
   let answerFromMemory: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
   let closing = false;
+  const transportSecurity = (config.publicUrl ?? '').startsWith('https://');
   const app = Fastify({
     serverFactory: (handler) => {
       const server = http.createServer((req, res) => {
+        // Behind HTTPS, browsers are told to come back only over HTTPS (every response, cached ones too).
+        if (transportSecurity) res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
         if (!closing && answerFromMemory) {
           try {
             if (answerFromMemory(req, res)) return;
@@ -186,6 +189,10 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
       });
       // Fastify's own default, which it applies only to servers it makes itself.
       server.keepAliveTimeout = 72_000;
+      // A client that sends its headers or its body a byte at a time is cut off: 20 s for the
+      // headers, two minutes for the whole request (a 100 MB upload needs about 7 Mbit/s).
+      server.headersTimeout = 20_000;
+      server.requestTimeout = 120_000;
       return server;
     },
     logger:

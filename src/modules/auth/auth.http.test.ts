@@ -185,6 +185,7 @@ for (const dialect of await dialectsUnderTest()) {
       await ask();
       const [older, newer] = await linksOf();
       const c = new TestClient(t.app);
+      assert.equal((await c.get(`/admin/password/reset/${newer}`)).headers['referrer-policy'], 'no-referrer', 'the address with the secret is never sent on');
       assert.equal((await c.get(`/admin/password/reset/${older}`)).statusCode, 410, 'a newer link spends the older one');
       assert.equal((await c.get(`/admin/password/reset/${newer}`)).statusCode, 200);
       await ask();

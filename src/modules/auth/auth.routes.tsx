@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import { z } from 'zod';
 import { translator, type MessageKey } from '../../platform/i18n/i18n.js';
@@ -144,7 +144,9 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
     const titleKey: MessageKey = purpose === 'reset' ? 'auth.reset.title' : 'auth.invite.title';
     const introKey: MessageKey | undefined = purpose === 'invite' ? 'auth.invite.intro' : undefined;
 
-    admin.get<{ Params: { token: string } }>(path, async (request, reply) => {
+    // The page's address carries the link's secret: it is never sent on to another page or site.
+    const noReferrer = { onRequest: async (_request: FastifyRequest, reply: FastifyReply) => void reply.header('referrer-policy', 'no-referrer') };
+    admin.get<{ Params: { token: string } }>(path, noReferrer, async (request, reply) => {
       const tr = translator(adminLanguage(request));
       if (!(await tokenIsUsable(db, request.params.token, purpose))) {
         return renderAdmin(request, reply, {
@@ -171,7 +173,7 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
       });
     });
 
-    admin.post<{ Params: { token: string } }>(path, async (request, reply) => {
+    admin.post<{ Params: { token: string } }>(path, noReferrer, async (request, reply) => {
       const input = readFields(request.body, ['password', 'confirm'] as const);
       const tr = translator(adminLanguage(request));
       const checked = await checkForm(NewPasswordFormSchema, input, tr, authFormOptions(tr));
