@@ -20,6 +20,7 @@ export const adminEn = {
   "audit.filter.entity": "Record type",
   "audit.filter.apply": "Filter",
   "audit.none": "No entry matches.",
+  "outbox.hidden": "[personal link hidden]",
   "outbox.title": "Outbox",
   "outbox.intro": "Messages the platform has written. Without SMTP settings they are kept here and not sent.",
   "outbox.to": "To",

@@ -22,6 +22,7 @@ export const adminFr: Record<keyof typeof adminEn, string> = {
   "audit.filter.entity": "Type d’enregistrement",
   "audit.filter.apply": "Filtrer",
   "audit.none": "Aucune entrée ne correspond.",
+  "outbox.hidden": "[lien personnel masqué]",
   "outbox.title": "Boîte d’envoi",
   "outbox.intro": "Les messages écrits par la plateforme. Sans réglages SMTP, ils sont conservés ici sans être envoyés.",
   "outbox.to": "Destinataire",

@@ -196,6 +196,12 @@ export function registerAdminRoutes(admin: FastifyInstance): void {
     });
   });
 
+  /**
+   * A message's personal links (reset, invitation, registration, alert links: a long random path
+   * segment) are shown only to the person they were sent to; any other admin sees them masked.
+   */
+  const maskSecrets = (text: string, hidden: string) => text.replace(/(https?:\/\/[^\s]*?\/)[\w-]{20,}[^\s]*/g, `$1${hidden}`);
+
   admin.get('/outbox', async (request, reply) => {
     const denied = guard(request, reply, adminAbilities(request.actor).outbox);
     if (denied) return denied;
@@ -215,7 +221,7 @@ export function registerAdminRoutes(admin: FastifyInstance): void {
                   {`${tr.t('outbox.to')}: ${m.to_address} · ${dateTime(tr, m.created_at)} · ${m.sent_at ? tr.t('outbox.sent') : m.error ? tr.t('outbox.failed', { error: m.error }) : tr.t('outbox.kept')}`}
                 </p>
                 <pre class="mail" safe>
-                  {m.text_body}
+                  {m.to_address === request.actor!.email ? m.text_body : maskSecrets(m.text_body, tr.t('outbox.hidden'))}
                 </pre>
               </article>
             ))

@@ -30,6 +30,8 @@ export const authEn = {
   "user.error.exists": "An account already uses this e-mail address",
   "user.error.role": "Choose a role",
   "user.error.password.tooShort": "The password must be at least 12 characters long",
+  "user.error.password.guessable": "This password is among the first ones guessed: choose a phrase of a few unrelated words",
+  "user.error.password.personal": "The password must not contain your e-mail address or your name",
   "user.error.password.tooLong": "The password must be at most 200 characters long",
   "mail.reset.subject": "Reset your Diwan password",
   "mail.reset.body": "Someone asked to reset the password of your Diwan account.\n\nTo choose a new password, open this link within {minutes} minutes:\n{link}\n\nIf you did not ask for this, ignore this message: your password stays the same.",

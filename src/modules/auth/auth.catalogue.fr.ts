@@ -32,6 +32,8 @@ export const authFr: Record<keyof typeof authEn, string> = {
   "user.error.exists": "Un compte utilise déjà cette adresse électronique",
   "user.error.role": "Choisissez un rôle",
   "user.error.password.tooShort": "Le mot de passe doit compter au moins 12 caractères",
+  "user.error.password.guessable": "Ce mot de passe fait partie des premiers essayés : choisissez une phrase de quelques mots sans rapport entre eux",
+  "user.error.password.personal": "Le mot de passe ne doit contenir ni votre adresse électronique ni votre nom",
   "user.error.password.tooLong": "Le mot de passe doit compter au plus 200 caractères",
   "mail.reset.subject": "Réinitialisation de votre mot de passe Diwan",
   "mail.reset.body": "Une demande de réinitialisation du mot de passe de votre compte Diwan a été faite.\n\nPour choisir un nouveau mot de passe, ouvrez ce lien dans les {minutes} minutes :\n{link}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.",

@@ -197,6 +197,22 @@ for (const dialect of await dialectsUnderTest()) {
       await createUser(t.db, { email: 'links-admin@example.org', password: PASSWORD, role: 'admin' });
       const admin = new TestClient(t.app);
       await admin.login('links-admin@example.org', PASSWORD);
+      const outbox = await admin.get('/admin/outbox');
+      assert.equal(outbox.statusCode, 200);
+      assert.ok(!outbox.body.includes(latest), 'another admin does not see the link');
+      assert.match(outbox.body, /\/admin\/password\/reset\/\[personal link hidden\]/);
+      // Passwords people guess first, or that hold the account's own name, are refused (NIST 800-63B).
+      for (const [password, message] of [
+        [' '.repeat(12), /at least 12 characters/],
+        ['password1234', /among the first ones guessed/],
+        ['qwertyqwerty!', /among the first ones guessed/],
+        ['111111111111', /among the first ones guessed/],
+        ['my links are 2024', /must not contain your e-mail address or your name/],
+      ] as const) {
+        const res = await c.submit(`/admin/password/reset/${latest}`, `/admin/password/reset/${latest}`, { password, confirm: password });
+        assert.equal(res.statusCode, 400, password);
+        assert.match(res.body, message);
+      }
       const disabled = await admin.submit(`/admin/users/${userId}`, `/admin/users/${userId}`, { name: 'Lin Links', role: 'editor', country: '', organisation: '', lang: 'en', status: 'disabled' });
       assert.equal(disabled.statusCode, 303, disabled.body.slice(0, 300));
       assert.equal((await c.get(`/admin/password/reset/${latest}`)).statusCode, 410);

@@ -30,9 +30,33 @@ export function isValidEmail(email: string): boolean {
   return email.length <= 254 && /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/.test(email);
 }
 
-export function passwordProblem(password: string): 'tooShort' | 'tooLong' | null {
-  if (password.length < PASSWORD_MIN) return 'tooShort';
+/**
+ * Stems of the passwords people choose most (as counted in published leak studies) and the site's
+ * own names: a password made only of these, repeated, with digits or signs, is refused.
+ */
+const COMMON_STEMS = ['password', 'passw0rd', 'motdepasse', 'contrasena', 'qwerty', 'azerty', 'qwertz', 'asdf', 'letmein', 'welcome', 'bienvenue', 'admin', 'administrator', 'iloveyou', 'jetaime', 'bonjour', 'soleil', 'dragon', 'monkey', 'football', 'baseball', 'sunshine', 'princess', 'abc', 'trustno1', 'master', 'secret', 'changeme', 'diwan', 'rabat', 'process', 'processus'];
+
+/** Whether a password is one people guess first: few different characters, a run of keys or digits, or common words with digits. */
+function guessable(password: string): boolean {
+  if (new Set(password.toLowerCase().replace(/\s/g, '')).size < 5) return true;
+  const letters = password.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  if (/^\d+$/.test(letters)) return true;
+  let rest = letters;
+  for (const stem of COMMON_STEMS) rest = rest.split(stem).join('');
+  return rest.replace(/\d/g, '').length === 0;
+}
+
+/**
+ * Why a password is refused, or null: its length, or (NIST SP 800-63B) that it is easy to guess or
+ * holds the account's own address or name.
+ */
+export function passwordProblem(password: string, account?: { email: string; name?: string | null }): 'tooShort' | 'tooLong' | 'guessable' | 'personal' | null {
+  if (password.trim().length < PASSWORD_MIN) return 'tooShort';
   if (password.length > PASSWORD_MAX) return 'tooLong';
+  if (guessable(password)) return 'guessable';
+  const lower = password.toLowerCase();
+  const own = [account?.email.split('@')[0] ?? '', ...(account?.name ?? '').split(/\s+/)].map((x) => x.toLowerCase()).filter((x) => x.length >= 4);
+  if (own.some((x) => lower.includes(x))) return 'personal';
   return null;
 }
 
@@ -44,6 +68,8 @@ export async function createUser(
 ): Promise<number> {
   const email = normaliseEmail(input.email);
   if (!isValidEmail(email)) throw new UserCommandError('user.error.email');
+  // An account made at the command line is checked for length and guessability; the account's own
+  // name and address are checked when its person chooses a password through a link.
   const problem = passwordProblem(input.password);
   if (problem) throw new UserCommandError(`user.error.password.${problem}`);
   const role = await db.selectFrom('roles').select('code').where('code', '=', input.role).executeTakeFirst();
@@ -169,10 +195,12 @@ export async function tokenIsUsable(db: Db, token: string, purpose: 'reset' | 'i
 
 /** Sets a new password through a reset or invitation link; the link is spent and every session ends. */
 export async function setPasswordWithToken(db: Db, token: string, purpose: 'reset' | 'invite', password: string): Promise<number> {
-  const problem = passwordProblem(password);
-  if (problem) throw new UserCommandError(`user.error.password.${problem}`);
+  if (passwordProblem(password) === 'tooShort' || passwordProblem(password) === 'tooLong') throw new UserCommandError(`user.error.password.${passwordProblem(password)}`);
   const row = await usableToken(db, token, purpose);
   if (!row) throw new UserCommandError('auth.error.tokenInvalid');
+  const account = await db.selectFrom('users').select(['email', 'display_name']).where('id', '=', row.user_id).executeTakeFirstOrThrow();
+  const problem = passwordProblem(password, { email: account.email, name: account.display_name });
+  if (problem) throw new UserCommandError(`user.error.password.${problem}`);
   const passwordHash = await hashPassword(password);
   const now = nowIso();
   await db.transaction().execute(async (trx) => {
@@ -186,8 +214,7 @@ export async function setPasswordWithToken(db: Db, token: string, purpose: 'rese
   });
   await destroyUserSessions(db, row.user_id);
   // A new password lifts the sign-in limits on the account, as the reset page says.
-  const account = await db.selectFrom('users').select('email').where('id', '=', row.user_id).executeTakeFirst();
-  if (account) await clearAccount(db, account.email);
+  await clearAccount(db, account.email);
   return row.user_id;
 }
 
