@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Config } from './config.js';
-import { openDatabase, type Db } from './db/database.js';
+import { isPostgres, openDatabase, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { DiwanModule } from './module.js';
 
@@ -31,11 +31,34 @@ export async function seedDemo(db: Db, config: Config, modules: readonly DiwanMo
   for (const m of modules) for (const line of (await m.seedDemo?.(db, config, options)) ?? []) log.info(line);
 }
 
+/** The PostgreSQL advisory lock that instances starting at once take in turn ("diwan" in ASCII). */
+const STARTUP_LOCK = 0x646977616e;
+
+/**
+ * Runs a start's database work (migrations, reference data, demo data) one instance at a time: on
+ * PostgreSQL under a session advisory lock held on a connection of its own (the work uses the
+ * others), so any number of instances may start at once on an empty database; the second finds the
+ * work done. On SQLite one server's workers already prepare the database one at a time.
+ */
+export async function underStartupLock<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  if (!isPostgres(db)) return fn();
+  return db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(${STARTUP_LOCK})`.execute(conn);
+    try {
+      return await fn();
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${STARTUP_LOCK})`.execute(conn).catch(() => undefined);
+    }
+  });
+}
+
 /** Opens the database, brings it up to date and, on a fresh install, loads the demo data. */
 export async function prepareDatabase(config: Config, modules: readonly DiwanModule[], log: Logger): Promise<Db> {
   const db = openDatabase(config);
-  await migrateAndLoadReferenceData(db, modules, log);
-  if (config.seedDemo === 'auto' && (await isEmpty(db, modules))) await seedDemo(db, config, modules, { freshInstall: true }, log);
+  await underStartupLock(db, async () => {
+    await migrateAndLoadReferenceData(db, modules, log);
+    if (config.seedDemo === 'auto' && (await isEmpty(db, modules))) await seedDemo(db, config, modules, { freshInstall: true }, log);
+  });
   await refreshPlannerStatistics(db, config.dialect);
   await afterPrepared(db, modules, log);
   return db;
