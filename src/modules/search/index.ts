@@ -4,6 +4,7 @@ import { onChange } from '../../platform/events/changes.js';
 import type { DiwanModule } from '../../platform/module.js';
 import { indexRecord, sourcesOf, syncSource } from './search.index.js';
 import { registerSearchRoutes } from './search.routes.js';
+import { registerSitemapRoutes } from './search.sitemap.js';
 
 export { parseQuery, terms } from './search.text.js';
 export { searchIndex, syncSource, indexRecord, matchingEntries, readingMatches } from './search.index.js';
@@ -33,11 +34,12 @@ function followChanges(app: FastifyInstance): void {
   });
 }
 
-/** The site search: one index over the sources the modules offer, its page, and its upkeep. */
+/** The site search: one index over the sources the modules offer, its page, and its upkeep; the sitemap and robots.txt, drawn from the same index. */
 export const searchModule: DiwanModule = {
   name: 'search',
   publicRoutes(app) {
     registerSearchRoutes(app);
+    registerSitemapRoutes(app);
     followChanges(app);
   },
   async onPrepared(db, modules, log) {

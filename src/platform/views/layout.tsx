@@ -96,6 +96,8 @@ export function Layout({ tr, meta, stylesheet, current, nav, languages, searchQu
           {Object.entries(meta.alternates).map(([lang, path]) => (
             <link rel="alternate" hreflang={lang} href={meta.baseUrl + path} />
           ))}
+          {/* For readers of any other language: the page in the site's first language that has it. */}
+          {Object.keys(meta.alternates).length > 1 ? <link rel="alternate" hreflang="x-default" href={meta.baseUrl + (meta.alternates[(languages ?? []).find((l) => meta.alternates[l]) ?? ''] ?? Object.values(meta.alternates)[0]!)} /> : ''}
           <link rel="icon" href="data:," />
           <link rel="stylesheet" href={stylesheet} />
           <meta property="og:site_name" content={t('site.name')} />
