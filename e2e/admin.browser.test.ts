@@ -47,6 +47,8 @@ const USERS = {
   focalFr: { email: 'francois.focal@diwan.test', password: 'point focal fenetre 7', role: 'focal_point', displayName: 'François Focal', lang: 'fr' },
   /** Asks for reset links so that the reset page (with a valid token) can be checked by axe. */
   a11y: { email: 'alex.a11y@diwan.test', password: 'accessible pages only 8', role: 'editor', displayName: 'Alex A11y', lang: 'en' },
+  /** The same for the French pages: one account per language, since a newer reset link spends the older one. */
+  a11yFr: { email: 'alix.a11y@diwan.test', password: 'pages accessibles seulement 8', role: 'editor', displayName: 'Alix A11y', lang: 'fr' },
 } as const satisfies Record<string, User>;
 
 const ADMIN_BY_LANG: Record<Lang, User> = { en: USERS.admin, fr: USERS.adminFr };
@@ -502,13 +504,14 @@ describe('editorial flows', { concurrency: CONCURRENCY }, () => {
 // ---------------------------------------------------------------------------------------------
 
 /** A fresh reset link for the a11y account, asked for through the form (the page is not spent by opening it). */
-let resetLinks = 0;
+const resetLinks: Record<Lang, number> = { en: 0, fr: 0 };
 async function freshResetLink(page: Page, lang: Lang): Promise<string> {
   const forgot = new ForgotPasswordPage(page);
   await forgot.goto(lang);
-  const n = ++resetLinks;
-  await forgot.request(USERS.a11y.email);
-  return resetLinkOf(await mail.nth(USERS.a11y.email, n)).link;
+  const n = ++resetLinks[lang];
+  const user = lang === 'fr' ? USERS.a11yFr : USERS.a11y;
+  await forgot.request(user.email);
+  return resetLinkOf(await mail.nth(user.email, n)).link;
 }
 
 describe('accessibility of the back-office (axe-core, WCAG 2.1 A and AA)', { concurrency: CONCURRENCY }, () => {

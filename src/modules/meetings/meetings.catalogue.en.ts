@@ -90,4 +90,5 @@ export const meetingsEn = {
   "agenda.back": "Back to the meeting",
   "agenda.documents": "Documents",
   "agenda.admin.outside": "{count, plural, one {One session is} other {# sessions are}} outside the meeting\u2019s days, so the public agenda does not show {count, plural, one {it} other {them}}: move {count, plural, one {it} other {them}} to one of the meeting\u2019s days or remove {count, plural, one {it} other {them}}.",
+  "agenda.error.timeSkipped": "This time does not exist on that day in {zone}: the clocks go forward then. Choose another time.",
 } as const;

@@ -92,4 +92,5 @@ export const meetingsFr: Record<keyof typeof meetingsEn, string> = {
   "agenda.back": "Retour à la réunion",
   "agenda.documents": "Documents",
   "agenda.admin.outside": "{count, plural, one {Une séance est} other {# séances sont}} en dehors des jours de la réunion : l\u2019ordre du jour public ne {count, plural, one {la} other {les}} montre pas. Déplacez-{count, plural, one {la} other {les}} vers un jour de la réunion ou supprimez-{count, plural, one {la} other {les}}.",
+  "agenda.error.timeSkipped": "Cette heure n’existe pas ce jour-là à {zone} : on avance les horloges. Choisissez une autre heure.",
 };

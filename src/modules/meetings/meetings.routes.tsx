@@ -189,7 +189,7 @@ export function registerAgendaAdminRoutes(admin: FastifyInstance): void {
     if (!days || !meeting.timeZone) return reply.redirect(base(meeting), 303);
     const body = (request.body ?? {}) as Body;
     const documents = new Set((await meetingDocuments(db, meeting.id, tr.lang)).map((d) => d.id));
-    const form = sessionForm(body, languages, days, documents);
+    const form = sessionForm(body, languages, days, documents, meeting.timeZone);
     const checked = await checkForm(form.schema, form.values, tr, agendaFormOptions(tr, form.order));
     if (!checked.ok) return renderSession(request, reply, meeting, sessionId, body, checked.errors, 400);
     try {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { firstLanguage, problem, says, type FormErrorOptions } from '../../platform/forms/validation.js';
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
-import { isTimeZone } from './meetings.time.js';
+import { isTimeZone, wallTimeExists } from './meetings.time.js';
 
 /** What a session is (Indico's session types, as the dialogue's meetings use them). */
 export const SESSION_KINDS = ['opening', 'plenary', 'working_group', 'panel', 'closing', 'side_event', 'visit', 'break'] as const;
@@ -50,7 +50,7 @@ export interface SessionInput {
 }
 
 /** The session form: day and times, kind, parallel group, room, text per language, people, documents. */
-export function sessionForm(b: Body, languages: readonly string[], range: { first: string; last: string }, documents: ReadonlySet<number>) {
+export function sessionForm(b: Body, languages: readonly string[], range: { first: string; last: string }, documents: ReadonlySet<number>, timeZone: string | null = null) {
   const people = Array.from({ length: AGENDA_LIMITS.people }, (_, i) => ({ role: field(b, `person_${i}_role`), name: field(b, `person_${i}_name`), affiliation: field(b, `person_${i}_affiliation`) }));
   const v = {
     day: field(b, 'day'),
@@ -83,6 +83,10 @@ export function sessionForm(b: Body, languages: readonly string[], range: { firs
     .superRefine((s, ctx) => {
       const [from, to] = [readTime(s.starts), readTime(s.ends)];
       if (from && to && to <= from) problem(ctx, ['ends'], 'agenda.error.endsBeforeStart');
+      // A time the venue's clocks skip (the spring change) names no instant: refused, not guessed.
+      if (timeZone && isDay(s.day)) {
+        for (const [key, time] of [['starts', from], ['ends', to]] as const) if (time && !wallTimeExists(s.day, time, timeZone)) problem(ctx, [key], 'agenda.error.timeSkipped', { zone: timeZone });
+      }
       if (!languages.some((l) => s.t[l]?.title)) problem(ctx, ['t', firstLanguage(languages), 'title'], 'form.error.noLanguage');
       s.people.forEach((p, i) => {
         if (p.name && !(PERSON_ROLES as readonly string[]).includes(p.role)) problem(ctx, ['people', i, 'role'], 'form.error.choose');

@@ -41,6 +41,14 @@ export function utcOf(day: string, time: string, zone: string): Date {
   return new Date(readings.length ? Math.min(...readings) : wall - before * 60_000);
 }
 
+/** Whether a wall-clock time happens on that day in the zone (not one skipped when clocks go forward). */
+export function wallTimeExists(day: string, time: string, zone: string): boolean {
+  const instant = utcOf(day, time, zone);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(instant);
+  const n = (type: string) => parts.find((p) => p.type === type)!.value;
+  return `${n('year')}-${n('month')}-${n('day')}` === day && `${n('hour')}:${n('minute')}` === time;
+}
+
 /** The zone's short name at an instant in a language ("GMT+1", "UTC", "CET"), for showing beside times. */
 export function zoneName(instant: Date, zone: string, locale: string): string {
   const part = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' }).formatToParts(instant).find((p) => p.type === 'timeZoneName');
