@@ -10,14 +10,13 @@ import { translator, type MessageKey, type Translator } from '../../platform/i18
 import { checkIn, undoCheckIn } from './attendance.commands.js';
 import { attendanceCounts, participantsOf, registrationByBadge, searchParticipants } from './attendance.repository.js';
 import { CheckInPage, timeAt } from './attendance.views.js';
-import { loadMeeting, type AgendaMeeting } from './meetings.repository.js';
+import { loadMeeting, type AgendaMeeting, meetingTitle } from './meetings.repository.js';
 import { PRINT_KINDS, servePrint, type PrintKind } from './prints.js';
 import { answersOf, answerText, inLang, questionsOf } from './questions.js';
 import { registrationAbilities } from './registration.policy.js';
+import { bodyOf, meetingWithAbility } from './registration.access.js';
 import { meetingPhase } from './registration.repository.js';
 
-type Body = Record<string, unknown>;
-const bodyOf = (request: FastifyRequest): Body => (request.body && typeof request.body === 'object' ? (request.body as Body) : {});
 const queryText = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100).trim() : '');
 
 /**
@@ -27,18 +26,7 @@ const queryText = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100).trim(
  */
 export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
   const { db, config } = admin.diwan;
-  const titleIn = (m: AgendaMeeting, lang: string) => m.titles[lang] ?? Object.values(m.titles)[0] ?? `#${m.id}`;
 
-  async function meetingFor(request: FastifyRequest, reply: FastifyReply, need: 'checkIn' | 'badges' | 'lists' | 'passport'): Promise<{ meeting: AgendaMeeting; can: ReturnType<typeof registrationAbilities> } | { denied: FastifyReply }> {
-    const id = parseId((request.params as { id?: string }).id);
-    if (!id) throw notFound();
-    if (!request.actor) return { denied: guard(request, reply, false)! };
-    const meeting = await loadMeeting(db, id);
-    if (!meeting) throw notFound();
-    const can = registrationAbilities(request.actor, meeting);
-    const denied = guard(request, reply, can[need]);
-    return denied ? { denied } : { meeting, can };
-  }
 
   const base = (m: AgendaMeeting) => `/admin/activities/${m.id}/check-in`;
 
@@ -50,14 +38,14 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
     const recent = query ? [] : everyone.filter((p) => p.attendedAt).sort((a, b) => b.attendedAt!.localeCompare(a.attendedAt!)).slice(0, 10);
     const counts = await attendanceCounts(db, meeting.id);
     return renderAdmin(request, reply, {
-      title: tr.t('attendance.title', { title: titleIn(meeting, tr.lang) }),
+      title: tr.t('attendance.title', { title: meetingTitle(meeting, tr.lang) }),
       current: 'activities',
       status,
       body: ({ tr: t, csrf }) => (
         <CheckInPage
           tr={t}
           csrf={csrf}
-          title={titleIn(meeting, t.lang)}
+          title={meetingTitle(meeting, t.lang)}
           base={base(meeting)}
           registrationsHref={can.view ? `/admin/activities/${meeting.id}/registrations` : null}
           badgesHref={`/admin/activities/${meeting.id}/prints/badges?lang=${t.lang}`}
@@ -74,7 +62,7 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
   }
 
   admin.get<{ Params: { id: string }; Querystring: { q?: string; done?: string; who?: string } }>('/activities/:id/check-in', async (request, reply) => {
-    const found = await meetingFor(request, reply, 'checkIn');
+    const found = await meetingWithAbility(db, request, reply, 'checkIn');
     if ('denied' in found) return found.denied;
     const tr = translator(adminLanguage(request));
     const who = parseId(request.query.who);
@@ -87,7 +75,7 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
   });
 
   admin.post<{ Params: { id: string; registration: string } }>('/activities/:id/check-in/:registration', async (request, reply) => {
-    const found = await meetingFor(request, reply, 'checkIn');
+    const found = await meetingWithAbility(db, request, reply, 'checkIn');
     if ('denied' in found) return found.denied;
     const id = parseId(request.params.registration);
     if (!id) throw notFound();
@@ -188,7 +176,7 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
   admin.get<{ Params: { id: string; format: string } }>('/activities/:id/participants.:format', async (request, reply) => {
     const format = request.params.format;
     if (format !== 'csv' && format !== 'xlsx') throw notFound();
-    const found = await meetingFor(request, reply, 'lists');
+    const found = await meetingWithAbility(db, request, reply, 'lists');
     if ('denied' in found) return found.denied;
     const tr = translator(adminLanguage(request));
     const table = await participantTable(found.meeting, tr);
@@ -204,7 +192,7 @@ export function registerAttendanceAdminRoutes(admin: FastifyInstance): void {
   admin.get<{ Params: { id: string; kind: string }; Querystring: { lang?: string; registration?: string; retry?: string } }>('/activities/:id/prints/:kind', async (request, reply) => {
     const kind = request.params.kind as PrintKind;
     if (!PRINT_KINDS.includes(kind)) throw notFound();
-    const found = await meetingFor(request, reply, kind === 'badges' ? 'badges' : kind === 'visa_letters' ? 'passport' : 'lists');
+    const found = await meetingWithAbility(db, request, reply, kind === 'badges' ? 'badges' : kind === 'visa_letters' ? 'passport' : 'lists');
     if ('denied' in found) return found.denied;
     const lang = config.languages.includes(request.query.lang ?? '') ? request.query.lang! : adminLanguage(request);
     const subject = request.query.registration === undefined ? 0 : parseId(request.query.registration);

@@ -24,7 +24,7 @@ export function invitationMail(input: { lang: string; email: string; name: strin
   };
 }
 
-async function meetingTitle(db: Db, activityId: number, lang: string): Promise<string> {
+async function storedTitle(db: Db, activityId: number, lang: string): Promise<string> {
   const rows = await db.selectFrom('activity_translations').select(['lang', 'title']).where('activity_id', '=', activityId).execute();
   return (rows.find((r) => r.lang === lang) ?? rows[0])?.title ?? `#${activityId}`;
 }
@@ -51,7 +51,7 @@ export async function invitePartner(ctx: RegistrationContext, activityId: number
     await audit(trx, { actorUserId: actorId, action: 'delegation.invited', entityType: 'invitation', entityId: id, after: { activity: activityId, seats, partner: partner.countryCode ?? `o:${partner.organisationId}` } });
     for (const fp of await focalPointsOf(trx, partner)) {
       const lang = ctx.config.languages.includes(fp.lang) ? fp.lang : ctx.config.languages[0]!;
-      mails.push(await ctx.mailer.record(trx, invitationMail({ lang, email: fp.email, name: fp.name, meeting: await meetingTitle(trx, activityId, lang), seats, link: `${ctx.baseUrl}/admin/delegations/${id}` })));
+      mails.push(await ctx.mailer.record(trx, invitationMail({ lang, email: fp.email, name: fp.name, meeting: await storedTitle(trx, activityId, lang), seats, link: `${ctx.baseUrl}/admin/delegations/${id}` })));
     }
     return { kind: 'invited', id };
   });

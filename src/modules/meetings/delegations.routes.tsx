@@ -16,15 +16,15 @@ import { UPLOAD_REFUSALS } from '../documents/index.js';
 import { changeSeats, invitePartner, saveLetter, setHead, withdrawInvitation } from './delegations.commands.js';
 import { delegationAbilities, invitationListAbilities, type Partner } from './delegations.policy.js';
 import { delegatesOf, invitationById, invitationsForPartner, invitationsOf, letterOf, partnerValue, type Invitation } from './delegations.repository.js';
-import { loadMeeting, publicMeetingById, type AgendaMeeting } from './meetings.repository.js';
+import { loadMeeting, publicMeetingById, type AgendaMeeting, meetingTitle } from './meetings.repository.js';
 import { register } from './registration.commands.js';
+import { bodyOf, meetingWithAbility } from './registration.access.js';
 import { closingDay, isRegistrationOpen, lastDayOf, registrationSettings, representChoices } from './registration.repository.js';
 import { registrationForm, registrationFormOptions } from './registration.schemas.js';
 import { answersForm, questionsOf } from './questions.js';
 import { DelegationPage, DelegationsList, InvitationsAdmin } from './delegations.views.js';
 
 type Body = Record<string, unknown>;
-const bodyOf = (request: FastifyRequest): Body => (request.body && typeof request.body === 'object' ? (request.body as Body) : {});
 
 /** A nomination letter: a scan or a signed document, at most this large. */
 export const LETTER_MAX_BYTES = 10 * 1024 * 1024;
@@ -50,7 +50,6 @@ const staging = new WeakMap<FastifyRequest, StagedFile>();
 export function registerDelegationAdminRoutes(admin: FastifyInstance): void {
   const { db, config } = admin.diwan;
 
-  const titleIn = (m: AgendaMeeting, lang: string) => m.titles[lang] ?? Object.values(m.titles)[0] ?? `#${m.id}`;
 
   async function namesIn(lang: string) {
     const choices = await representChoices(db, lang);
@@ -59,15 +58,6 @@ export function registerDelegationAdminRoutes(admin: FastifyInstance): void {
 
   // ---- The organiser's invitations of a meeting ----
 
-  async function meetingFor(request: FastifyRequest, reply: FastifyReply): Promise<AgendaMeeting | { denied: FastifyReply }> {
-    const id = parseId((request.params as { id?: string }).id);
-    if (!id) throw notFound();
-    if (!request.actor) return { denied: guard(request, reply, false)! };
-    const meeting = await loadMeeting(db, id);
-    if (!meeting) throw notFound();
-    const denied = guard(request, reply, invitationListAbilities(request.actor).manage);
-    return denied ? { denied } : meeting;
-  }
 
   async function invitationsPage(request: FastifyRequest, reply: FastifyReply, meeting: AgendaMeeting, extra: { values?: Body; errors?: FieldError[]; notice?: string | null; rowError?: { id: number; message: string } | null; status?: number } = {}) {
     const tr = translator(adminLanguage(request));
@@ -75,14 +65,14 @@ export function registerDelegationAdminRoutes(admin: FastifyInstance): void {
     const headIds = invitations.map((i) => i.headRegistrationId).filter((x): x is number => x !== null);
     const heads = new Map(headIds.length ? (await db.selectFrom('registrations').select(['id', 'given_name', 'family_name']).where('id', 'in', headIds).execute()).map((r) => [r.id, `${r.given_name} ${r.family_name}`]) : []);
     return renderAdmin(request, reply, {
-      title: tr.t('delegation.admin.title', { title: titleIn(meeting, tr.lang) }),
+      title: tr.t('delegation.admin.title', { title: meetingTitle(meeting, tr.lang) }),
       current: 'activities',
       status: extra.status ?? 200,
       body: ({ tr: t, csrf }) => (
         <InvitationsAdmin
           tr={t}
           csrf={csrf}
-          title={titleIn(meeting, t.lang)}
+          title={meetingTitle(meeting, t.lang)}
           base={`/admin/activities/${meeting.id}/invitations`}
           registrationsHref={`/admin/activities/${meeting.id}/registrations`}
           invitations={invitations}
@@ -101,15 +91,19 @@ export function registerDelegationAdminRoutes(admin: FastifyInstance): void {
   const NOTICES: Record<string, MessageKey> = { invited: 'delegation.done.invited', seats: 'delegation.done.seats', withdrawn: 'delegation.done.withdrawn' };
 
   admin.get<{ Params: { id: string }; Querystring: { done?: string } }>('/activities/:id/invitations', async (request, reply) => {
-    const meeting = await meetingFor(request, reply);
-    if ('denied' in meeting) return meeting.denied;
+    // Invitations are the organisers' (registration.manage), like the meeting's registration settings.
+    const found = await meetingWithAbility(db, request, reply, 'settings');
+    if ('denied' in found) return found.denied;
+    const { meeting } = found;
     const done = NOTICES[request.query.done ?? ''];
     return invitationsPage(request, reply, meeting, { notice: done ? translator(adminLanguage(request)).t(done) : null });
   });
 
   admin.post<{ Params: { id: string } }>('/activities/:id/invitations', async (request, reply) => {
-    const meeting = await meetingFor(request, reply);
-    if ('denied' in meeting) return meeting.denied;
+    // Invitations are the organisers' (registration.manage), like the meeting's registration settings.
+    const found = await meetingWithAbility(db, request, reply, 'settings');
+    if ('denied' in found) return found.denied;
+    const { meeting } = found;
     const tr = translator(adminLanguage(request));
     const body = bodyOf(request);
     const values = { partner: typeof body.partner === 'string' ? body.partner : '', seats: typeof body.seats === 'string' ? body.seats : '' };
@@ -137,8 +131,10 @@ export function registerDelegationAdminRoutes(admin: FastifyInstance): void {
   }
 
   admin.post<{ Params: { id: string; invitation: string } }>('/activities/:id/invitations/:invitation/seats', async (request, reply) => {
-    const meeting = await meetingFor(request, reply);
-    if ('denied' in meeting) return meeting.denied;
+    // Invitations are the organisers' (registration.manage), like the meeting's registration settings.
+    const found = await meetingWithAbility(db, request, reply, 'settings');
+    if ('denied' in found) return found.denied;
+    const { meeting } = found;
     const invitation = await invitationOfMeeting(meeting, request.params.invitation);
     if (!delegationAbilities(request.actor, invitation).seats) return guard(request, reply, false);
     const tr = translator(adminLanguage(request));
@@ -149,8 +145,10 @@ export function registerDelegationAdminRoutes(admin: FastifyInstance): void {
   });
 
   admin.post<{ Params: { id: string; invitation: string } }>('/activities/:id/invitations/:invitation/withdraw', async (request, reply) => {
-    const meeting = await meetingFor(request, reply);
-    if ('denied' in meeting) return meeting.denied;
+    // Invitations are the organisers' (registration.manage), like the meeting's registration settings.
+    const found = await meetingWithAbility(db, request, reply, 'settings');
+    if ('denied' in found) return found.denied;
+    const { meeting } = found;
     const invitation = await invitationOfMeeting(meeting, request.params.invitation);
     if (!delegationAbilities(request.actor, invitation).withdraw) return guard(request, reply, false);
     const tr = translator(adminLanguage(request));
@@ -216,7 +214,7 @@ export function registerDelegationAdminRoutes(admin: FastifyInstance): void {
     const partner = { value: partnerValue(invitation), label: names.get(partnerValue(invitation)) ?? '' };
     const slug = shown?.slugs[tr.lang] ?? Object.values(shown?.slugs ?? {})[0];
     return renderAdmin(request, reply, {
-      title: tr.t('delegation.page.title', { partner: partner.label, meeting: titleIn(meeting, tr.lang) }),
+      title: tr.t('delegation.page.title', { partner: partner.label, meeting: meetingTitle(meeting, tr.lang) }),
       current: can.registrations ? 'activities' : 'delegations',
       status: extra.status ?? 200,
       body: ({ tr: t, csrf }) => (
@@ -225,7 +223,7 @@ export function registerDelegationAdminRoutes(admin: FastifyInstance): void {
           csrf={csrf}
           invitation={fresh ?? invitation}
           partner={partner}
-          meeting={{ title: titleIn(meeting, t.lang), dates: formatDateRange(meeting.startDate, meeting.endDate, meeting.datePrecision as DatePrecision, t.lang), href: slug ? url('activities.show', shown!.slugs[t.lang] ? t.lang : Object.keys(shown!.slugs)[0]!, { slug }) : null }}
+          meeting={{ title: meetingTitle(meeting, t.lang), dates: formatDateRange(meeting.startDate, meeting.endDate, meeting.datePrecision as DatePrecision, t.lang), href: slug ? url('activities.show', shown!.slugs[t.lang] ? t.lang : Object.keys(shown!.slugs)[0]!, { slug }) : null }}
           delegates={delegates}
           listHref={can.registrations ? `/admin/activities/${meeting.id}/invitations` : '/admin/delegations'}
           registrationsHref={can.registrations ? `/admin/activities/${meeting.id}/registrations` : null}

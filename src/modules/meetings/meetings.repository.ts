@@ -15,6 +15,9 @@ export interface AgendaMeeting {
   titles: Record<string, string>;
 }
 
+/** A meeting's title in a language, else in another it has. */
+export const meetingTitle = (m: Pick<AgendaMeeting, 'id' | 'titles'>, lang: string) => m.titles[lang] ?? Object.values(m.titles)[0] ?? `#${m.id}`;
+
 export async function loadMeeting(db: Db, activityId: number): Promise<AgendaMeeting | null> {
   const row = await db
     .selectFrom('activities as a')

@@ -11,7 +11,7 @@ import { publicDocumentsOfActivity } from '../documents/index.js';
 import { meetingCalendar } from './meetings.calendar.js';
 import { AgendaFull, deleteSession, savePractical, saveSession, saveTimeZone } from './meetings.commands.js';
 import { agendaAbilities } from './meetings.policy.js';
-import { loadMeeting, meetingDays, meetingDocuments, practicalOf, publicMeetingBySlug, sessionsOf, type AgendaMeeting, type AgendaSession } from './meetings.repository.js';
+import { loadMeeting, meetingDays, meetingDocuments, practicalOf, publicMeetingBySlug, sessionsOf, type AgendaMeeting, type AgendaSession, meetingTitle } from './meetings.repository.js';
 import { AGENDA_LIMITS, agendaFormOptions, practicalForm, practicalFormOptions, sessionForm, timeZoneForm } from './meetings.schemas.js';
 import { publicSessionsOf } from './meetings.repository.js';
 import { AgendaAdmin, AgendaPage, PdfPending, SessionForm, type AgendaDocument } from './meetings.views.js';
@@ -43,7 +43,6 @@ function sessionValues(s: AgendaSession, languages: readonly string[]): Body {
   return v;
 }
 
-const titleIn = (m: AgendaMeeting, lang: string) => m.titles[lang] ?? Object.values(m.titles)[0] ?? `#${m.id}`;
 
 /** The back-office agenda of a meeting: its time zone and sessions (add, edit, remove). */
 export function registerAgendaAdminRoutes(admin: FastifyInstance): void {
@@ -71,14 +70,14 @@ export function registerAgendaAdminRoutes(admin: FastifyInstance): void {
       practical?.values ?? Object.fromEntries(Object.entries(stored).flatMap(([l, p]) => [[`p_${l}_address`, p.address], [`p_${l}_contact`, p.contact], [`p_${l}_notes`, p.notes]]));
     const publicHref = meeting.workflow === 'published' && sessions.length && meeting.timeZone ? await publicAgendaHref(meeting, tr.lang) : null;
     return renderAdmin(request, reply, {
-      title: tr.t('agenda.admin.title', { title: titleIn(meeting, tr.lang) }),
+      title: tr.t('agenda.admin.title', { title: meetingTitle(meeting, tr.lang) }),
       current: 'activities',
       status,
       body: ({ tr: t, csrf }) => (
         <AgendaAdmin
           tr={t}
           csrf={csrf}
-          title={titleIn(meeting, t.lang)}
+          title={meetingTitle(meeting, t.lang)}
           base={base(meeting)}
           meetingHref={`/admin/activities/${meeting.id}`}
           publicHref={publicHref}
@@ -143,7 +142,7 @@ export function registerAgendaAdminRoutes(admin: FastifyInstance): void {
     const documents = await meetingDocuments(db, meeting.id, tr.lang);
     const heading = sessionId === null ? tr.t('agenda.admin.add') : tr.t('agenda.admin.edit');
     return renderAdmin(request, reply, {
-      title: `${heading} · ${titleIn(meeting, tr.lang)}`,
+      title: `${heading} · ${meetingTitle(meeting, tr.lang)}`,
       current: 'activities',
       status,
       body: ({ tr: t, csrf }) => (

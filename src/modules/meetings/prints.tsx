@@ -10,7 +10,7 @@ import type { JobHandler } from '../../platform/jobs/jobs.js';
 import { canPrint, printPdf, PrintUnavailable } from '../../platform/pdf/print.js';
 import { ensureBadgeCodes } from './attendance.commands.js';
 import { participantsOf, type Participant } from './attendance.repository.js';
-import { loadMeeting, type AgendaMeeting } from './meetings.repository.js';
+import { loadMeeting, type AgendaMeeting, meetingTitle } from './meetings.repository.js';
 import { meetingPhase } from './registration.repository.js';
 
 /**
@@ -36,7 +36,6 @@ interface PrintContent {
 
 const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const keyOf = (parts: unknown[]) => createHash('sha256').update(JSON.stringify([PRINT_VERSION, ...parts])).digest('hex').slice(0, 32);
-const titleIn = (m: AgendaMeeting, lang: string) => m.titles[lang] ?? Object.values(m.titles)[0] ?? `#${m.id}`;
 
 /** The address a badge's QR code holds: the check-in page of that badge (it opens only for organisers signed in). */
 export const checkInUrl = (baseUrl: string, code: string) => `${baseUrl}/admin/check-in/${code}`;
@@ -80,11 +79,11 @@ async function badges(ctx: Ctx, meeting: AgendaMeeting, subject: number, lang: s
   const people = (subject ? everyone.filter((p) => p.id === subject) : everyone).filter((p) => p.badgeCode && !p.erased);
   if (!people.length) return null;
   const tr = translator(lang);
-  const meetingLine = `${titleIn(meeting, lang)} · ${formatDateRange(meeting.startDate, meeting.endDate, meeting.datePrecision as DatePrecision, lang)}`;
+  const meetingLine = `${meetingTitle(meeting, lang)} · ${formatDateRange(meeting.startDate, meeting.endDate, meeting.datePrecision as DatePrecision, lang)}`;
   const shown = people.map((p) => [p.id, p.title, p.givenName, p.familyName, p.function, p.delegation, p.role, p.badgeCode]);
   return {
     key: keyOf(['badges', subject, lang, meetingLine, ctx.baseUrl, shown]),
-    html: async () => doc(lang, tr.t('attendance.badges.title', { title: titleIn(meeting, lang) }), BADGE_CSS, `<main class="sheet">${people.map((p) => badgeHtml(ctx, tr, meetingLine, p)).join('')}</main>`),
+    html: async () => doc(lang, tr.t('attendance.badges.title', { title: meetingTitle(meeting, lang) }), BADGE_CSS, `<main class="sheet">${people.map((p) => badgeHtml(ctx, tr, meetingLine, p)).join('')}</main>`),
   };
 }
 
@@ -127,7 +126,7 @@ async function participantList(ctx: Ctx, meeting: AgendaMeeting, subject: number
   const over = ['held', 'reported'].includes(meetingPhase(meeting, null, { reported: false, registrations: 0, siteZone: ctx.config.timeZone }, new Date()));
   const came = (p: Participant) => over && !!p.attendedAt;
   const shown = ordered.map(([d, ps]) => [d, ps.map((p) => [p.id, p.title, p.givenName, p.familyName, p.function, p.institution, p.role, came(p), p.erased])]);
-  const title = tr.t('lists.pdf.title', { title: titleIn(meeting, lang) });
+  const title = tr.t('lists.pdf.title', { title: meetingTitle(meeting, lang) });
   return {
     key: keyOf(['participants', lang, title, dates, shown]),
     html: async () => {
@@ -152,17 +151,17 @@ async function certificates(ctx: Ctx, meeting: AgendaMeeting, subject: number, l
   const came = (await participantsOf(ctx.db, meeting.id, lang, ['approved'])).filter((p) => p.attendedAt && !p.erased && (!subject || p.id === subject));
   if (!came.length) return null;
   const tr = translator(lang);
-  const meetingTitle = titleIn(meeting, lang);
+  const meetingName = meetingTitle(meeting, lang);
   const dates = formatDateRange(meeting.startDate, meeting.endDate, meeting.datePrecision as DatePrecision, lang);
   const place = await placeOf(ctx, meeting.id, lang);
   const shown = came.map((p) => [p.id, p.title, p.givenName, p.familyName, p.delegation]);
   return {
-    key: keyOf(['certificates', subject, lang, meetingTitle, dates, place, shown]),
+    key: keyOf(['certificates', subject, lang, meetingName, dates, place, shown]),
     html: async () => {
       const pages = came
         .map((p) => {
           const name = [p.title ? tr.t(`registration.title.${p.title}` as MessageKey) : '', p.givenName, p.familyName].filter(Boolean).join(' ');
-          return `<section class="certificate"><h1>${escapeText(tr.t('lists.certificate.title'))}</h1><p>${escapeText(tr.t('lists.certificate.certifies'))}</p><p class="name">${escapeText(name)}</p><p>${escapeText(p.delegation)}</p><p>${escapeText(tr.t('lists.certificate.attended', { meeting: meetingTitle }))}</p><p>${escapeText(place ? tr.t('lists.certificate.where', { place, dates }) : dates)}</p><p class="sign">${escapeText(tr.t('lists.certificate.secretariat'))}</p></section>`;
+          return `<section class="certificate"><h1>${escapeText(tr.t('lists.certificate.title'))}</h1><p>${escapeText(tr.t('lists.certificate.certifies'))}</p><p class="name">${escapeText(name)}</p><p>${escapeText(p.delegation)}</p><p>${escapeText(tr.t('lists.certificate.attended', { meeting: meetingName }))}</p><p>${escapeText(place ? tr.t('lists.certificate.where', { place, dates }) : dates)}</p><p class="sign">${escapeText(tr.t('lists.certificate.secretariat'))}</p></section>`;
         })
         .join('');
       return doc(lang, tr.t('lists.certificate.title'), DOC_CSS, `<main>${pages}</main>`);
@@ -204,14 +203,14 @@ async function visaLetters(ctx: Ctx, meeting: AgendaMeeting, subject: number, la
   if (!people.length) return null;
   const delegations = new Map((await participantsOf(ctx.db, meeting.id, lang, ['approved'])).map((p) => [p.id, p.delegation]));
   const tr = translator(lang);
-  const meetingTitle = titleIn(meeting, lang);
+  const meetingName = meetingTitle(meeting, lang);
   const dates = formatDateRange(meeting.startDate, meeting.endDate, meeting.datePrecision as DatePrecision, lang);
   const place = await placeOf(ctx, meeting.id, lang);
   const contact = (await ctx.db.selectFrom('meeting_practical').select(['lang', 'contact']).where('activity_id', '=', meeting.id).execute()).sort((a, b) => (a.lang === lang ? -1 : b.lang === lang ? 1 : 0))[0]?.contact ?? '';
   const issued = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: ctx.config.timeZone }).format(new Date());
   const shown = people.map((p) => [p.id, p.title, p.given_name, p.family_name, p.function, p.institution, p.nationality, p.passport_number, p.passport_expiry, delegations.get(p.id) ?? '']);
   return {
-    key: keyOf(['visa_letters', subject, lang, meetingTitle, dates, place, contact, issued, shown]),
+    key: keyOf(['visa_letters', subject, lang, meetingName, dates, place, contact, issued, shown]),
     html: async () => {
       const country = (code: string) => new Intl.DisplayNames([lang], { type: 'region' }).of(code) ?? code;
       const day = (iso: string) => formatDateRange(iso, null, 'day', lang);
@@ -226,7 +225,7 @@ async function visaLetters(ctx: Ctx, meeting: AgendaMeeting, subject: number, la
             ['letters.visa.function', [p.function, p.institution].filter(Boolean).join(', ')],
             ['letters.visa.delegation', delegations.get(p.id) ?? ''],
           ];
-          return `<section class="letter"><header class="letterhead"><p class="org">${escapeText(tr.t('site.name'))}</p><p class="tagline">${escapeText(tr.t('site.tagline'))} · ${escapeText(tr.t('letters.visa.secretariat'))}</p>${contact ? `<p class="contact">${escapeText(contact)}</p>` : ''}</header><div class="meta"><span>${escapeText(tr.t('letters.visa.reference', { reference: `V-${meeting.id}-${p.id}` }))}</span><span>${escapeText(issued)}</span></div><h1>${escapeText(tr.t('letters.visa.title'))}</h1><p>${escapeText(tr.t('letters.visa.to'))}</p><p>${escapeText(tr.t('letters.visa.body', { meeting: meetingTitle, place: place || '—', dates }))}</p><dl>${rows.filter(([, v]) => v).map(([k, v]) => `<dt>${escapeText(tr.t(k))}</dt><dd>${escapeText(v)}</dd>`).join('')}</dl><p>${escapeText(tr.t('letters.visa.request'))}</p><p>${escapeText(tr.t('letters.visa.costs'))}</p><p class="sign">${escapeText(tr.t('letters.visa.sign'))}</p></section>`;
+          return `<section class="letter"><header class="letterhead"><p class="org">${escapeText(tr.t('site.name'))}</p><p class="tagline">${escapeText(tr.t('site.tagline'))} · ${escapeText(tr.t('letters.visa.secretariat'))}</p>${contact ? `<p class="contact">${escapeText(contact)}</p>` : ''}</header><div class="meta"><span>${escapeText(tr.t('letters.visa.reference', { reference: `V-${meeting.id}-${p.id}` }))}</span><span>${escapeText(issued)}</span></div><h1>${escapeText(tr.t('letters.visa.title'))}</h1><p>${escapeText(tr.t('letters.visa.to'))}</p><p>${escapeText(tr.t('letters.visa.body', { meeting: meetingName, place: place || '—', dates }))}</p><dl>${rows.filter(([, v]) => v).map(([k, v]) => `<dt>${escapeText(tr.t(k))}</dt><dd>${escapeText(v)}</dd>`).join('')}</dl><p>${escapeText(tr.t('letters.visa.request'))}</p><p>${escapeText(tr.t('letters.visa.costs'))}</p><p class="sign">${escapeText(tr.t('letters.visa.sign'))}</p></section>`;
         })
         .join('');
       return doc(lang, tr.t('letters.visa.title'), LETTER_CSS, `<main>${letters}</main>`);

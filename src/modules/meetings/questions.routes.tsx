@@ -1,55 +1,46 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
+import { adminLanguage, renderAdmin } from '../../platform/admin/shell.js';
 import { notFound } from '../../platform/http/errors.js';
 import { parseId } from '../../platform/http/urls.js';
 import { translator } from '../../platform/i18n/i18n.js';
 import type { FieldError } from '../../platform/views/forms.js';
-import { loadMeeting, type AgendaMeeting } from './meetings.repository.js';
+import { type AgendaMeeting, meetingTitle } from './meetings.repository.js';
 import { addQuestion, questionInput, questionsOf, QUESTION_LIMITS, removeQuestion } from './questions.js';
 import { QuestionsAdmin } from './questions.views.js';
-import { registrationAbilities } from './registration.policy.js';
+import { bodyOf, meetingWithAbility } from './registration.access.js';
 
 type Body = Record<string, unknown>;
-const bodyOf = (request: FastifyRequest): Body => (request.body && typeof request.body === 'object' ? (request.body as Body) : {});
 
 /** The organiser's questions of a meeting's registration form (`registration.manage`, on the loaded meeting). */
 export function registerQuestionAdminRoutes(admin: FastifyInstance): void {
   const { db, config } = admin.diwan;
-  const titleIn = (m: AgendaMeeting, lang: string) => m.titles[lang] ?? Object.values(m.titles)[0] ?? `#${m.id}`;
   const base = (m: AgendaMeeting) => `/admin/activities/${m.id}/registrations/questions`;
 
-  async function meetingFor(request: FastifyRequest, reply: FastifyReply): Promise<AgendaMeeting | { denied: FastifyReply }> {
-    const id = parseId((request.params as { id?: string }).id);
-    if (!id) throw notFound();
-    if (!request.actor) return { denied: guard(request, reply, false)! };
-    const meeting = await loadMeeting(db, id);
-    if (!meeting) throw notFound();
-    const denied = guard(request, reply, registrationAbilities(request.actor, meeting).settings);
-    return denied ? { denied } : meeting;
-  }
 
   async function page(request: FastifyRequest, reply: FastifyReply, meeting: AgendaMeeting, values: Body, errors: FieldError[], notice: string | null, status = 200) {
     const tr = translator(adminLanguage(request));
     const questions = await questionsOf(db, meeting.id);
     return renderAdmin(request, reply, {
-      title: tr.t('questions.title', { title: titleIn(meeting, tr.lang) }),
+      title: tr.t('questions.title', { title: meetingTitle(meeting, tr.lang) }),
       current: 'activities',
       status,
-      body: ({ tr: t, csrf }) => <QuestionsAdmin tr={t} csrf={csrf} title={titleIn(meeting, t.lang)} base={base(meeting)} registrationsHref={`/admin/activities/${meeting.id}/registrations`} languages={config.languages} questions={questions} values={values} errors={errors} notice={notice} />,
+      body: ({ tr: t, csrf }) => <QuestionsAdmin tr={t} csrf={csrf} title={meetingTitle(meeting, t.lang)} base={base(meeting)} registrationsHref={`/admin/activities/${meeting.id}/registrations`} languages={config.languages} questions={questions} values={values} errors={errors} notice={notice} />,
     });
   }
 
   admin.get<{ Params: { id: string }; Querystring: { done?: string } }>('/activities/:id/registrations/questions', async (request, reply) => {
-    const meeting = await meetingFor(request, reply);
-    if ('denied' in meeting) return meeting.denied;
+    const found = await meetingWithAbility(db, request, reply, 'settings');
+    if ('denied' in found) return found.denied;
+    const { meeting } = found;
     const tr = translator(adminLanguage(request));
     const done = request.query.done;
     return page(request, reply, meeting, { kind: 'text' }, [], done === 'added' ? tr.t('questions.done.added') : done === 'deleted' ? tr.t('questions.done.deleted') : done === 'retired' ? tr.t('questions.done.retired') : null);
   });
 
   admin.post<{ Params: { id: string } }>('/activities/:id/registrations/questions', async (request, reply) => {
-    const meeting = await meetingFor(request, reply);
-    if ('denied' in meeting) return meeting.denied;
+    const found = await meetingWithAbility(db, request, reply, 'settings');
+    if ('denied' in found) return found.denied;
+    const { meeting } = found;
     const tr = translator(adminLanguage(request));
     const form = questionInput(bodyOf(request), config.languages, tr);
     if (!form.input) return page(request, reply, meeting, form.values, form.errors, null, 400);
@@ -58,8 +49,9 @@ export function registerQuestionAdminRoutes(admin: FastifyInstance): void {
   });
 
   admin.post<{ Params: { id: string; question: string } }>('/activities/:id/registrations/questions/:question/remove', async (request, reply) => {
-    const meeting = await meetingFor(request, reply);
-    if ('denied' in meeting) return meeting.denied;
+    const found = await meetingWithAbility(db, request, reply, 'settings');
+    if ('denied' in found) return found.denied;
+    const { meeting } = found;
     const id = parseId(request.params.question);
     if (!id) throw notFound();
     const outcome = await removeQuestion(db, meeting.id, id, request.actor!.id);

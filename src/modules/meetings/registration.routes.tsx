@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError, sendHtml } from '../../platform/app.js';
 import { audit } from '../../platform/audit/audit.js';
 import type { Db } from '../../platform/db/database.js';
-import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
+import { adminLanguage, renderAdmin } from '../../platform/admin/shell.js';
 import { checkForm } from '../../platform/forms/validation.js';
 import { notFound } from '../../platform/http/errors.js';
 import { fromAnotherSite, requestNetwork, takeForNetwork } from '../../platform/http/public-forms.js';
@@ -11,11 +11,12 @@ import { parseId, routePattern, url } from '../../platform/http/urls.js';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import type { FieldError } from '../../platform/views/forms.js';
 import { Layout } from '../../platform/views/layout.js';
-import { loadMeeting, publicMeetingById, publicMeetingBySlug, type AgendaMeeting, type PublicMeeting } from './meetings.repository.js';
+import { loadMeeting, publicMeetingById, publicMeetingBySlug, type AgendaMeeting, type PublicMeeting, meetingTitle } from './meetings.repository.js';
 import { canChange, cancelRegistration, correctRegistration, decide, decisionsFor, eraseRegistration, register, saveRegistrationSettings } from './registration.commands.js';
 import { contentDisposition } from '../../platform/http/download.js';
 import { announceChange } from '../../platform/events/changes.js';
 import { registrationAbilities } from './registration.policy.js';
+import { bodyOf, meetingWithAbility } from './registration.access.js';
 import { answersForm, answersOf, answerText, inLang, questionField, questionsOf } from './questions.js';
 import {
   closingDay,
@@ -44,7 +45,6 @@ type SlugParams = { Params: { lang: string; slug: string }; Querystring: { key?:
 type TokenParams = { Params: { lang: string; token: string }; Querystring: { done?: string } };
 
 const HOUR = 3600_000;
-const bodyOf = (request: FastifyRequest): Body => (request.body && typeof request.body === 'object' ? (request.body as Body) : {});
 
 const choiceSet = (c: Choices) => new Set([...c.countries, ...c.organisations].map((o) => o.value));
 
@@ -314,19 +314,8 @@ const PAGE_SIZE = 50;
 export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
   const { db, config } = admin.diwan;
 
-  async function meetingFor(request: FastifyRequest, reply: FastifyReply, need: 'view' | 'decide' | 'settings'): Promise<{ meeting: AgendaMeeting; can: ReturnType<typeof registrationAbilities> } | { denied: FastifyReply }> {
-    const id = parseId((request.params as { id?: string }).id);
-    if (!id) throw notFound();
-    if (!request.actor) return { denied: guard(request, reply, false)! };
-    const meeting = await loadMeeting(db, id);
-    if (!meeting) throw notFound();
-    const can = registrationAbilities(request.actor, meeting);
-    const denied = guard(request, reply, can[need]);
-    return denied ? { denied } : { meeting, can };
-  }
 
   const base = (m: AgendaMeeting) => `/admin/activities/${m.id}/registrations`;
-  const titleIn = (m: AgendaMeeting, lang: string) => m.titles[lang] ?? Object.values(m.titles)[0] ?? `#${m.id}`;
 
   async function representsNames(lang: string): Promise<Map<string, string>> {
     const c = await representChoices(db, lang);
@@ -354,14 +343,14 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
     const invitations = await db.selectFrom('meeting_invitations').select((eb) => eb.fn.countAll<number>().as('n')).where('activity_id', '=', meeting.id).executeTakeFirstOrThrow();
     const values: Body = settingsValues ?? { open: settings?.open ?? false, form: settings?.form ?? 'public', closes_on: settings?.closesOn ?? '', capacity: settings?.capacity === null || !settings ? '' : String(settings.capacity), approval: settings?.approval ?? 'manual' };
     return renderAdmin(request, reply, {
-      title: tr.t('registration.admin.title', { title: titleIn(meeting, tr.lang) }),
+      title: tr.t('registration.admin.title', { title: meetingTitle(meeting, tr.lang) }),
       current: 'activities',
       status,
       body: ({ tr: t, csrf }) => (
         <RegistrationsAdmin
           tr={t}
           csrf={csrf}
-          title={titleIn(meeting, t.lang)}
+          title={meetingTitle(meeting, t.lang)}
           base={base(meeting)}
           meetingHref={`/admin/activities/${meeting.id}`}
           counts={counts}
@@ -388,7 +377,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
   }
 
   admin.get<{ Params: { id: string }; Querystring: { done?: string; state?: string; page?: string } }>('/activities/:id/registrations', async (request, reply) => {
-    const found = await meetingFor(request, reply, 'view');
+    const found = await meetingWithAbility(db, request, reply, 'view');
     if ('denied' in found) return found.denied;
     const tr = translator(adminLanguage(request));
     const done = request.query.done;
@@ -396,7 +385,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
   });
 
   admin.post<{ Params: { id: string } }>('/activities/:id/registrations/settings', async (request, reply) => {
-    const found = await meetingFor(request, reply, 'settings');
+    const found = await meetingWithAbility(db, request, reply, 'settings');
     if ('denied' in found) return found.denied;
     const tr = translator(adminLanguage(request));
     const last = lastDayOf(found.meeting);
@@ -454,7 +443,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
   }
 
   admin.get<{ Params: { id: string; registration: string }; Querystring: { done?: string } }>('/activities/:id/registrations/:registration', async (request, reply) => {
-    const found = await meetingFor(request, reply, 'view');
+    const found = await meetingWithAbility(db, request, reply, 'view');
     if ('denied' in found) return found.denied;
     const id = parseId(request.params.registration);
     if (!id) throw notFound();
@@ -465,7 +454,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
   });
 
   admin.get<{ Params: { id: string; registration: string } }>('/activities/:id/registrations/:registration/data.json', async (request, reply) => {
-    const found = await meetingFor(request, reply, 'view');
+    const found = await meetingWithAbility(db, request, reply, 'view');
     if ('denied' in found) return found.denied;
     const id = parseId(request.params.registration);
     const r = id ? await registrationOf(db, found.meeting.id, id) : null;
@@ -474,12 +463,12 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
     const passport = found.can.passport && r.hasPassport ? await passportOf(db, r.id) : null;
     await audit(db, { actorUserId: request.actor!.id, action: passport ? 'registration.data_exported_with_passport' : 'registration.data_exported', entityType: 'registration', entityId: r.id, after: { activity: found.meeting.id } });
     const names = await representsNames(tr.lang);
-    const data = personalData(r, { meeting: titleIn(found.meeting, tr.lang), represents: names.get(r.countryCode ? `c:${r.countryCode}` : `o:${r.organisationId}`) ?? '', passport, answers: await answersFor(db, r, tr) });
+    const data = personalData(r, { meeting: meetingTitle(found.meeting, tr.lang), represents: names.get(r.countryCode ? `c:${r.countryCode}` : `o:${r.organisationId}`) ?? '', passport, answers: await answersFor(db, r, tr) });
     return reply.header('content-type', 'application/json; charset=utf-8').header('content-disposition', contentDisposition(`registration-${r.id}.json`)).send(JSON.stringify(data, null, 2));
   });
 
   admin.post<{ Params: { id: string; registration: string } }>('/activities/:id/registrations/:registration/erase', async (request, reply) => {
-    const found = await meetingFor(request, reply, 'decide');
+    const found = await meetingWithAbility(db, request, reply, 'decide');
     if ('denied' in found) return found.denied;
     const id = parseId(request.params.registration);
     if (!id) throw notFound();
@@ -494,7 +483,7 @@ export function registerRegistrationAdminRoutes(admin: FastifyInstance): void {
   });
 
   admin.post<{ Params: { id: string; registration: string } }>('/activities/:id/registrations/:registration/decide', async (request, reply) => {
-    const found = await meetingFor(request, reply, 'decide');
+    const found = await meetingWithAbility(db, request, reply, 'decide');
     if ('denied' in found) return found.denied;
     const id = parseId(request.params.registration);
     if (!id) throw notFound();
