@@ -105,7 +105,7 @@ export async function sweepExtractionCopies(dataDir: string, olderThanMs: number
     if (!name.endsWith('.part')) continue;
     const file = path.join(dir, name);
     const info = await stat(file).catch(() => null);
-    if (info && Date.now() - info.mtimeMs >= olderThanMs) {
+    if (info && Date.now() - Math.floor(info.mtimeMs) >= olderThanMs) {
       await rm(file, { force: true });
       removed++;
     }

@@ -191,7 +191,9 @@ export async function sweepUploads(dataDir: string, olderThanMs: number): Promis
     const file = path.join(dir, name);
     // A live upload keeps touching its file, so only abandoned ones are this old.
     const info = await stat(file).catch(() => null);
-    if (!info?.isFile() || info.mtimeMs > cutoff) continue;
+    // Whole milliseconds: a file written in this very millisecond has a fractional mtime past
+    // Date.now(), and a sweep of everything (olderThanMs 0) must still take it.
+    if (!info?.isFile() || Math.floor(info.mtimeMs) > cutoff) continue;
     await rm(file, { force: true });
     removed++;
   }
