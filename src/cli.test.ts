@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { verifyPassword } from './modules/auth/passwords.js';
 import { makePdf } from './platform/files/test-files.js';
 
 const run = promisify(execFile);
@@ -82,6 +84,37 @@ test('user create: password from standard input, generated when none, refused wh
     assert.equal(role.code, 65);
     const missing = await diwan(['user', 'create', '--email', 'x@example.org'], env);
     assert.equal(missing.code, 64);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('user password: sets a new one (from standard input or generated), refuses an unknown account or a weak password', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'diwan-cli-'));
+  try {
+    const env = { DATA_DIR: dir };
+    assert.equal((await diwan(['user', 'create', '--email', 'chair@example.org', '--role', 'admin', '--password-stdin'], env, 'the first long passphrase')).code, 0);
+    const set = await diwan(['user', 'password', '--email', 'Chair@Example.org', '--password-stdin'], env, 'a second long passphrase\n');
+    assert.equal(set.code, 0, set.stderr);
+    assert.match(set.stdout, /password of user \d+ set: chair@example.org/);
+    const db = new Database(path.join(dir, 'diwan.sqlite'), { readonly: true });
+    try {
+      const row = db.prepare('select password_hash from users where email = ?').get('chair@example.org') as { password_hash: string };
+      assert.ok(await verifyPassword(row.password_hash, 'a second long passphrase'));
+      assert.ok(!(await verifyPassword(row.password_hash, 'the first long passphrase')));
+    } finally {
+      db.close();
+    }
+    const gen = await diwan(['user', 'password', '--email', 'chair@example.org'], env);
+    assert.equal(gen.code, 0, gen.stderr);
+    assert.match(gen.stdout, /password \(shown once\): [\w-]{24}/);
+    const unknown = await diwan(['user', 'password', '--email', 'nobody@example.org', '--password-stdin'], env, 'a third long passphrase');
+    assert.equal(unknown.code, 65);
+    assert.match(unknown.stderr, /No account uses this e-mail address/);
+    const weak = await diwan(['user', 'password', '--email', 'chair@example.org', '--password-stdin'], env, 'chair@example.org!');
+    assert.equal(weak.code, 65);
+    assert.match(weak.stderr, /must not contain your e-mail address/);
+    assert.equal((await diwan(['user', 'password'], env)).code, 64);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { createUser, UserCommandError } from './modules/auth/index.js';
+import { createUser, setPassword, UserCommandError } from './modules/auth/index.js';
 import { IMPORT_DOCUMENTS_USAGE, runImportDocuments } from './modules/documents/index.js';
 import { IMPORT_LEGACY_USAGE, runImportLegacy } from './modules/legacy/index.js';
 import { translator, type MessageKey } from './platform/i18n/i18n.js';
@@ -26,6 +26,8 @@ Commands:
                create an active account; roles: admin, editor, organiser, focal_point, participant.
                The password is read from standard input with --password-stdin, asked for on a
                terminal, or else generated and printed once.
+  user password --email ADDRESS [--password-stdin]
+               set an account's password (the same three ways); ends its sessions and links
   import-legacy [--dry-run] [--json] [--source-url URL] FILE...
                import pages saved from the old websites (text or HTML; en, fr, es, pt, it):
                creates activities or merges them into existing ones, keeps their old addresses
@@ -124,10 +126,17 @@ async function readStdin(): Promise<string> {
 }
 
 /** `user create`: an account from the command line (the first admin of an installation). */
+/** The password a user command sets: from standard input, typed on a terminal, or generated (and printed once). */
+async function choosePassword(fromStdin: boolean | undefined): Promise<{ password: string; generated: boolean }> {
+  if (fromStdin) return { password: await readStdin(), generated: false };
+  if (process.stdin.isTTY) return { password: await promptHidden('Password (at least 12 characters): '), generated: false };
+  return { password: randomBytes(18).toString('base64url'), generated: true };
+}
+
 async function userCommand(args: string[], db: ReturnType<typeof openDatabase>, defaultLanguage: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'create') {
-    err('Usage: npm run diwan -- user create --email ADDRESS --role ROLE [--name NAME] [--password-stdin]');
+  if (sub !== 'create' && sub !== 'password') {
+    err('Usage: npm run diwan -- user create --email ADDRESS --role ROLE [--name NAME] [--password-stdin]\n       npm run diwan -- user password --email ADDRESS [--password-stdin]');
     return 64;
   }
   let values;
@@ -137,19 +146,32 @@ async function userCommand(args: string[], db: ReturnType<typeof openDatabase>, 
     err(e instanceof Error ? e.message : String(e));
     return 64;
   }
+  if (sub === 'password') {
+    if (!values.email) {
+      err('--email is required.');
+      return 64;
+    }
+    await migrateDiwan(db, { info: () => undefined });
+    const chosen = await choosePassword(values['password-stdin']);
+    try {
+      const id = await setPassword(db, values.email, chosen.password);
+      out(`password of user ${id} set: ${values.email.trim().toLowerCase()}; its sessions and links are ended`);
+      if (chosen.generated) out(`password (shown once): ${chosen.password}`);
+      return 0;
+    } catch (e) {
+      if (e instanceof UserCommandError) {
+        err(translator(CLI_LANGUAGE).t(e.key as MessageKey));
+        return 65;
+      }
+      throw e;
+    }
+  }
   if (!values.email || !values.role) {
     err('Both --email and --role are required.');
     return 64;
   }
   await migrateDiwan(db, { info: () => undefined });
-  let password: string;
-  let generated = false;
-  if (values['password-stdin']) password = await readStdin();
-  else if (process.stdin.isTTY) password = await promptHidden('Password (at least 12 characters): ');
-  else {
-    password = randomBytes(18).toString('base64url');
-    generated = true;
-  }
+  const { password, generated } = await choosePassword(values['password-stdin']);
   try {
     const id = await createUser(db, { email: values.email, password, role: values.role, displayName: values.name, lang: defaultLanguage });
     out(`user ${id} created: ${values.email.trim().toLowerCase()} (${values.role})`);

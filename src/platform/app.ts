@@ -212,6 +212,9 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
       void sendError(request, reply, kindOfStatus(status), status);
     },
     bodyLimit: 1024 * 1024,
+    // request.ip is the client's address: the peer's, or behind the proxies TRUST_PROXY lists, the
+    // last address in X-Forwarded-For that none of them added (proxy-addr's rule).
+    trustProxy: config.trustProxy.length ? config.trustProxy : false,
     // Fastify's two lines per request are replaced by one access line (below), at the chosen level.
     logController: new LogController({ disableRequestLogging: true }),
   });

@@ -41,3 +41,17 @@ test('a cheap password hash is refused outside a test run', () => {
   assert.throws(() => passwordHashCost({ PASSWORD_HASH_COST: 'test', NODE_ENV: 'production' }), (e: unknown) => e instanceof ConfigError && /only with NODE_ENV=test/.test(e.message));
   assert.throws(() => passwordHashCost({ PASSWORD_HASH_COST: 'weak' }), /use owasp/);
 });
+
+test('TRUST_PROXY: empty by default (X-Forwarded-For ignored); addresses, ranges and loopback accepted; anything else named', () => {
+  assert.deepEqual(loadConfig({}).trustProxy, []);
+  assert.deepEqual(loadConfig({ TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8,loopback,2001:db8::/32 ' }).trustProxy, ['127.0.0.1', '10.0.0.0/8', 'loopback', '2001:db8::/32']);
+  for (const bad of ['*', 'true', 'proxy.example.org', '10.0.0.0/33', '10.0.0.1/8/1', '::1/129']) {
+    assert.throws(() => loadConfig({ TRUST_PROXY: bad }), (e: unknown) => e instanceof ConfigError && /TRUST_PROXY/.test(e.message), bad);
+  }
+});
+
+test('demo passwords are random outside a test run', () => {
+  assert.equal(loadConfig({ NODE_ENV: 'production' }).demoPasswords, 'random');
+  assert.equal(loadConfig({}).demoPasswords, 'random');
+  assert.equal(loadConfig({ NODE_ENV: 'test' }).demoPasswords, 'fixed');
+});

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -70,6 +71,26 @@ const EnvSchema = z.object({
         return false;
       }
     }, 'TIME_ZONE must be an IANA time zone such as Europe/Brussels or Africa/Dakar'),
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed: addresses, ranges (10.0.0.0/8) or
+   * loopback, linklocal, uniquelocal. Empty: the header is ignored and the peer is the client.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean))
+    .pipe(
+      z.array(
+        z.string().refine((entry) => {
+          if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+          const [address = '', prefix, ...rest] = entry.split('/');
+          const family = isIP(address);
+          if (!family || rest.length) return false;
+          if (prefix === undefined) return true;
+          return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+        }, 'TRUST_PROXY is a comma-separated list of proxy addresses or ranges such as 127.0.0.1,10.0.0.0/8 (or loopback), or empty'),
+      ),
+    ),
   LEGACY_HOSTS: z
     .string()
     .default('')
@@ -122,8 +143,15 @@ export type Config = {
   chromiumPath: string;
   /** Hosts of the old websites whose addresses redirect to the imported activities (LEGACY_HOSTS). */
   legacyHosts: string[];
+  /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY); empty: none. */
+  trustProxy: string[];
   /** Cookies get the Secure flag when the public URL is https. */
   secureCookies: boolean;
+  /**
+   * The demo accounts' passwords: random ones printed at first start, or (only under
+   * NODE_ENV=test, for the test suites) the fixed ones the tests sign in with.
+   */
+  demoPasswords: 'random' | 'fixed';
 };
 
 /** Thrown when the environment is invalid; its message lists every problem for the operator. */
@@ -180,7 +208,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     passportRetentionDays: e.PASSPORT_RETENTION_DAYS,
     chromiumPath: e.CHROMIUM_PATH,
     legacyHosts: e.LEGACY_HOSTS,
+    trustProxy: e.TRUST_PROXY,
     secureCookies: (e.PUBLIC_URL ?? '').startsWith('https://'),
+    demoPasswords: env.NODE_ENV === 'test' ? 'fixed' : 'random',
     ...overrides,
   };
 }

@@ -23,7 +23,7 @@ export const isTokenShape = (token: string) => /^[\w-]{32,64}$/.test(token);
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
-/** One more subscription request from a network address (see requestNetwork); false past the hourly limit. */
+/** One more subscription request from a network address (see clientNetwork); false past the hourly limit. */
 export function takeRequestFromIp(db: Db, network: string, now = new Date()): Promise<boolean> {
   return takeForNetwork(db, 'ip', network, ALERT_LIMITS.requestsPerIpPerHour, HOUR, now);
 }

@@ -63,7 +63,7 @@ for (const dialect of await dialectsUnderTest()) {
       smtp = await startSmtpSink();
       received = smtp.received;
       const port = smtp.port;
-      t = await createTestApp(dialect, { config: { smtpUrl: `smtp://127.0.0.1:${port}`, publicUrl: 'https://rabat.example' } });
+      t = await createTestApp(dialect, { config: { smtpUrl: `smtp://127.0.0.1:${port}`, publicUrl: 'https://rabat.example', trustProxy: ['loopback'] } });
     });
     after(async () => {
       await t?.close();
@@ -286,7 +286,7 @@ for (const dialect of await dialectsUnderTest()) {
       assert.ok(counted.some((r) => r.count === 2), JSON.stringify(counted));
     });
 
-    test('behind a reverse proxy on the same machine each visitor is counted by the address the proxy gives; an IPv6 line by its /64', async () => {
+    test('behind a reverse proxy TRUST_PROXY names, each visitor is counted by the address the proxy gives; an IPv6 line by its /64', async () => {
       const ask = (remoteAddress: string, forwardedFor?: string) =>
         t.app.inject({ method: 'POST', url: '/en/alerts', payload: form({ scope: 'search', q: 'wombat', email: '' }), headers: { ...FORM, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) }, remoteAddress });
       const statuses = async (n: number, each: (i: number) => Promise<{ statusCode: number }>) => {
@@ -304,6 +304,21 @@ for (const dialect of await dialectsUnderTest()) {
       // The addresses of one IPv6 line.
       assert.equal((await statuses(over, (i) => ask(`2001:db8:77:1::${(i + 1).toString(16)}`))).at(-1), 429);
       assert.equal((await ask('2001:db8:77:2::1')).statusCode, 400, 'another line is counted apart');
+    });
+
+    test('without TRUST_PROXY, X-Forwarded-For is ignored even from the machine itself', async () => {
+      const plain = await createTestApp(dialect);
+      try {
+        const over = ALERT_LIMITS.requestsPerIpPerHour + 1;
+        const codes: number[] = [];
+        for (let i = 0; i < over; i++) {
+          const r = await plain.app.inject({ method: 'POST', url: '/en/alerts', payload: form({ scope: 'search', q: 'wombat', email: '' }), headers: { ...FORM, 'x-forwarded-for': `198.51.100.${i + 1}` }, remoteAddress: '127.0.0.1' });
+          codes.push(r.statusCode);
+        }
+        assert.equal(codes.at(-1), 429, 'one peer, one count, whatever the header says');
+      } finally {
+        await plain.close();
+      }
     });
   });
 }

@@ -7,7 +7,7 @@ import { routePattern, url, type RouteName } from '../../platform/http/urls.js';
 import { Layout } from '../../platform/views/layout.js';
 import { z } from 'zod';
 import { alertByToken, alertToConfirm, confirmAlert, endAlert, requestAlert, takeRequestFromIp, type StoredAlert } from './alerts.commands.js';
-import { fromAnotherSite, requestNetwork } from '../../platform/http/public-forms.js';
+import { fromAnotherSite, clientNetwork } from '../../platform/http/public-forms.js';
 import { describeAlert } from './alerts.describe.js';
 import { listAddress } from './alerts.jobs.js';
 import { ALERT_LIMITS, AlertEmailSchema, readAlertSearch, type AlertSearch } from './alerts.schemas.js';
@@ -120,7 +120,7 @@ export function registerAlertRoutes(app: FastifyInstance): void {
       const tr = languageOf(request.params.lang);
       if (!tr) return sendError(request, reply, 'notFound', 404);
       if (fromAnotherSite(request, baseUrl)) return sendError(request, reply, 'forbidden', 403);
-      if (!(await takeRequestFromIp(app.diwan.db, requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for'])))) {
+      if (!(await takeRequestFromIp(app.diwan.db, clientNetwork(request)))) {
         reply.header('retry-after', '3600');
         return sendError(request, reply, 'tooMany', 429);
       }

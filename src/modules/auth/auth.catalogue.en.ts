@@ -28,6 +28,7 @@ export const authEn = {
   "auth.error.tokenInvalid": "This link is no longer valid: it has expired or has already been used. Ask for a new one.",
   "user.error.email": "Enter an e-mail address in the right format, like name@example.org",
   "user.error.exists": "An account already uses this e-mail address",
+  "user.error.unknownAccount": "No account uses this e-mail address",
   "user.error.role": "Choose a role",
   "user.error.password.tooShort": "The password must be at least 12 characters long",
   "user.error.password.guessable": "This password is among the first ones guessed: choose a phrase of a few unrelated words",

@@ -30,6 +30,7 @@ export const authFr: Record<keyof typeof authEn, string> = {
   "auth.error.tokenInvalid": "Ce lien n’est plus valable : il a expiré ou a déjà servi. Demandez-en un nouveau.",
   "user.error.email": "Saisissez une adresse électronique au bon format, par exemple nom@exemple.org",
   "user.error.exists": "Un compte utilise déjà cette adresse électronique",
+  "user.error.unknownAccount": "Aucun compte n’utilise cette adresse électronique",
   "user.error.role": "Choisissez un rôle",
   "user.error.password.tooShort": "Le mot de passe doit compter au moins 12 caractères",
   "user.error.password.guessable": "Ce mot de passe fait partie des premiers essayés : choisissez une phrase de quelques mots sans rapport entre eux",

@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { TestClient, csrfToken } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
-import { createUser } from './users.commands.js';
+import { DEMO_USERS, seedDemoUsers } from './demo-users.js';
+import { createUser, passwordProblem } from './users.commands.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -271,6 +272,21 @@ for (const dialect of await dialectsUnderTest()) {
     test('the audit log cannot be changed, even by a direct query', async () => {
       await assert.rejects(t.db.updateTable('audit_log').set({ action: 'forged' }).execute(), /append-only/);
       await assert.rejects(t.db.deleteFrom('audit_log').execute(), /append-only/);
+    });
+
+    test('outside the test suites the demo accounts get random passwords, returned once, that sign in; the published ones do not', async () => {
+      const created = await seedDemoUsers(t.db, { passwords: 'random' });
+      assert.deepEqual(created.map((u) => u.role), ['admin', 'editor', 'organiser', 'focal_point']);
+      const fixed = new Set(DEMO_USERS.map((u) => u.password));
+      for (const u of created) {
+        assert.ok(!fixed.has(u.password) && u.password.length >= 16, 'not a published password');
+        assert.equal(passwordProblem(u.password, { email: u.email, name: u.displayName }), null);
+      }
+      assert.equal(new Set(created.map((u) => u.password)).size, created.length, 'each its own');
+      const admin = created[0]!;
+      assert.equal((await new TestClient(t.app).login(admin.email, DEMO_USERS[0]!.password)).statusCode, 400);
+      assert.equal((await new TestClient(t.app).login(admin.email, admin.password)).statusCode, 303);
+      assert.deepEqual(await seedDemoUsers(t.db, { passwords: 'random' }), [], 'a second start creates none and prints none');
     });
   });
 }

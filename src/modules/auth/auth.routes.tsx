@@ -9,7 +9,7 @@ import { RESET_TOKEN_MINUTES, UserCommandError, login, requestPasswordReset, set
 import { SESSION_COOKIE, destroySession } from './sessions.js';
 import { audit } from '../../platform/audit/audit.js';
 import { checkForm } from '../../platform/forms/validation.js';
-import { requestNetwork, takeForNetwork } from '../../platform/http/public-forms.js';
+import { clientNetwork, takeForNetwork } from '../../platform/http/public-forms.js';
 import { authFormOptions, ForgotFormSchema, LoginFormSchema, NewPasswordFormSchema, readFields } from './auth.forms.js';
 
 const LanguageBody = z.object({ to: z.string().max(5) });
@@ -54,7 +54,7 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
     const checked = await checkForm(LoginFormSchema, input, tr, authFormOptions(tr));
     const errors: FieldError[] = [...checked.errors];
     if (checked.ok) {
-      const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
+      const network = clientNetwork(request);
       const result = await login(db, config, checked.data.email, checked.data.password, network);
       if (result.ok) {
         // Rotate: the session this browser had before signing in is ended, never reused.
@@ -115,7 +115,7 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
       });
     }
     // Per network: a few requests an hour (each account is also limited, silently, in the command).
-    const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
+    const network = clientNetwork(request);
     if (!(await takeForNetwork(db, 'password-reset', network, RESET_REQUESTS_PER_NETWORK_PER_HOUR, 3600_000))) {
       reply.header('retry-after', '3600');
       return renderAdmin(request, reply, {

@@ -8,7 +8,7 @@ import { loadRoles } from './roles.reference-data.js';
 import { loadSession } from './sessions.js';
 import { registerUserAdminRoutes } from './users.admin.routes.js';
 
-export { createUser, UserCommandError } from './users.commands.js';
+export { createUser, setPassword, UserCommandError } from './users.commands.js';
 
 /** Accounts, roles, sessions, sign-in and password reset, and the back-office for users. */
 export const authModule: DiwanModule = {
@@ -19,7 +19,9 @@ export const authModule: DiwanModule = {
   },
   async seedDemo(db, config, { freshInstall }) {
     if (!freshInstall) return [];
-    return (await seedDemoUsers(db, config.defaultLanguage)).map((u) => `demo ${u.role}: ${u.email} / password ${u.password} (demo only: change or remove before going live)`);
+    const created = await seedDemoUsers(db, { lang: config.defaultLanguage, passwords: config.demoPasswords });
+    // Printed this once (the passwords are stored only as hashes): the README says to look here.
+    return created.map((u) => `demo ${u.role}: ${u.email} / password ${u.password} (shown only now; demo only: change or remove before going live)`);
   },
   authenticate: (db, config, token) => loadSession(db, config, token),
   adminRoutes(admin) {

@@ -218,6 +218,28 @@ export async function setPasswordWithToken(db: Db, token: string, purpose: 'rese
   return row.user_id;
 }
 
+/**
+ * Sets an account's password from the command line (an operator who lost the admin's, a demo
+ * password missed at first start): the same checks as everywhere, every link spent, every session
+ * ended, the sign-in limits lifted. The account's status is kept: a disabled one stays disabled.
+ */
+export async function setPassword(db: Db, email: string, password: string): Promise<number> {
+  const account = await db.selectFrom('users').select(['id', 'email', 'display_name']).where('email', '=', normaliseEmail(email)).executeTakeFirst();
+  if (!account) throw new UserCommandError('user.error.unknownAccount');
+  const problem = passwordProblem(password, { email: account.email, name: account.display_name });
+  if (problem) throw new UserCommandError(`user.error.password.${problem}`);
+  const passwordHash = await hashPassword(password);
+  const now = nowIso();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now, updated_at: now }).where('id', '=', account.id).execute();
+    await spendTokens(trx, account.id);
+    await audit(trx, { actorUserId: null, action: 'password.set', entityType: 'user', entityId: account.id });
+  });
+  await destroyUserSessions(db, account.id);
+  await clearAccount(db, account.email);
+  return account.id;
+}
+
 /** Invites a person by e-mail with a role: an invited account and a link to choose a password. */
 export async function inviteUser(
   db: Db,

@@ -390,7 +390,18 @@ export function registerImportAdminRoutes(admin: FastifyInstance): void {
     return renderForm(request, reply, '', '', []);
   });
 
-  admin.post('/imports/review', { bodyLimit: POST_LIMIT }, async (request, reply) => {
+  // The posts that bring a page (pasted, reviewed, or as a file of at most 20 MB) may be large: who
+  // asks is checked from the session before a byte of the body is read, and a body declared larger
+  // than the limit is refused at once. The CSRF token is then checked on the parsed body, as everywhere.
+  const bringsAPage = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.actor || !importAbilities(request.actor).run) return guard(request, reply, false);
+    if (Number(request.headers['content-length'] ?? 0) > POST_LIMIT) {
+      reply.header('connection', 'close');
+      return reply.code(413).type('text/plain; charset=utf-8').send(translator(adminLanguage(request)).t('imports.error.tooLarge'));
+    }
+    return undefined;
+  };
+  admin.post('/imports/review', { bodyLimit: POST_LIMIT, onRequest: bringsAPage }, async (request, reply) => {
     const denied = guard(request, reply, importAbilities(request.actor).run);
     if (denied) return denied;
     const r = await review(request, reply);
@@ -398,7 +409,7 @@ export function registerImportAdminRoutes(admin: FastifyInstance): void {
     return renderReview(request, reply, r.review, r.review.errors.length ? 400 : 200);
   });
 
-  admin.post('/imports/accept', { bodyLimit: POST_LIMIT }, async (request, reply) => {
+  admin.post('/imports/accept', { bodyLimit: POST_LIMIT, onRequest: bringsAPage }, async (request, reply) => {
     const denied = guard(request, reply, importAbilities(request.actor).run);
     if (denied) return denied;
     const r = await review(request, reply);
@@ -414,6 +425,7 @@ export function registerImportAdminRoutes(admin: FastifyInstance): void {
 
   // The file upload: multipart is parsed only in this scope (never for the rest of the back-office), one file of at most 20 MB.
   admin.register(async (scope) => {
+    scope.addHook('onRequest', bringsAPage);
     await scope.register(multipart, {
       attachFieldsToBody: 'keyValues',
       throwFileSizeLimit: false,

@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db/database.js';
 import { adminLanguage, renderAdmin } from '../../platform/admin/shell.js';
 import { checkForm } from '../../platform/forms/validation.js';
 import { notFound } from '../../platform/http/errors.js';
-import { fromAnotherSite, requestNetwork, takeForNetwork } from '../../platform/http/public-forms.js';
+import { fromAnotherSite, clientNetwork, takeForNetwork } from '../../platform/http/public-forms.js';
 import { parseId, routePattern, url } from '../../platform/http/urls.js';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import type { FieldError } from '../../platform/views/forms.js';
@@ -247,7 +247,7 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
       if (refused) return refused;
       // Every post counts against a generous allowance (corrections of typos included); only a
       // registration that passes the checks counts against the configured one (below).
-      const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
+      const network = clientNetwork(request);
       if (!(await takeForNetwork(ctx().db, 'registration-post', network, ctx().config.registrationsPerIpPerHour * 5, HOUR))) {
         reply.header('retry-after', '3600');
         return sendError(request, reply, 'tooMany', 429);
@@ -267,7 +267,7 @@ export function registerRegistrationRoutes(app: FastifyInstance): void {
       const checked = await checkForm(form.schema, form.values, tr, registrationFormOptions(tr, form.order));
       const asked = answersForm(bodyOf(request), await questionsOf(ctx().db, meeting.id), tr);
       if (!checked.ok || asked.errors.length) return formPage(request, reply, tr, meeting, settings, { ...form.values, ...asked.values }, [...(checked.ok ? [] : checked.errors), ...asked.errors], 400);
-      const network = requestNetwork(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for']);
+      const network = clientNetwork(request);
       if (!(await takeForNetwork(ctx().db, 'registration', network, ctx().config.registrationsPerIpPerHour, HOUR))) {
         reply.header('retry-after', '3600');
         return formPage(request, reply, tr, meeting, settings, form.values, [{ field: 'given_name', message: tr.t('registration.error.tooMany') }], 429);

@@ -74,27 +74,19 @@ function expandIpv6(ip: string): string[] {
   return [...left, ...Array<string>(Math.max(0, missing)).fill('0'), ...right].map((g) => g.padStart(4, '0'));
 }
 
-const isLoopback = (ip: string) => /^127\./.test(ip) || /^::ffff:127\./i.test(ip) || ip === '::1';
-
 /**
- * The network a request comes from, as the limits count it. Behind a reverse proxy on the same
- * machine (the default HOST is 127.0.0.1) every request comes from the proxy, so the address the
- * proxy appended last to `X-Forwarded-For` is taken instead; from any other peer the header is
- * ignored (anyone can send one). An IPv6 address counts as its /64, which one subscriber line
- * usually holds whole.
+ * The network a request comes from, as the limits count it: the client's address (request.ip,
+ * which follows X-Forwarded-For only through the proxies TRUST_PROXY lists). An IPv6 address counts
+ * as its /64, which one subscriber line usually holds whole.
  */
-export function requestNetwork(peer: string, forwardedFor?: string | string[]): string {
-  let ip = peer;
-  if (isLoopback(peer) && forwardedFor !== undefined) {
-    const last = [forwardedFor].flat().join(',').split(',').at(-1)?.trim() ?? '';
-    if (isIP(last)) ip = last;
-  }
+export function clientNetwork(request: Pick<FastifyRequest, 'ip'>): string {
+  const ip = request.ip;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped) return mapped[1]!;
   return isIP(ip) === 6 ? `${expandIpv6(ip).slice(0, 4).join(':')}::/64` : ip;
 }
 
-/** One more use by a network (see requestNetwork) under a caller's scope; the network is kept as a hash, never as it is. */
+/** One more use by a network (see clientNetwork) under a caller's scope; the network is kept as a hash, never as it is. */
 export function takeForNetwork(db: Db, scope: string, network: string, limit: number, windowMs: number, now = new Date()): Promise<boolean> {
   return takeRate(db, `${scope}:${createHash('sha256').update(network).digest('hex')}`, limit, windowMs, now);
 }
