@@ -77,8 +77,9 @@ for (const dialect of await dialectsUnderTest()) {
       const person = { given_name: 'Aïcha', family_name: 'Koné', represents: 'c:CI', email: 'aicha.kone@example.ci', consent_data: '1' };
       const missing = await post(`/fr/activities/${meeting.fr}/register`, { ...person, [`q_${reception}`]: 'yes', [`q_${arrival}`]: '13/04' });
       assert.equal(missing.statusCode, 400);
-      assert.match(missing.body, /Quel groupe de travail \?/);
-      assert.match(missing.body, /Date d’arrivée/);
+      assert.match(missing.body, /Choisissez le champ « quel groupe de travail \? » dans la liste/);
+      assert.match(missing.body, /Saisissez le champ « date d’arrivée » sous forme de date réelle/);
+      assert.doesNotMatch(missing.body, /\{field\}|\{max\}/, 'every message names its question');
       assert.match(missing.body, /value="Aïcha"/);
       assert.equal(await t.db.selectFrom('registrations').select('id').where('email_key', '=', 'aicha.kone@example.ci').executeTakeFirst(), undefined);
       const ok = await post(`/fr/activities/${meeting.fr}/register`, { ...person, [`q_${group}`]: '1', [`q_${reception}`]: 'yes', [`q_${arrival}`]: `${year}-04-13` });

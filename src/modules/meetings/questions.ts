@@ -1,7 +1,8 @@
 import { audit } from '../../platform/audit/audit.js';
 import type { Db } from '../../platform/db/database.js';
 import { formatDateRange } from '../../platform/i18n/dates.js';
-import type { Translator } from '../../platform/i18n/i18n.js';
+import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
+import { inSentence } from '../../platform/forms/validation.js';
 import type { FieldError } from '../../platform/views/forms.js';
 import { field, isDay } from './meetings.schemas.js';
 
@@ -80,16 +81,17 @@ export function answersForm(b: Body, questions: Question[], tr: Translator): { v
     const value = field(b, name);
     values[name] = value;
     const label = inLang(q.labels, tr.lang);
-    const wrong = (message: string) => errors.push({ field: name, message: `${label}: ${message}` });
+    // Each message names the question as its field (the catalogue's {field}).
+    const wrong = (key: MessageKey, values: Record<string, string | number> = {}) => errors.push({ field: name, message: tr.t(key, { field: inSentence(label, tr.locale), ...values }) });
     if (!value) {
-      if (q.required) wrong(tr.t(q.kind === 'text' ? 'form.error.required' : 'form.error.choose'));
+      if (q.required) wrong(q.kind === 'text' ? 'form.error.required' : 'form.error.choose');
       continue;
     }
-    if (q.kind === 'text' && value.length > QUESTION_LIMITS.answer) wrong(tr.t('form.error.tooLong'));
-    else if (q.kind === 'text' && CONTROL.test(value)) wrong(tr.t('registration.error.characters'));
-    else if (q.kind === 'choice' && !(/^\d{1,2}$/.test(value) && Number(value) < q.options.length)) wrong(tr.t('form.error.choose'));
-    else if (q.kind === 'yes_no' && value !== 'yes' && value !== 'no') wrong(tr.t('form.error.choose'));
-    else if (q.kind === 'date' && !isDay(value)) wrong(tr.t('registration.error.date'));
+    if (q.kind === 'text' && value.length > QUESTION_LIMITS.answer) wrong('form.error.tooLong', { max: QUESTION_LIMITS.answer });
+    else if (q.kind === 'text' && CONTROL.test(value)) wrong('registration.error.characters');
+    else if (q.kind === 'choice' && !(/^\d{1,2}$/.test(value) && Number(value) < q.options.length)) wrong('form.error.choose');
+    else if (q.kind === 'yes_no' && value !== 'yes' && value !== 'no') wrong('form.error.choose');
+    else if (q.kind === 'date' && !isDay(value)) wrong('registration.error.date');
     else answers.set(q.id, value);
   }
   return { values, errors, answers };
