@@ -1,7 +1,7 @@
 import './platform/runtime.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { openDatabase } from './platform/db/database.js';
-import { migrateDiwan, seedDiwanDemo, syncDiwan } from './app/index.js';
+import { MODULES, migrateDiwan, seedDiwanDemo, syncDiwan } from './app/index.js';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -10,6 +10,7 @@ import { createUser, setPassword, UserCommandError } from './modules/auth/index.
 import { IMPORT_DOCUMENTS_USAGE, runImportDocuments } from './modules/documents/index.js';
 import { IMPORT_LEGACY_USAGE, runImportLegacy } from './modules/legacy/index.js';
 import { translator, type MessageKey } from './platform/i18n/i18n.js';
+import { BACKUP_USAGE, MOVE_USAGE, RESTORE_USAGE, runBackupCommand } from './platform/backup/backup.commands.js';
 
 /** The command line speaks English (its help and messages are written in it), whatever LANGUAGES says. */
 const CLI_LANGUAGE = 'en';
@@ -37,6 +38,14 @@ Commands:
                date, language, access, activity): every row is checked first and nothing is
                imported if one is refused; files already there are skipped; the text of the new
                files is read before the command ends (see import-documents --help)
+  backup FILE  write one archive (tar) with a consistent snapshot of the database and the stored
+               files, while the server may keep running (see backup --help)
+  restore [--force] FILE
+               bring the database and the stored files back to a backup; the archive is checked
+               first; a database holding rows is replaced only with --force (see restore --help)
+  move-database --to postgres://USER:PASSWORD@HOST/DATABASE
+               copy the current (SQLite) database into an empty PostgreSQL database and compare
+               every table; the files stay where they are (see move-database --help)
   help         show this help
 
 The database is the one configured by DATABASE_URL (default: a SQLite file under DATA_DIR).`;
@@ -56,7 +65,12 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
     out(IMPORT_DOCUMENTS_USAGE);
     return 0;
   }
-  if (command !== 'migrate' && command !== 'seed-demo' && command !== 'user' && command !== 'import-legacy' && command !== 'import-documents') {
+  const backupCommand = command === 'backup' || command === 'restore' || command === 'move-database' ? command : null;
+  if (backupCommand && (argv.includes('--help') || argv.includes('-h'))) {
+    out(backupCommand === 'backup' ? BACKUP_USAGE : backupCommand === 'restore' ? RESTORE_USAGE : MOVE_USAGE);
+    return 0;
+  }
+  if (command !== 'migrate' && command !== 'seed-demo' && command !== 'user' && command !== 'import-legacy' && command !== 'import-documents' && !backupCommand) {
     err(`Unknown command: ${command}\n\n${HELP}`);
     return 64;
   }
@@ -73,6 +87,9 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
   const db = openDatabase(config);
   try {
     if (command === 'user') return await userCommand(argv.slice(1), db, config.defaultLanguage, out, err);
+    // No migration first: a backup reads the database as it is, a restore or a move migrates its
+    // target to the source's level itself (and reference data would make an empty target non-empty).
+    if (backupCommand) return await runBackupCommand(backupCommand, argv.slice(1), { db, config, modules: MODULES, out, err });
     // The imports keep standard output for their report (one JSON document with --json).
     const quiet = command === 'import-legacy' || command === 'import-documents';
     await migrateDiwan(db, { info: quiet ? () => undefined : out });
