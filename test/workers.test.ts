@@ -16,13 +16,14 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'diwan-workers-'));
 let child: ChildProcess;
 let base = '';
 let output = '';
+const METRICS_TOKEN = 'workers-test-metrics-token-0123456789abcdef';
 
 before(async () => {
   const { ensureBuilt } = await import('../scripts/build.mjs');
   await ensureBuilt({ log: () => undefined });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', WORKERS: '2', CONTENT_POLL_MS: '0' } as NodeJS.ProcessEnv;
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', WORKERS: '2', CONTENT_POLL_MS: '0', METRICS_TOKEN } as NodeJS.ProcessEnv;
   delete env.DATABASE_URL;
   delete env.NODE_OPTIONS;
   child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -107,4 +108,9 @@ test('a worker that dies is replaced, and the site keeps serving', async () => {
   assert.ok(!replaced.includes(workers[0]!));
   const pages = await Promise.all(Array.from({ length: 8 }, () => visit('/en/')));
   assert.ok(pages.every((r) => r.status === 200));
+  // The replacement took the dead worker's place: its metrics still say worker 1 or 2 (decision 0033).
+  const scrapes = await Promise.all(Array.from({ length: 8 }, () => fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) => r.text())));
+  const labels = new Set(scrapes.flatMap((text) => [...text.matchAll(/[{,]worker="([^"]*)"/g)].map((m) => m[1])));
+  assert.ok(labels.size > 0, 'the metrics carry a worker label');
+  for (const label of labels) assert.ok(label === '1' || label === '2', `worker label ${label}`);
 });

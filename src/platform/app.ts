@@ -117,6 +117,7 @@ export function sendHtml(request: FastifyRequest, reply: FastifyReply, html: str
   const headers = { 'content-type': 'text/html; charset=utf-8', 'content-language': options.lang };
   const shareable = options.cacheKey !== undefined && status === 200 && !hasCredentials(request);
   if (!shareable) return sendOnce(request, reply, html, status, { ...headers, 'cache-control': NO_STORE, ...options.headers });
+  cache.countMiss();
   // A page the cache will keep is compressed well, once per encoding asked for; one it will not keep
   // (cache off, content changed meanwhile, a HEAD) is compressed fast, in the one encoding asked for.
   const stored = request.method === 'GET' && cache.accepts(request.cacheGeneration);
@@ -225,6 +226,11 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
   // The job queue comes after the database and before anything that sends (the mailer).
   const jobs = await createJobQueue({ db, config, log: app.log });
   const mailer = createMailer(config, db, app.log, jobs);
+  // GET /metrics exists only with a token (decision 0033); without one no request is measured, and
+  // prom-client is not even loaded.
+  const metrics = config.metricsToken
+    ? (await import('./metrics/metrics.js')).createMetrics({ token: config.metricsToken, cache, jobs, db, workerSlot: config.workerSlot, log: app.log })
+    : null;
   // Uploaded files: under DATA_DIR, or in S3-compatible storage (STORAGE_URL).
   const files = await openFileStore({ url: config.storageUrl, dataDir: config.dataDir });
   const navigation = async (lang: string, now = new Date().toISOString()): Promise<NavLink[]> => {
@@ -333,6 +339,7 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
     if (!page) return false;
     const started = logAccess ? performance.now() : 0;
     const status = writePrepared(req, res, page);
+    metrics?.memoryHit(req.method, status);
     logAccess?.(`hit-${(++hits).toString(36)}`, req.method ?? 'GET', url, '(memory)', status, performance.now() - started);
     return true;
   };
@@ -363,6 +370,12 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
   if (logAccess) {
     app.addHook('onResponse', (request, reply, done) => {
       logAccess(request.id, request.method, request.url, request.routeOptions.url, reply.statusCode, reply.elapsedTime);
+      done();
+    });
+  }
+  if (metrics) {
+    app.addHook('onResponse', (request, reply, done) => {
+      metrics.observe(request.routeOptions.url, request.method, reply.statusCode, reply.elapsedTime);
       done();
     });
   }
@@ -403,6 +416,14 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
   });
   for (const lang of config.languages) {
     app.get(`/${lang}`, async (_request, reply) => reply.redirect(`/${lang}/`, 301));
+  }
+  // Only for the scraper that sends the token: anyone else gets the page any unknown address gets.
+  if (metrics) {
+    app.get('/metrics', async (request, reply) => {
+      if (!metrics.authorized(request.headers.authorization)) return sendError(request, reply, 'notFound', 404);
+      const body = await metrics.scrape();
+      return reply.code(200).header('content-type', metrics.contentType).header('cache-control', NO_STORE).send(body);
+    });
   }
 
   return app;

@@ -14,9 +14,16 @@ export async function runPrimary(config: Config, entry: string, say: (line: stri
   relayChangesBetweenWorkers();
   let stopping = false;
   const recentRestarts: number[] = [];
-  const fork = (role: 'prepare' | 'serve'): Worker => cluster.fork({ DIWAN_WORKER_ROLE: role });
+  // Each worker has a place from 1 to WORKERS that its replacement takes over: the `worker` label
+  // of its metrics stays within WORKERS values however often workers are replaced.
+  const slots = new Map<number, number>();
+  const fork = (role: 'prepare' | 'serve', slot: number): Worker => {
+    const worker = cluster.fork({ DIWAN_WORKER_ROLE: role, DIWAN_WORKER_SLOT: String(slot) });
+    slots.set(worker.id, slot);
+    return worker;
+  };
 
-  const first = fork('prepare');
+  const first = fork('prepare', 1);
   const ready = await new Promise<boolean>((resolve) => {
     first.once('listening', () => resolve(true));
     first.once('exit', () => resolve(false));
@@ -25,9 +32,11 @@ export async function runPrimary(config: Config, entry: string, say: (line: stri
     say('could not start: the first worker stopped before serving (see above)');
     process.exit(first.process.exitCode ?? 1);
   }
-  for (let i = 1; i < config.workers; i++) fork('serve');
+  for (let slot = 2; slot <= config.workers; slot++) fork('serve', slot);
 
   cluster.on('exit', (worker, code, signal) => {
+    const slot = slots.get(worker.id) ?? 1;
+    slots.delete(worker.id);
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
@@ -42,7 +51,7 @@ export async function runPrimary(config: Config, entry: string, say: (line: stri
     }
     say(`worker ${worker.process.pid} stopped (${signal ?? `code ${code}`}); starting another`);
     setTimeout(() => {
-      if (!stopping) fork('serve');
+      if (!stopping) fork('serve', slot);
     }, 500).unref();
   });
 

@@ -55,3 +55,13 @@ test('demo passwords are random outside a test run', () => {
   assert.equal(loadConfig({}).demoPasswords, 'random');
   assert.equal(loadConfig({ NODE_ENV: 'test' }).demoPasswords, 'fixed');
 });
+
+test('METRICS_TOKEN: empty means no /metrics; a short or unsendable token is refused, by name', () => {
+  assert.equal(loadConfig({}).metricsToken, undefined);
+  assert.equal(loadConfig({ METRICS_TOKEN: '  ' }).metricsToken, undefined);
+  const token = 'f'.repeat(64);
+  assert.equal(loadConfig({ METRICS_TOKEN: ` ${token} ` }).metricsToken, token);
+  for (const bad of ['secret', 'x'.repeat(31), `${'x'.repeat(20)} ${'y'.repeat(20)}`, `${'x'.repeat(32)}"`]) {
+    assert.throws(() => loadConfig({ METRICS_TOKEN: bad }), (e: unknown) => e instanceof ConfigError && /METRICS_TOKEN: METRICS_TOKEN must be empty .* at least 32 characters/.test(e.message), bad);
+  }
+});

@@ -35,6 +35,20 @@ const EnvSchema = z.object({
     .pipe(z.number({ error: 'WORKERS must be a whole number from 1 to 64, or empty for one per core' }).int('WORKERS must be a whole number from 1 to 64, or empty for one per core').min(1).max(64)),
   /** Set by the primary process for the workers it starts (not for operators). */
   DIWAN_WORKER_ROLE: z.enum(['prepare', 'serve']).optional(),
+  /** Set by the primary too: the worker's place, 1 to WORKERS, which a replacement takes over. */
+  DIWAN_WORKER_SLOT: z.coerce.number().int().min(1).max(64).optional(),
+  /**
+   * The bearer token a Prometheus scraper sends for GET /metrics; empty: there is no /metrics.
+   * Long and random, so it cannot be guessed one request at a time.
+   */
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+    .refine(
+      (v) => v === undefined || /^[A-Za-z0-9._~+/-]{32,}=*$/.test(v),
+      'METRICS_TOKEN must be empty (no /metrics page) or at least 32 characters among letters, digits and -._~+/ (for example the output of openssl rand -hex 32)',
+    ),
   CONTENT_POLL_MS: z.coerce.number().int().min(0).default(1000),
   SMTP_URL: z
     .string()
@@ -121,6 +135,10 @@ export type Config = {
   workers: number;
   /** In a worker: whether it prepares the database (the first) or only serves (the others). */
   workerRole: 'prepare' | 'serve' | undefined;
+  /** In a worker: its place from 1 to `workers`, the `worker` label of its metrics. */
+  workerSlot: number | undefined;
+  /** The bearer token of GET /metrics (undefined: no such page); a secret, never log it. */
+  metricsToken: string | undefined;
   contentPollMs: number;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -194,6 +212,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     pageCacheEntries: e.PAGE_CACHE_ENTRIES,
     workers: e.WORKERS,
     workerRole: e.DIWAN_WORKER_ROLE,
+    workerSlot: e.DIWAN_WORKER_SLOT,
+    metricsToken: e.METRICS_TOKEN,
     contentPollMs: e.CONTENT_POLL_MS,
     smtpUrl: e.SMTP_URL,
     storageUrl: e.STORAGE_URL,

@@ -21,6 +21,15 @@ export function pgDriver(): typeof pgModule {
   return pgLoaded;
 }
 
+/** The pool behind each PostgreSQL handle, read by the metrics (Kysely does not expose it). */
+const pools = new WeakMap<Db, pgModule.Pool>();
+
+/** A PostgreSQL handle's connections: open, idle, and queries waiting for one; undefined on SQLite. */
+export function poolStats(db: Db): { total: number; idle: number; waiting: number } | undefined {
+  const pool = pools.get(db);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+}
+
 /** Statements kept prepared per SQLite connection (the distinct queries the application runs fit easily). */
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -60,7 +69,9 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dialect'>): D
     pool.on('error', (err: Error & { code?: string }) => {
       process.emitWarning(`an idle database connection was closed (${err.code ?? 'no code'}); the next query opens a new one`, { code: 'DIWAN_DB_IDLE_CONNECTION_LOST' });
     });
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pools.set(db, pool);
+    return db;
   }
   const file = config.databaseUrl.replace(/^sqlite:/, '');
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

@@ -97,6 +97,8 @@ export class PageCache {
   private horizon = Number.NaN;
   /** Moves at every clear, so a page rendered before a change is never stored after it. */
   generation = 0;
+  /** Lookups that found a page, and cacheable pages rendered because they were not found (for metrics). */
+  private counted = { hits: 0, misses: 0 };
   constructor(
     private readonly maxEntries: number,
     private readonly now: () => number = Date.now,
@@ -106,6 +108,7 @@ export class PageCache {
     if (!this.fresh()) return undefined;
     const hit = this.entries.get(key);
     if (hit) {
+      this.counted.hits++;
       // Refresh recency: Map keeps insertion order, so re-inserting marks it as most recent.
       this.entries.delete(key);
       this.entries.set(key, hit);
@@ -132,6 +135,20 @@ export class PageCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /**
+   * Counts a page its handler rendered for the cache's audience (anonymous, opted in) because it
+   * was not in the cache. A lookup that finds nothing is not a miss: the memory path and the
+   * onRequest hook both look up the same request, and most addresses are not cacheable at all.
+   */
+  countMiss(): void {
+    this.counted.misses++;
+  }
+
+  /** Hits and misses since start, and the pages held now. */
+  stats(): { hits: number; misses: number; entries: number } {
+    return { ...this.counted, entries: this.entries.size };
   }
 
   /** True while the horizon is known and not yet reached; otherwise the cache empties itself. */

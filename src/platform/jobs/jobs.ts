@@ -59,6 +59,11 @@ export interface JobQueue {
    */
   drain(options?: { names?: string[]; timeoutMs?: number }): Promise<void>;
   counts(name?: string): Promise<JobCounts>;
+  /**
+   * Jobs due and not yet started, per name, read now (for metrics): each registered name appears,
+   * with 0 when none waits; a job queued to start later (tomorrow's digest) is not counted.
+   */
+  depth(): Promise<Record<string, number>>;
   /** The most recent jobs that failed for good, newest first, with their last error's message. */
   failures(limit?: number): Promise<JobFailure[]>;
 }

@@ -186,6 +186,12 @@ export function createPgBossQueue(databaseUrl: string, log: JobLog, tuning: JobQ
       }
       return counts;
     },
+    async depth() {
+      const rows = await query<{ name: string; n: number }>(`SELECT name, count(*)::int AS n FROM ${SCHEMA}.job WHERE state IN ('created', 'retry') AND start_after <= now() GROUP BY name`, []);
+      const depth: Record<string, number> = Object.fromEntries([...handlers.keys()].map((name) => [name, 0]));
+      for (const r of rows) depth[r.name] = Number(r.n);
+      return depth;
+    },
     async failures(limit = 20) {
       const rows = await query<{ id: string; name: string; output: unknown; retry_count: number }>(
         `SELECT id, name, output, retry_count FROM ${SCHEMA}.job WHERE state = 'failed' ORDER BY completed_on DESC NULLS LAST, created_on DESC LIMIT $1`,

@@ -265,6 +265,13 @@ export function createSqliteQueue(db: Db, log: JobLog, tuning: JobQueueTuning): 
       for (const r of rows) if (r.state in counts) counts[r.state as keyof JobCounts] = Number(r.n);
       return counts;
     },
+    async depth() {
+      const { rows } = await sql<{ name: string; n: number }>`
+        SELECT name, count(*) AS n FROM jobs WHERE state = 'pending' AND run_after <= ${iso(Date.now())} GROUP BY name`.execute(db);
+      const depth: Record<string, number> = Object.fromEntries([...handlers.keys()].map((name) => [name, 0]));
+      for (const r of rows) depth[r.name] = Number(r.n);
+      return depth;
+    },
     async failures(limit = 20) {
       const { rows } = await sql<{ id: number; name: string; last_error: string | null; attempts: number }>`
         SELECT id, name, last_error, attempts FROM jobs WHERE state = 'failed' ORDER BY completed_at DESC, id DESC LIMIT ${limit}`.execute(db);
