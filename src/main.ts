@@ -6,8 +6,9 @@ import { ConfigError, loadConfig, type Config } from './platform/config.js';
 const say = (line: string) => console.log(`[diwan] ${line}`);
 
 /** `npm start`: validate the configuration, then serve: one process, or a primary and its workers (WORKERS). */
+let config: Config | undefined;
+
 async function main(): Promise<void> {
-  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
@@ -44,7 +45,32 @@ async function main(): Promise<void> {
   if (!cluster.isWorker) say(`serving http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/ (${config.dialect})`);
 }
 
+/** Why the server could not start, in words an operator can act on: the path and the cause when a directory or file cannot be written. */
+function startFailure(err: unknown): string {
+  const e = err as { code?: unknown; path?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = err instanceof Error ? err.message : String(err);
+  const causes: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    ENOTDIR: 'a part of the path is a file, not a directory',
+  };
+  const dataDir = config?.dataDir ?? 'DATA_DIR';
+  if (causes[code]) {
+    const place = typeof e?.path === 'string' ? e.path : dataDir;
+    return `cannot write ${place} (${causes[code]}, ${code}). DATA_DIR is ${dataDir}: set DATA_DIR to a directory this user (${process.getuid?.() ?? '?'}) may write, or free space there.`;
+  }
+  if (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_FULL') {
+    const file = config?.databaseUrl.replace(/^sqlite:/, '') ?? 'the SQLite database';
+    return `cannot open or write the database ${file} (${code}): check that its directory is writable and the disk is not full.`;
+  }
+  return message;
+}
+
 main().catch((err: unknown) => {
-  console.error('[diwan] could not start:', err instanceof Error ? err.message : err);
+  console.error('[diwan] could not start:', startFailure(err));
   process.exit(1);
 });

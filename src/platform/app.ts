@@ -17,7 +17,7 @@ import { sendOnce, sendPrepared, writePrepared } from './http/negotiate.js';
 import { NO_STORE, PUBLIC_CACHE_CONTROL, SECURITY_HEADERS, SESSION_COOKIE } from './http/security.js';
 import { hasCatalogue, translator, type MessageKey } from './i18n/i18n.js';
 import { ErrorPage } from './views/error-page.js';
-import { HttpError, kindOfStatus, statusOf, type ErrorKind } from './http/errors.js';
+import { HttpError, isStorageFailure, kindOfStatus, logStorageFailure, statusOf, type ErrorKind } from './http/errors.js';
 import { createJobQueue } from './jobs/jobs.js';
 import { openFileStore } from './storage/storage.js';
 import { createMailer, mailJob } from './mail/mailer.js';
@@ -390,6 +390,10 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
   app.setErrorHandler(async (error: unknown, request, reply) => {
     const status = statusOf(error);
     const kind = error instanceof HttpError ? error.kind : kindOfStatus(status);
+    if (isStorageFailure(error)) {
+      logStorageFailure(request, error);
+      return sendError(request, reply, 'storage', 507);
+    }
     if (status >= 500) {
       request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
       return sendError(request, reply, kind, status);

@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.js';
 import { WorkflowStateError, type EditableContent, type EditableRecord, type EditorialActor, type SaveResult, type WorkflowAction, type WorkflowState } from '../editorial/editorial.js';
 import type { Choice, FieldConflict } from '../editorial/merge.js';
-import { notFound } from '../http/errors.js';
+import { isStorageFailure, logStorageFailure, notFound } from '../http/errors.js';
 import { translator, type MessageKey, type Translator } from '../i18n/i18n.js';
 import type { Actor } from '../policy.js';
 import type { EditorialAbilities } from '../editorial/abilities.js';
@@ -182,6 +182,22 @@ export function registerEditRoutes<I extends EditableContent, R extends Editable
     return routes.render(request, reply, { record: result.current as R, values, errors: [], status: 409, resolve: { conflicts: result.conflicts, mine: result.mine, baseVersion, intent } });
   };
 
+  /**
+   * Runs the write command; when the disk refuses the write (full, read-only) the form comes back
+   * with everything typed and a message, and the operator's log names the place.
+   */
+  const write = async (request: FastifyRequest, reply: FastifyReply, record: R, values: V, run: () => Promise<SaveResult<I>>): Promise<SaveResult<I> | FastifyReply> => {
+    try {
+      return await run();
+    } catch (err) {
+      if (!isStorageFailure(err)) throw err;
+      logStorageFailure(request, err);
+      const tr = translator(adminLanguage(request));
+      return routes.render(request, reply, { record, values, errors: [{ field: `t_${admin.diwan.config.languages[0]}_title`, message: tr.t('form.error.storage') }], status: 507 });
+    }
+  };
+  const isReply = (r: SaveResult<I> | FastifyReply): r is FastifyReply => !('ok' in r);
+
   const editor = (request: FastifyRequest, record: R): EditorialActor => ({ id: request.actor!.id, canPublish: kind.abilities(request.actor, record).publishDirectly });
   const versionOf = (raw: unknown) => {
     const n = Number(typeof raw === 'string' ? raw : '');
@@ -195,7 +211,8 @@ export function registerEditRoutes<I extends EditableContent, R extends Editable
     const { values, errors, input } = await routes.check(request, record);
     if (!input) return routes.render(request, reply, { record, values, errors, status: 400 });
     const baseVersion = versionOf(((request.body ?? {}) as Record<string, unknown>).version);
-    return outcome(request, reply, record, values, await routes.update(db, record.id, baseVersion, input, editor(request, record)), intent, baseVersion);
+    const result = await write(request, reply, record, values, () => routes.update(db, record.id, baseVersion, input, editor(request, record)));
+    return isReply(result) ? result : outcome(request, reply, record, values, result, intent, baseVersion);
   });
 
   admin.post<{ Params: { id: string } }>(`${kind.path}/:id/resolve`, async (request, reply) => {
@@ -222,7 +239,8 @@ export function registerEditRoutes<I extends EditableContent, R extends Editable
     const choices = readChoices(body, keys);
     const missing = keys.filter((k) => !choices[k]);
     if (missing.length) return routes.render(request, reply, { record: probe.current as R, values, errors: [], status: 400, resolve: { conflicts: probe.conflicts, mine, baseVersion, intent, missing } });
-    return outcome(request, reply, record, values, await routes.update(db, record.id, baseVersion, mine, actor, choices), intent, baseVersion);
+    const result = await write(request, reply, record, values, () => routes.update(db, record.id, baseVersion, mine, actor, choices));
+    return isReply(result) ? result : outcome(request, reply, record, values, result, intent, baseVersion);
   });
 }
 

@@ -38,6 +38,9 @@ const STATEMENT_CACHE_SIZE = 500;
  * afresh, and preparing cost as much as running the query on a page that is not cached. A
  * statement is reused for the same SQL text (parameters differ), least recently used first out.
  */
+/** A statement that does nothing: what a rollback is when SQLite has already rolled back. */
+const NO_OP_STATEMENT = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }), all: () => [], iterate: () => [][Symbol.iterator]() } as unknown as SQLite.Statement;
+
 export function withStatementCache(sqlite: SQLite.Database, max = STATEMENT_CACHE_SIZE): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
   return {
@@ -46,6 +49,9 @@ export function withStatementCache(sqlite: SQLite.Database, max = STATEMENT_CACH
       sqlite.close();
     },
     prepare(sql: string) {
+      // SQLite ends a transaction itself on some errors (a full disk, an I/O error): Kysely's
+      // rollback would then fail with "no transaction is active" and hide the error that matters.
+      if (!sqlite.inTransaction && /^rollback\b/i.test(sql)) return NO_OP_STATEMENT;
       let statement = statements.get(sql);
       if (statement) {
         statements.delete(sql);

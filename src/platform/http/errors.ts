@@ -1,3 +1,5 @@
+import type { FastifyRequest } from 'fastify';
+
 /**
  * The errors a handler may throw, in one place. Each carries its HTTP status and the kind of error
  * page that explains it; the one error handler (platform/app.ts) renders every one of them, and
@@ -6,7 +8,7 @@
  */
 
 /** The error pages there are; each has an `error.<kind>.title` and `.body` message. */
-export const ERROR_KINDS = ['notFound', 'server', 'tooLong', 'tooLarge', 'unsupported', 'badRequest', 'forbidden', 'conflict', 'unavailable', 'tooMany'] as const;
+export const ERROR_KINDS = ['notFound', 'server', 'tooLong', 'tooLarge', 'unsupported', 'badRequest', 'forbidden', 'conflict', 'unavailable', 'tooMany', 'storage'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** An error meant for the reader: its status and page are known, nothing internal is shown. */
@@ -52,6 +54,8 @@ export function kindOfStatus(status: number): ErrorKind {
       return 'unsupported';
     case 503:
       return 'unavailable';
+    case 507:
+      return 'storage';
     default:
       return status >= 500 ? 'server' : 'badRequest';
   }
@@ -66,6 +70,7 @@ export function kindOfStatus(status: number): ErrorKind {
 export function statusOf(error: unknown): number {
   const e = error as { statusCode?: unknown; code?: unknown; errno?: unknown } | null;
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600) return e.statusCode;
+  if (isStorageFailure(error)) return 507;
   const code = typeof e?.code === 'string' ? e.code : '';
   // SQLite: SQLITE_CONSTRAINT_UNIQUE, _FOREIGNKEY, _PRIMARYKEY...; PostgreSQL: class 23.
   if (code.startsWith('SQLITE_CONSTRAINT') || /^23\d{3}$/.test(code)) return 409;
@@ -74,3 +79,47 @@ export function statusOf(error: unknown): number {
   if (error instanceof Error && /^(Unexpected end of (form|multipart data)|Malformed part header|Multipart: Boundary not found)/.test(error.message)) return 400;
   return 500;
 }
+
+/**
+ * True when a write failed because the disk is full or cannot be written: SQLite's full, read-only
+ * and I/O errors, PostgreSQL's disk_full (53100), read-only transaction (25006) and I/O error
+ * (58030), and the file system's ENOSPC, EDQUOT and EROFS (a read-only DATA_DIR), or EACCES and
+ * EPERM on a write. Nothing the person sent is wrong: they get a page that says nothing was saved.
+ */
+export function isStorageFailure(error: unknown): boolean {
+  const e = error as { code?: unknown; syscall?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN') return true;
+  if (code === '53100' || code === '25006' || code === '58030') return true;
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS') return true;
+  return (code === 'EACCES' || code === 'EPERM') && typeof e?.syscall === 'string' && /^(open|write|mkdir|rename|link|copyfile|unlink)$/.test(e.syscall);
+}
+
+/**
+ * What the operator's log line names for a failed write: the file the system refused, the SQLite
+ * database, or the PostgreSQL server (whose own disk it is). Never a secret: a PostgreSQL URL is
+ * reduced to its host and database.
+ */
+export function storageFailurePlace(error: unknown, databaseUrl: string): string {
+  const e = error as { code?: unknown; path?: unknown } | null;
+  if (typeof e?.path === 'string') return e.path;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (code.startsWith('SQLITE')) return databaseUrl.replace(/^sqlite:/, '');
+  try {
+    const url = new URL(databaseUrl);
+    return `PostgreSQL at ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+  } catch {
+    return 'the database';
+  }
+}
+
+/**
+ * The operator's line for a write the disk refused (full, read-only): what could not be written
+ * and the system's code, never the request's data.
+ */
+export function logStorageFailure(request: FastifyRequest, error: unknown): void {
+  const code = (error as { code?: unknown } | null)?.code;
+  const place = storageFailurePlace(error, request.server.diwan.config.databaseUrl);
+  request.log.error({ code: typeof code === 'string' ? code : undefined, place, route: request.routeOptions.url }, `could not write to ${place}: the disk is full or read-only (${String(code)}); nothing was saved`);
+}
+
