@@ -106,7 +106,7 @@ for (const dialect of await dialectsUnderTest()) {
         }),
       );
       const row = await db.selectFrom('activity_translations').select('narrative_html').where('slug', '=', 'sanitise-2019').executeTakeFirstOrThrow();
-      assert.equal(row.narrative_html, '<p>Hello <a>bad</a> <a href="https://example.org/r">good</a></p>Title');
+      assert.equal(row.narrative_html, '<p>Hello <a rel="noopener noreferrer">bad</a> <a href="https://example.org/r" rel="noopener noreferrer">good</a></p>Title');
     });
 
     test('a write that refers to something unknown, or breaks a rule, leaves nothing half-written', async () => {

@@ -4,11 +4,13 @@ import type sanitizeHtml from 'sanitize-html';
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'ul', 'ol', 'li', 'strong', 'em', 'b', 'i', 'a', 'h2', 'h3', 'h4', 'blockquote'],
-  allowedAttributes: { a: ['href', 'hreflang', 'lang'], '*': ['lang'] },
+  allowedAttributes: { a: ['href', 'hreflang', 'lang', 'rel'], '*': ['lang'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
-  transformTags: { b: 'strong', i: 'em' },
+  // Every link tells the browser to give the page it opens no hold on ours and no referrer (what an
+  // editor wrote in rel is replaced).
+  transformTags: { b: 'strong', i: 'em', a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer' } }) },
   // Editors leave empty paragraphs behind (a trailing Enter); they carry nothing.
   exclusiveFilter: (frame) => frame.tag === 'p' && !frame.text.trim(),
 };
