@@ -290,3 +290,12 @@ for (const dialect of await dialectsUnderTest()) {
     });
   });
 }
+
+test('passwords found in breaches are refused as they are, with digits and signs around them, or repeated; passphrases pass', () => {
+  for (const p of ['1qaz2wsx3edc', 'sunshine2024!!', '!!Football1234', 'iloveyou iloveyou', 'monkeymonkeymonkey', 'Princess12345', 'rabatprocess2026', 'motdepasse2026!']) {
+    assert.equal(passwordProblem(p), 'guessable', p);
+  }
+  for (const p of ['correct horse battery staple', 'quiet harbour lantern 42', 'a brand new passphrase', 'Migration dialogue Dakar 2026', 'Lz8-Qw3_Xe5!Mn']) {
+    assert.equal(passwordProblem(p), null, p);
+  }
+});

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import { nowIso } from '../../platform/db/database.js';
@@ -31,18 +32,42 @@ export function isValidEmail(email: string): boolean {
 }
 
 /**
- * Stems of the passwords people choose most (as counted in published leak studies) and the site's
- * own names: a password made only of these, repeated, with digits or signs, is refused.
+ * The site's own names and the French and Spanish words for "password": a password made only of
+ * these, repeated, with digits or signs, is refused (the common list below is mostly English).
  */
-const COMMON_STEMS = ['password', 'passw0rd', 'motdepasse', 'contrasena', 'qwerty', 'azerty', 'qwertz', 'asdf', 'letmein', 'welcome', 'bienvenue', 'admin', 'administrator', 'iloveyou', 'jetaime', 'bonjour', 'soleil', 'dragon', 'monkey', 'football', 'baseball', 'sunshine', 'princess', 'abc', 'trustno1', 'master', 'secret', 'changeme', 'diwan', 'rabat', 'process', 'processus'];
+const OWN_STEMS = ['diwan', 'rabat', 'process', 'processus', 'motdepasse', 'contrasena', 'azerty', 'bienvenue', 'jetaime', 'bonjour', 'soleil'];
 
-/** Whether a password is one people guess first: few different characters, a run of keys or digits, or common words with digits. */
+let common: ReadonlySet<string> | undefined;
+/**
+ * The 49,000 passwords found most often in published breaches (the frequency list of zxcvbn-ts,
+ * MIT), loaded the first time a password is checked.
+ */
+function commonPasswords(): ReadonlySet<string> {
+  common ??= new Set((createRequire(import.meta.url)('@zxcvbn-ts/language-common') as { dictionary: Record<string, string[]> }).dictionary['passwords-common']);
+  return common;
+}
+
+/**
+ * Whether a password is one people guess first (NIST SP 800-63B's blocklist): few different
+ * characters; only digits; a breached password as it is, or with digits and signs around it, or
+ * repeated; or the site's own names with digits.
+ */
 function guessable(password: string): boolean {
-  if (new Set(password.toLowerCase().replace(/\s/g, '')).size < 5) return true;
-  const letters = password.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  const lower = password.toLowerCase();
+  if (new Set(lower.replace(/\s/g, '')).size < 5) return true;
+  const letters = lower.replace(/[^\p{L}\p{N}]/gu, '');
   if (/^\d+$/.test(letters)) return true;
+  const list = commonPasswords();
+  if (list.has(lower) || list.has(lower.replace(/\s/g, ''))) return true;
+  // The word at its heart, without the digits and signs put before or after it.
+  const core = lower.replace(/\s/g, '').replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+  for (let n = 1; n <= 3; n++) {
+    if (core.length % n !== 0) continue;
+    const unit = core.slice(0, core.length / n);
+    if (unit.repeat(n) === core && unit.length >= 3 && list.has(unit)) return true;
+  }
   let rest = letters;
-  for (const stem of COMMON_STEMS) rest = rest.split(stem).join('');
+  for (const stem of OWN_STEMS) rest = rest.split(stem).join('');
   return rest.replace(/\d/g, '').length === 0;
 }
 
