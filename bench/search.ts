@@ -452,7 +452,7 @@ export async function runSearchBench(say: (line: string) => void = console.log):
   const st = settings();
   const started = performance.now();
   say(`\nSearch: ${st.documents.toLocaleString('en-US')} documents, ~${st.pages} pages of ~300 words per file, 100 queries × ${st.runs} timed runs (after 1 untimed), one at a time`);
-  const base = { LOG_LEVEL: 'silent', SEED_DEMO: 'never', PAGE_CACHE_ENTRIES: '0', WORKERS: '1', CONTENT_POLL_MS: '0' } as NodeJS.ProcessEnv;
+  const base = { LOG_LEVEL: 'silent', SEED_DEMO: 'never', PAGE_CACHE_ENTRIES: '0', SEARCHES_PER_MINUTE: '1000000', WORKERS: '1', CONTENT_POLL_MS: '0' } as NodeJS.ProcessEnv;
   const reports: DialectReport[] = [];
   if (st.dialects.includes('sqlite')) {
     const dir = st.keep ? path.join(os.tmpdir(), `diwan-search-keep-${st.keep}`) : mkdtempSync(path.join(os.tmpdir(), 'diwan-search-'));

@@ -130,3 +130,31 @@ describe('limits before work', () => {
     assert.equal(res.statusCode, 403);
   });
 });
+
+describe('searches and filtered lists are limited per network', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp('sqlite', { demo: true, config: { searchesPerMinute: 5 } });
+  });
+  after(async () => t?.close());
+
+  test('past SEARCHES_PER_MINUTE on a search route a network gets the "too many requests" page with Retry-After; another network and cached pages are not held back', async () => {
+    const ask = (url: string, remoteAddress = '198.51.100.20') => t.app.inject({ url, remoteAddress, headers: { 'accept-language': 'fr' } });
+    const codes: number[] = [];
+    for (const q of ['migration', 'retour', 'rapport', 'emploi', 'visa']) codes.push((await ask(`/fr/search?q=${q}`)).statusCode);
+    assert.deepEqual(codes, [200, 200, 200, 200, 200]);
+    const held = await ask('/fr/search?q=travail');
+    assert.equal(held.statusCode, 429);
+    assert.ok(Number(held.headers['retry-after']) > 0, 'Retry-After');
+    assert.match(held.body, /<html lang="fr"/);
+    assert.equal(held.headers['x-ratelimit-remaining'], undefined);
+    assert.equal((await ask('/fr/search?q=travail', '203.0.113.40')).statusCode, 200, 'another network');
+    assert.equal((await ask('/fr/')).statusCode, 200, 'pages without a search are not counted');
+    // The document library and the activity list count apart.
+    for (let i = 0; i < 5; i++) assert.equal((await ask(`/fr/documents?q=rapport${i}`)).statusCode, 200);
+    assert.equal((await ask('/fr/documents?q=rapport9')).statusCode, 429);
+    assert.equal((await ask('/fr/activities?year=2015')).statusCode, 200);
+    // A page under the limit carries no counters (it may be cached and shared).
+    assert.equal((await ask('/fr/search?q=travail', '203.0.113.41')).headers['x-ratelimit-remaining'], undefined);
+  });
+});

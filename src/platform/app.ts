@@ -19,6 +19,7 @@ import { hasCatalogue, translator, type MessageKey } from './i18n/i18n.js';
 import { ErrorPage } from './views/error-page.js';
 import { HttpError, isStorageFailure, kindOfStatus, logStorageFailure, statusOf, type ErrorKind } from './http/errors.js';
 import { createJobQueue } from './jobs/jobs.js';
+import { registerRateLimits } from './http/rate-limit.js';
 import { openFileStore } from './storage/storage.js';
 import { createMailer, mailJob } from './mail/mailer.js';
 import type { DiwanModule, NavLink } from './module.js';
@@ -405,6 +406,7 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
     return sendError(request, reply, kind, status);
   });
 
+  await registerRateLimits(app);
   // Routes come after the error handlers so that every plugin context inherits them.
   for (const m of modules) m.publicRoutes?.(app);
   await app.register(backOffice(modules), { prefix: '/admin' });

@@ -70,6 +70,8 @@ const EnvSchema = z.object({
   ALERT_DIGEST_HOUR: z.coerce.number({ error: 'ALERT_DIGEST_HOUR must be an hour from 0 to 23' }).int().min(0).max(23).default(7),
   /** Registrations for meetings one network address may send in an hour (a delegation behind one address sends several). */
   REGISTRATIONS_PER_IP_PER_HOUR: z.coerce.number({ error: 'REGISTRATIONS_PER_IP_PER_HOUR must be a whole number from 1 to 1000000' }).int().min(1).max(1_000_000).default(30),
+  /** Searches and filtered lists one network address may ask for in a minute (cached pages do not count). */
+  SEARCHES_PER_MINUTE: z.coerce.number({ error: 'SEARCHES_PER_MINUTE must be a whole number from 1 to 1000000' }).int().min(1).max(1_000_000).default(120),
   /** Days after a meeting's last day at which registrants' passport details are erased. */
   PASSPORT_RETENTION_DAYS: z.coerce.number({ error: 'PASSPORT_RETENTION_DAYS must be a number of days from 0 to 3650' }).int().min(0).max(3650).default(30),
   /** The Chromium that prints PDFs (agendas...); empty: no PDFs, the pages say so. */
@@ -155,6 +157,8 @@ export type Config = {
   alertDigestHour: number;
   /** Registrations one network address may send in an hour. */
   registrationsPerIpPerHour: number;
+  /** Searches and filtered lists one network address may ask for in a minute. */
+  searchesPerMinute: number;
   /** Days after a meeting at which passport details are erased. */
   passportRetentionDays: number;
   /** The Chromium that prints PDFs, or '' for none. */
@@ -226,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     alertDigestHour: e.ALERT_DIGEST_HOUR,
     registrationsPerIpPerHour: e.REGISTRATIONS_PER_IP_PER_HOUR,
     passportRetentionDays: e.PASSPORT_RETENTION_DAYS,
+    searchesPerMinute: e.SEARCHES_PER_MINUTE,
     chromiumPath: e.CHROMIUM_PATH,
     legacyHosts: e.LEGACY_HOSTS,
     trustProxy: e.TRUST_PROXY,

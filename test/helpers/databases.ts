@@ -68,7 +68,7 @@ export type Template = 'empty' | 'reference' | 'demo';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TEMPLATE_DIR = path.join(ROOT, 'node_modules/.cache/diwan/test-templates');
-const BASE_ENV = { LOG_LEVEL: 'silent', CONTENT_POLL_MS: '0', PUBLIC_URL: 'http://diwan.test', SEED_DEMO: 'never' } as NodeJS.ProcessEnv;
+const BASE_ENV = { LOG_LEVEL: 'silent', CONTENT_POLL_MS: '0', PUBLIC_URL: 'http://diwan.test', SEED_DEMO: 'never', SEARCHES_PER_MINUTE: '1000000' } as NodeJS.ProcessEnv;
 
 let templateKey: string | undefined;
 /** The build's digest of the sources (migrations, reference and demo data, seeders...): a change makes new templates. */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sendError, sendHtml } from '../../platform/app.js';
 import { translator } from '../../platform/i18n/i18n.js';
 import { hasUnknownParams, queryString, routePattern, url } from '../../platform/http/urls.js';
+import { searchRouteOptions } from '../../platform/http/rate-limit.js';
 import { FILTER_KEYS } from './activities.schemas.js';
 import { Layout, jsonLdScript } from '../../platform/views/layout.js';
 import { activityDetail, activityList, lookupActivity, parseBackQuery } from './activities.service.js';
@@ -11,7 +12,7 @@ import { ActivityListPage, ActivityPage, activityJsonLd } from './activities.vie
 export function registerActivityRoutes(app: FastifyInstance): void {
   const ctx = () => app.diwan;
 
-  app.get<{ Params: { lang: string }; Querystring: Record<string, unknown> }>(routePattern('activities.list'), async (request, reply) => {
+  app.get<{ Params: { lang: string }; Querystring: Record<string, unknown> }>(routePattern('activities.list'), searchRouteOptions(app.diwan.config), async (request, reply) => {
     const { lang } = request.params;
     if (!ctx().config.languages.includes(lang)) return sendError(request, reply, 'notFound', 404);
     const tr = translator(lang);

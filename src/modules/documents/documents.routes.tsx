@@ -3,6 +3,7 @@ import { sendError, sendHtml } from '../../platform/app.js';
 import { translator, type MessageKey, type Translator } from '../../platform/i18n/i18n.js';
 import { formatDateRange, type DatePrecision } from '../../platform/i18n/dates.js';
 import { firstValue, routePattern, url, type Query, parseId } from '../../platform/http/urls.js';
+import { searchRouteOptions } from '../../platform/http/rate-limit.js';
 import { isValidSlug } from '../../platform/text/slug.js';
 import { Layout } from '../../platform/views/layout.js';
 import { Highlighted, MAX_QUERY, parseQuery, searchable, snippet, type ParsedQuery } from '../search/index.js';
@@ -330,7 +331,7 @@ async function publicFile(request: FastifyRequest, id: number) {
 
 /** The library's public pages: the list with search and facets, each document's page, and downloads. */
 export function registerDocumentRoutes(app: FastifyInstance): void {
-  app.get<{ Params: { lang: string }; Querystring: Record<string, unknown> }>(routePattern('documents.list'), async (request, reply) => {
+  app.get<{ Params: { lang: string }; Querystring: Record<string, unknown> }>(routePattern('documents.list'), searchRouteOptions(app.diwan.config), async (request, reply) => {
     const { lang } = request.params;
     const { config, db, assets, baseUrl } = app.diwan;
     if (!config.languages.includes(lang)) return sendError(request, reply, 'notFound', 404);

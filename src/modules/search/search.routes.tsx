@@ -4,6 +4,7 @@ import { sendError, sendHtml } from '../../platform/app.js';
 import { translator, type Translator } from '../../platform/i18n/i18n.js';
 import { formatDateRange } from '../../platform/i18n/dates.js';
 import { firstValue, routePattern, url } from '../../platform/http/urls.js';
+import { searchRouteOptions } from '../../platform/http/rate-limit.js';
 import type { SearchSource } from '../../platform/module.js';
 import { Layout } from '../../platform/views/layout.js';
 import { searchIndex, sourcesOf, type SearchHit, type SearchSort } from './search.index.js';
@@ -179,7 +180,7 @@ function SearchPage({ tr, q, query, sort, outcome, sources }: { tr: Translator; 
 
 /** `/{lang}/search?q=...`: one search over every source the modules offer, in the reader's language. */
 export function registerSearchRoutes(app: FastifyInstance): void {
-  app.get<{ Params: { lang: string }; Querystring: Record<string, unknown> }>(routePattern('search'), async (request, reply) => {
+  app.get<{ Params: { lang: string }; Querystring: Record<string, unknown> }>(routePattern('search'), searchRouteOptions(app.diwan.config), async (request, reply) => {
     const { lang } = request.params;
     const { config, db, assets, baseUrl, modules } = app.diwan;
     if (!config.languages.includes(lang)) return sendError(request, reply, 'notFound', 404);

@@ -24,6 +24,7 @@ for (const dialect of await dialectsUnderTest()) {
       assert.match(res.body, /^User-agent: \*$/m);
       assert.match(res.body, /^Disallow: \/admin\/$/m);
       assert.match(res.body, /^Disallow: \/en\/registrations\/$/m);
+      assert.match(res.body, /^Disallow: \/fr\/search$/m, "endless result pages are not crawled");
       assert.match(res.body, /^Sitemap: https:\/\/rabat\.example\/sitemap\.xml$/m);
     });
 

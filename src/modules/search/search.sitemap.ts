@@ -74,7 +74,7 @@ export function registerSitemapRoutes(app: FastifyInstance): void {
   app.get('/robots.txt', async (_request, reply) => {
     const { baseUrl, config } = app.diwan;
     // The back-office, personal registration pages and forms are not for crawlers (they say noindex too).
-    const lines = ['User-agent: *', 'Disallow: /admin/', ...config.languages.map((l) => `Disallow: /${l}/registrations/`), '', `Sitemap: ${baseUrl}/sitemap.xml`, ''];
+    const lines = ['User-agent: *', 'Disallow: /admin/', ...config.languages.flatMap((l) => [`Disallow: /${l}/registrations/`, `Disallow: /${l}/search`]), '', `Sitemap: ${baseUrl}/sitemap.xml`, ''];
     return reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=86400').send(lines.join('\n'));
   });
 }
