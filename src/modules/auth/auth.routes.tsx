@@ -5,7 +5,7 @@ import { translator, type MessageKey } from '../../platform/i18n/i18n.js';
 import type { FieldError } from '../../platform/views/forms.js';
 import { adminLanguage, renderAdmin } from '../../platform/admin/shell.js';
 import { ForgotForm, LoginForm, NewPasswordForm } from './auth.views.js';
-import { RESET_TOKEN_MINUTES, UserCommandError, login, requestPasswordReset, setPasswordWithToken, tokenIsUsable } from './users.commands.js';
+import { RESET_JOB, RESET_TOKEN_MINUTES, UserCommandError, login, setPasswordWithToken, tokenIsUsable } from './users.commands.js';
 import { SESSION_COOKIE, destroySession } from './sessions.js';
 import { audit } from '../../platform/audit/audit.js';
 import { checkForm } from '../../platform/forms/validation.js';
@@ -36,7 +36,7 @@ function body<T>(schema: z.ZodType<T>, request: FastifyRequest): T {
 
 /** Sign-in, sign-out, password reset, invitations and the back-office language. */
 export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSerializeOptions): void {
-  const { db, config, mailer, baseUrl } = admin.diwan;
+  const { db, config, baseUrl } = admin.diwan;
 
   admin.get<{ Querystring: { next?: string; done?: string } }>('/login', async (request, reply) => {
     if (request.actor) return reply.redirect(safeNext(request.query.next), 303);
@@ -124,8 +124,8 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
         body: ({ tr: t, csrf }) => <ForgotForm tr={t} csrf={csrf} email={email} errors={[{ field: 'email', message: t.t('auth.forgot.tooMany') }]} />,
       });
     }
-    await requestPasswordReset(db, mailer, baseUrl, checked.data.email, lang);
-    // The same answer whether or not the account exists.
+    // The same answer, as fast, whether or not the account exists: the lookup and the mail are a job.
+    await admin.diwan.jobs.send(RESET_JOB, { email: checked.data.email, lang });
     return renderAdmin(request, reply, {
       title: tr.t('auth.forgot.sent.title'),
       body: ({ tr: t }) => (

@@ -7,6 +7,7 @@ import { seedDemoUsers } from './demo-users.js';
 import { loadRoles } from './roles.reference-data.js';
 import { loadSession } from './sessions.js';
 import { registerUserAdminRoutes } from './users.admin.routes.js';
+import { resetJob } from './users.commands.js';
 
 export { createUser, setPassword, UserCommandError } from './users.commands.js';
 
@@ -24,6 +25,7 @@ export const authModule: DiwanModule = {
     return created.map((u) => `demo ${u.role}: ${u.email} / password ${u.password} (shown only now; demo only: change or remove before going live)`);
   },
   authenticate: (db, config, token) => loadSession(db, config, token),
+  jobs: (ctx) => [resetJob(ctx)],
   adminRoutes(admin) {
     registerAuthRoutes(admin, adminCookieOptions(admin.diwan.config));
     registerUserAdminRoutes(admin);

@@ -4,6 +4,8 @@ import type { Db } from '../../platform/db/database.js';
 import { nowIso } from '../../platform/db/database.js';
 import { audit } from '../../platform/audit/audit.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
+import type { AppContext } from '../../platform/context.js';
+import type { JobHandler } from '../../platform/jobs/jobs.js';
 import { translator } from '../../platform/i18n/i18n.js';
 import { hashPassword, verifyPassword, PASSWORD_MAX, PASSWORD_MIN } from './passwords.js';
 import { createSession, destroyUserSessions } from './sessions.js';
@@ -194,6 +196,18 @@ export async function requestPasswordReset(db: Db, mailer: Mailer, baseUrl: stri
     text: tr.t('mail.reset.body', { link: `${baseUrl}/admin/password/reset/${token}`, minutes: RESET_TOKEN_MINUTES }),
   });
   await audit(db, { actorUserId: null, action: 'password.reset_requested', entityType: 'user', entityId: user.id });
+}
+
+/** The job that answers a reset request, off the request path: the page's answer and its timing say nothing of the account. */
+export const RESET_JOB = 'auth.reset';
+
+/** Looks the account up and, if it may have one, sends the link (see requestPasswordReset). */
+export function resetJob(ctx: Pick<AppContext, 'db' | 'mailer' | 'baseUrl'>): JobHandler<{ email: string; lang: string }> {
+  return {
+    name: RESET_JOB,
+    options: { retryLimit: 2 },
+    run: (data) => requestPasswordReset(ctx.db, ctx.mailer, ctx.baseUrl, String(data.email), String(data.lang)),
+  };
 }
 
 /** The account status a link of each purpose is for: a reset for an active account, an invitation for an invited one. */
