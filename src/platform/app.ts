@@ -70,7 +70,7 @@ export function requestLanguage(request: FastifyRequest): string {
   return accept ?? config.defaultLanguage;
 }
 
-const SESSION_COOKIE_PATTERN = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=`);
+const SESSION_COOKIE_PATTERN = new RegExp(`(?:^|;\\s*)(?:__Host-)?${SESSION_COOKIE}=`);
 
 /**
  * Removes NUL characters from the strings of a parsed form or query, in place. PostgreSQL refuses

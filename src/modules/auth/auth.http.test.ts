@@ -305,3 +305,32 @@ test('passwords found in breaches are refused as they are, with digits and signs
     assert.equal(passwordProblem(p), null, p);
   }
 });
+
+describe('the session cookie behind https', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp('sqlite', { demo: true, config: { publicUrl: 'https://rabat.example', secureCookies: true } });
+    await createUser(t.db, { email: 'editor@example.org', password: PASSWORD, role: 'editor', displayName: 'Eda Editor' });
+  });
+  after(async () => t.close());
+
+  test('is __Host-diwan_session: Secure, Path=/, no Domain; a public page asked with it is neither taken from nor put in the cache; sign-out clears it', async () => {
+    const c = new TestClient(t.app);
+    const res = await c.login('editor@example.org', PASSWORD);
+    assert.equal(res.statusCode, 303);
+    const cookie = String([res.headers['set-cookie']].flat().find((x) => String(x).startsWith('__Host-diwan_session=')));
+    assert.match(cookie, /; Path=\/(;|$)/);
+    assert.match(cookie, /; Secure/);
+    assert.match(cookie, /; HttpOnly/);
+    assert.doesNotMatch(cookie, /Domain=/i);
+    assert.equal((await c.get('/admin/')).statusCode, 200, 'the back-office reads it');
+    const anonymous = await t.app.inject('/en/activities');
+    assert.equal(anonymous.headers['cache-control'], 'public, max-age=0, must-revalidate');
+    const signedIn = await c.get('/en/activities');
+    assert.equal(signedIn.headers['cache-control'], 'private, no-store', 'an editor’s public page is not shared');
+    const dash = await c.get('/admin/');
+    await c.post('/admin/logout', { _csrf: csrfToken(dash.body) });
+    assert.equal(c.cookies.get('__Host-diwan_session'), undefined);
+    assert.equal((await c.get('/admin/')).statusCode, 303, 'signed out');
+  });
+});

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { CookieSerializeOptions } from '@fastify/cookie';
 import { z } from 'zod';
 import { translator, type MessageKey } from '../../platform/i18n/i18n.js';
 import type { FieldError } from '../../platform/views/forms.js';
 import { adminLanguage, renderAdmin } from '../../platform/admin/shell.js';
 import { ForgotForm, LoginForm, NewPasswordForm } from './auth.views.js';
 import { RESET_JOB, RESET_TOKEN_MINUTES, UserCommandError, login, setPasswordWithToken, tokenIsUsable } from './users.commands.js';
-import { SESSION_COOKIE, destroySession } from './sessions.js';
+import { destroySession } from './sessions.js';
+import { sessionCookie } from '../../platform/http/security.js';
 import { audit } from '../../platform/audit/audit.js';
 import { checkForm } from '../../platform/forms/validation.js';
 import { clientNetwork, takeForNetwork } from '../../platform/http/public-forms.js';
@@ -35,7 +35,7 @@ function body<T>(schema: z.ZodType<T>, request: FastifyRequest): T {
 }
 
 /** Sign-in, sign-out, password reset, invitations and the back-office language. */
-export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSerializeOptions): void {
+export function registerAuthRoutes(admin: FastifyInstance): void {
   const { db, config, baseUrl } = admin.diwan;
 
   admin.get<{ Querystring: { next?: string; done?: string } }>('/login', async (request, reply) => {
@@ -59,7 +59,8 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
       if (result.ok) {
         // Rotate: the session this browser had before signing in is ended, never reused.
         if (request.sessionToken) await destroySession(db, request.sessionToken);
-        reply.setCookie(SESSION_COOKIE, result.token, { ...cookieOpts, maxAge: config.sessionMaxHours * 3600 });
+        const session = sessionCookie(config);
+        reply.setCookie(session.name, result.token, { ...session.options, maxAge: config.sessionMaxHours * 3600 });
         request.log.info({ userId: result.userId }, 'signed in');
         return reply.redirect(safeNext(input.next), 303);
       }
@@ -78,7 +79,8 @@ export function registerAuthRoutes(admin: FastifyInstance, cookieOpts: CookieSer
       await destroySession(db, request.sessionToken);
       await audit(db, { actorUserId: request.actor?.id ?? null, action: 'logout', entityType: 'user', entityId: request.actor?.id ?? null });
     }
-    reply.clearCookie(SESSION_COOKIE, { path: '/admin' });
+    const session = sessionCookie(config);
+    reply.clearCookie(session.name, { path: session.options.path, secure: session.options.secure });
     return reply.redirect(`/admin/login?done=logout&lang=${adminLanguage(request)}`, 303);
   });
 

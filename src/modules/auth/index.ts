@@ -1,5 +1,4 @@
 import './auth.catalogue.js';
-import { adminCookieOptions } from '../../platform/admin/shell.js';
 import type { DiwanModule } from '../../platform/module.js';
 import { has } from '../../platform/policy.js';
 import { registerAuthRoutes } from './auth.routes.js';
@@ -27,7 +26,7 @@ export const authModule: DiwanModule = {
   authenticate: (db, config, token) => loadSession(db, config, token),
   jobs: (ctx) => [resetJob(ctx)],
   adminRoutes(admin) {
-    registerAuthRoutes(admin, adminCookieOptions(admin.diwan.config));
+    registerAuthRoutes(admin);
     registerUserAdminRoutes(admin);
   },
   adminNav: [{ id: 'users', href: '/admin/users', label: 'admin.nav.users', position: 60, visible: (actor) => has(actor, 'user.manage') }],

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import { requestLanguage, sendHtml } from '../app.js';
 import type { Config } from '../config.js';
-import { adminCsp, SESSION_COOKIE } from '../http/security.js';
+import { adminCsp, sessionCookie } from '../http/security.js';
 import { forbidden } from '../http/errors.js';
 import { translator, type Translator } from '../i18n/i18n.js';
 import type { DiwanModule } from '../module.js';
@@ -60,7 +60,7 @@ export function guard(request: FastifyRequest, reply: FastifyReply, allowed: boo
   return null;
 }
 
-/** The session cookie's settings: sent only to /admin, never to scripts, never across sites. */
+/** The CSRF cookie's settings: sent only to /admin, never to scripts, never across sites (the session cookie: sessionCookie). */
 export function adminCookieOptions(config: Pick<Config, 'secureCookies'>): CookieSerializeOptions {
   return { path: '/admin', httpOnly: true, sameSite: 'lax', secure: config.secureCookies };
 }
@@ -84,12 +84,13 @@ export function backOffice(modules: readonly DiwanModule[]) {
 
     admin.addHook('onRequest', async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
-      const token = request.cookies[SESSION_COOKIE];
+      const session = sessionCookie(config);
+      const token = request.cookies[session.name];
       // Without a module that authenticates, nobody is signed in: the back-office stays shut.
       const loaded = authenticate ? await authenticate(db, config, token) : null;
       request.actor = loaded?.actor ?? null;
       request.sessionToken = loaded ? (token ?? null) : null;
-      if (token && !loaded) reply.clearCookie(SESSION_COOKIE, { path: '/admin' });
+      if (token && !loaded) reply.clearCookie(session.name, { path: session.options.path, secure: session.options.secure });
     });
     // Every form post carries a CSRF token (checked after the body is parsed).
     admin.addHook('preHandler', async (request, reply) => {

@@ -24,5 +24,17 @@ export const NO_STORE = 'private, no-store';
 /** Fingerprinted assets never change under the same name. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** The back-office session cookie; a request carrying it is never served from, nor stored in, the page cache. */
+/** The back-office session cookie's name over http; a request carrying it is never served from, nor stored in, the page cache. */
 export const SESSION_COOKIE = 'diwan_session';
+
+/**
+ * The session cookie a site uses. Behind https it is `__Host-diwan_session`: Secure, Path=/, no
+ * Domain, so neither a sibling subdomain nor a page over plain http can set or replace it (the
+ * price of Path=/: a signed-in editor's public pages are not taken from the page cache). Over
+ * plain http (development, tests) browsers refuse that prefix: `diwan_session`, sent only to /admin.
+ */
+export function sessionCookie(config: { secureCookies: boolean }): { name: string; options: { path: string; httpOnly: true; sameSite: 'lax'; secure: boolean } } {
+  return config.secureCookies
+    ? { name: `__Host-${SESSION_COOKIE}`, options: { path: '/', httpOnly: true, sameSite: 'lax', secure: true } }
+    : { name: SESSION_COOKIE, options: { path: '/admin', httpOnly: true, sameSite: 'lax', secure: false } };
+}
