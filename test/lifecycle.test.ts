@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { createTestDatabase, postgresAvailable } from './helpers/databases.js';
 import { freePort } from './helpers/ports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -22,9 +23,10 @@ before(async () => {
 });
 
 function serve(env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const full = { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', WORKERS: '1', ...env } as NodeJS.ProcessEnv;
+  const full = { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', WORKERS: '1' } as NodeJS.ProcessEnv;
   delete full.DATABASE_URL;
   delete full.NODE_OPTIONS;
+  Object.assign(full, env);
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], { cwd: ROOT, env: full, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
@@ -81,5 +83,42 @@ test('SIGTERM: a request under way is finished, then the server closes and exits
     assert.equal(after, 'refused', 'no longer accepting');
   } finally {
     if (s.child.exitCode === null) s.child.kill('SIGKILL');
+  }
+});
+
+test('a PostgreSQL that is not there yet is waited for, with a line naming it, and the server starts once it answers', async (t) => {
+  if (!(await postgresAvailable())) return t.skip('no PostgreSQL here');
+  const tdb = await createTestDatabase('postgres', {}, 'reference');
+  const real = new URL(tdb.config.databaseUrl);
+  const port = await freePort();
+  const dbPort = await freePort();
+  const viaProxy = new URL(tdb.config.databaseUrl);
+  viaProxy.hostname = '127.0.0.1';
+  viaProxy.port = String(dbPort);
+  const s = serve({ PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: 'never', DATABASE_URL: viaProxy.toString() });
+  // Nothing listens on the database's port for a while; then a relay to the real server does.
+  await new Promise((r) => setTimeout(r, 1500));
+  const relay = net.createServer((client) => {
+    const upstream = net.connect(Number(real.port || 5432), real.hostname);
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((r) => relay.listen(dbPort, '127.0.0.1', () => r()));
+  try {
+    let status = 0;
+    for (let i = 0; i < 400 && status !== 200; i++) {
+      assert.equal(s.child.exitCode, null, s.output());
+      status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
+      if (status !== 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(status, 200, s.output());
+    assert.match(s.output(), new RegExp(`waiting for PostgreSQL at 127\\.0\\.0\\.1:${dbPort}/\\w+ \\(ECONNREFUSED\\)`));
+    assert.ok(!real.password || !s.output().includes(`:${real.password}@`), `the password is never printed: ${s.output()}`);
+  } finally {
+    s.child.kill('SIGTERM');
+    await s.exit;
+    relay.close();
+    await tdb.drop();
   }
 });

@@ -55,6 +55,7 @@ export async function underStartupLock<T>(db: Db, fn: () => Promise<T>): Promise
 /** Opens the database, brings it up to date and, on a fresh install, loads the demo data. */
 export async function prepareDatabase(config: Config, modules: readonly DiwanModule[], log: Logger): Promise<Db> {
   const db = openDatabase(config);
+  await waitForDatabase(db, config, log);
   await underStartupLock(db, async () => {
     await migrateAndLoadReferenceData(db, modules, log);
     if (config.seedDemo === 'auto' && (await isEmpty(db, modules))) await seedDemo(db, config, modules, { freshInstall: true }, log);
@@ -62,6 +63,41 @@ export async function prepareDatabase(config: Config, modules: readonly DiwanMod
   await refreshPlannerStatistics(db, config.dialect);
   await afterPrepared(db, modules, log);
   return db;
+}
+
+/** Error codes of a database server that is not (yet) there: refused, unreachable, starting, shutting down, full of connections. */
+const NOT_YET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+
+/**
+ * Waits for PostgreSQL at start: a server that is starting too, or restarting, is asked again
+ * (after 0.5, 1, 2, 4... s, at most 5 s apart) for up to `waitMs`, each try said in one line that
+ * names the host and the cause, never the password. Anything else (a wrong password, no such
+ * database) stops at once with its message.
+ */
+export async function waitForDatabase(db: Db, config: Pick<Config, 'databaseUrl' | 'dialect'>, log: Logger, waitMs = 60_000): Promise<void> {
+  if (config.dialect !== 'postgres') return;
+  let where = 'PostgreSQL';
+  try {
+    const url = new URL(config.databaseUrl);
+    where = `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    // an unparsable URL fails below with the driver's own message
+  }
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await sql`SELECT 1`.execute(db);
+      if (attempt > 0) log.info(`${where} answers`);
+      return;
+    } catch (err) {
+      const code = String((err as { code?: unknown }).code ?? '');
+      if (!NOT_YET.has(code)) throw err;
+      const delay = Math.min(5000, 500 * 2 ** attempt);
+      if (Date.now() + delay > deadline) throw new Error(`${where} did not answer within ${Math.round(waitMs / 1000)} s (${code}): is it running, and is DATABASE_URL right?`);
+      log.info(`waiting for ${where} (${code}); asking again in ${delay / 1000} s`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
 
 /** Lets each module bring its derived data up to date (at start, and after a command that writes content). */
