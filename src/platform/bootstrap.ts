@@ -35,13 +35,31 @@ export async function seedDemo(db: Db, config: Config, modules: readonly DiwanMo
 const STARTUP_LOCK = 0x646977616e;
 
 /**
- * Runs a start's database work (migrations, reference data, demo data) one instance at a time: on
- * PostgreSQL under a session advisory lock held on a connection of its own (the work uses the
- * others), so any number of instances may start at once on an empty database; the second finds the
- * work done. On SQLite one server's workers already prepare the database one at a time.
+ * Runs a start's database work (migrations, reference data, demo data) one instance at a time, so
+ * any number of instances may start at once on an empty database and the later ones find the work
+ * done. On PostgreSQL: a session advisory lock held on a connection of its own (the work uses the
+ * others). On SQLite: an exclusive transaction on a small lock database beside the file
+ * (`<file>.start-lock`), which the others wait for; the system releases it if the process dies.
  */
-export async function underStartupLock<T>(db: Db, fn: () => Promise<T>): Promise<T> {
-  if (!isPostgres(db)) return fn();
+export async function underStartupLock<T>(db: Db, config: Pick<Config, 'databaseUrl'>, fn: () => Promise<T>): Promise<T> {
+  if (!isPostgres(db)) {
+    const file = config.databaseUrl.replace(/^sqlite:/, '');
+    if (file === ':memory:') return fn();
+    const { default: SQLite } = await import('better-sqlite3');
+    const lock = new SQLite(`${file}.start-lock`);
+    try {
+      // A start may wait for another's migrations and demo data: up to five minutes.
+      lock.pragma('busy_timeout = 300000');
+      lock.exec('BEGIN EXCLUSIVE');
+      try {
+        return await fn();
+      } finally {
+        lock.exec('COMMIT');
+      }
+    } finally {
+      lock.close();
+    }
+  }
   return db.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(${STARTUP_LOCK})`.execute(conn);
     try {
@@ -56,12 +74,14 @@ export async function underStartupLock<T>(db: Db, fn: () => Promise<T>): Promise
 export async function prepareDatabase(config: Config, modules: readonly DiwanModule[], log: Logger): Promise<Db> {
   const db = openDatabase(config);
   await waitForDatabase(db, config, log);
-  await underStartupLock(db, async () => {
+  await underStartupLock(db, config, async () => {
     await migrateAndLoadReferenceData(db, modules, log);
     if (config.seedDemo === 'auto' && (await isEmpty(db, modules))) await seedDemo(db, config, modules, { freshInstall: true }, log);
+    // Inside the lock too: these write (statistics, derived search data), and on SQLite a write
+    // racing another instance's would fail rather than wait.
+    await refreshPlannerStatistics(db, config.dialect);
+    await afterPrepared(db, modules, log);
   });
-  await refreshPlannerStatistics(db, config.dialect);
-  await afterPrepared(db, modules, log);
   return db;
 }
 
