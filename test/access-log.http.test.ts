@@ -14,8 +14,8 @@ after(async () => {
   for (const o of opened) await o.close();
 });
 
-async function appLogging(overrides: { logLevel: 'info' | 'warn'; accessLogLevel: 'info' | 'debug' | 'off' }) {
-  const tdb: TestDatabase = await createTestDatabase('sqlite', overrides, 'demo');
+async function appLogging(overrides: { logLevel: 'info' | 'warn'; accessLogLevel: 'info' | 'debug' | 'off'; trustProxy?: string[] }) {
+  const tdb: TestDatabase = await createTestDatabase('sqlite', { trustProxy: ['loopback'], ...overrides }, 'demo');
   const db = openDatabase(tdb.config);
   const lines: Record<string, unknown>[] = [];
   const app = await buildDiwan({ config: tdb.config, db, logStream: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
@@ -75,4 +75,13 @@ test('an address that carries a secret token is logged as its route, without the
   const access = lines.filter((l) => l.msg === 'request');
   assert.deepEqual(access.map((l) => l.path), ['/admin/password/reset/:token', '/:lang/alerts/unsubscribe/:token']);
   assert.ok(!JSON.stringify(lines).includes(token), 'the token is not in the log');
+});
+
+test('a proxy on this machine that TRUST_PROXY does not name is said once, as a warning', async () => {
+  const { app, lines } = await appLogging({ logLevel: 'warn', accessLogLevel: 'off', trustProxy: [] });
+  lines.length = 0;
+  for (let i = 0; i < 3; i++) await app.inject({ url: `/en/activities?year=${2010 + i}`, headers: { 'x-forwarded-for': '203.0.113.9' } });
+  const said = lines.filter((l) => /TRUST_PROXY is empty/.test(String(l.msg)));
+  assert.equal(said.length, 1, JSON.stringify(lines));
+  assert.ok(!JSON.stringify(lines).includes('203.0.113.9'), 'the address is not logged');
 });

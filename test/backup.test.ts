@@ -238,6 +238,21 @@ for (const dialect of dialects) {
       for (const table of Object.keys(expected)) assert.deepEqual(restored[table], expected[table], `table ${table}`);
     });
 
+    test('a database that also holds another application\'s tables is refused, even with --force, and nothing is dropped', async () => {
+      await sql`CREATE TABLE other_app_invoices (id integer PRIMARY KEY, amount integer)`.execute(target.db);
+      await sql`INSERT INTO other_app_invoices (id, amount) VALUES (1, 250)`.execute(target.db);
+      try {
+        const before = await everyRow(target.db);
+        await refused(restoreBackup(target.db, target.store, archive, { force: true, modules: MODULES, log }), /tables Diwan did not make \(other_app_invoices\)/);
+        const after = await everyRow(target.db);
+        for (const table of Object.keys(before)) assert.deepEqual(after[table], before[table], `table ${table}`);
+        const kept = await sql<{ amount: number }>`SELECT amount FROM other_app_invoices`.execute(target.db);
+        assert.equal(Number(kept.rows[0]!.amount), 250);
+      } finally {
+        await sql`DROP TABLE other_app_invoices`.execute(target.db);
+      }
+    });
+
     test('a cut, damaged or newer archive is refused before anything is written', async () => {
       const empty = await installation(dialect, 'empty');
       try {

@@ -350,8 +350,15 @@ export async function buildApp({ config, db, modules, logStream }: BuildAppOptio
   });
 
   app.decorateRequest('cacheGeneration', -1);
+  // A reverse proxy on this machine that TRUST_PROXY does not name makes every visitor one network
+  // for the limits: said once, the first time it shows.
+  let proxyUntrustedSaid = config.trustProxy.length > 0;
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(SECURITY_HEADERS);
+    if (!proxyUntrustedSaid && request.headers['x-forwarded-for'] !== undefined && /^(?:127\.|::1$|::ffff:127\.)/.test(request.socket.remoteAddress ?? '')) {
+      proxyUntrustedSaid = true;
+      request.log.warn('requests come through a proxy on this machine (X-Forwarded-For) but TRUST_PROXY is empty: every visitor counts as one network for the sign-in, search and form limits; set TRUST_PROXY=127.0.0.1');
+    }
     if (urlTooLong(request.url)) return sendError(request, reply, 'tooLong', 414);
     const page = fromMemory(request.method, request.url, request);
     if (page) {

@@ -85,8 +85,8 @@ export async function prepareDatabase(config: Config, modules: readonly DiwanMod
   return db;
 }
 
-/** Error codes of a database server that is not (yet) there: refused, unreachable, starting, shutting down, full of connections. */
-const NOT_YET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+/** Error codes of a database server that is not (yet) there: refused, unreachable, its name not yet known (a container starting), starting, shutting down, full of connections. */
+const NOT_YET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
 
 /**
  * Waits for PostgreSQL at start: a server that is starting too, or restarting, is asked again

@@ -42,12 +42,15 @@ export type Attempt = { allowed: true } | { allowed: false; retryAfterSeconds: n
  * password check; when not, how long until it may. Answers the same whether or not the account exists.
  */
 export async function takeAttempt(db: Db, email: string, ip: string, maxFailures: number, now = new Date()): Promise<Attempt> {
-  const pair = await take(db, pairKey(email, ip), now);
+  const blocked = (windowStart: Date): Attempt => ({ allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + THROTTLE_WINDOW_MS - now.getTime()) / 1000)) });
+  // The address first, then the pair only for attempts the address lets through: however many
+  // arrive at once, exactly the pair's limit reaches the password check (counting the pair first
+  // would let an attempt early for its pair be stopped late for its address, and fewer pass).
   const address = await take(db, addressKey(ip), now);
-  const over = [pair.attempts > maxFailures ? pair.windowStart : null, address.attempts > maxFailures * IP_FACTOR ? address.windowStart : null].filter((d): d is Date => d !== null);
-  if (!over.length) return { allowed: true };
-  const until = Math.max(...over.map((d) => d.getTime() + THROTTLE_WINDOW_MS));
-  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)) };
+  if (address.attempts > maxFailures * IP_FACTOR) return blocked(address.windowStart);
+  const pair = await take(db, pairKey(email, ip), now);
+  if (pair.attempts > maxFailures) return blocked(pair.windowStart);
+  return { allowed: true };
 }
 
 /** After a successful sign-in: the pair's attempts are forgotten, and this one no longer counts against the address. */

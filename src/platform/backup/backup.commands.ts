@@ -24,8 +24,10 @@ export const RESTORE_USAGE = `Usage: npm run diwan -- restore [--force] FILE
 
 Brings the configured database and file store back to the state of a backup. The whole archive is
 checked first; a damaged or cut archive, or one from a newer Diwan, is refused before anything is
-written. A database that holds rows is refused unless --force is given: then every table in it is
-removed first. The search index is rebuilt, and running servers drop their cached pages.`;
+written. A database that holds rows is refused unless --force is given: then Diwan's tables are
+removed first (a database holding tables of another application is refused). Stop the servers
+before a --force restore: they would write into the tables being replaced. The search index is
+rebuilt, and running servers drop their cached pages.`;
 
 export const MOVE_USAGE = `Usage: npm run diwan -- move-database --to postgres://USER:PASSWORD@HOST:5432/DATABASE
 

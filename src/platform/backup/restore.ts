@@ -12,7 +12,9 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { afterPrepared, migrateAndLoadReferenceData, type Logger } from '../bootstrap.js';
 import type { Db } from '../db/database.js';
-import { bumpContentVersion } from '../db/site-state.js';
+import { openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { announceChanges } from '../events/changes.js';
 import type { DiwanModule } from '../module.js';
 import type { FileStore } from '../storage/storage.js';
 import { BackupRefused, FILE_ENTRY, HEADER_ENTRY, MANIFEST_ENTRY, TABLE_ENTRY, parseHeader, parseManifest, readArchive, type ArchiveHeader, type Manifest } from './archive.js';
@@ -165,6 +167,25 @@ async function restoreFiles(file: string, manifest: Manifest, store: FileStore):
   return kept;
 }
 
+let known: Promise<ReadonlySet<string>> | undefined;
+/**
+ * The tables this Diwan's migrations make (and their derived ones), found by migrating an empty
+ * in-memory database once.
+ */
+function diwanTables(): Promise<ReadonlySet<string>> {
+  known ??= (async () => {
+    const scratch = openDatabase({ dialect: 'sqlite', databaseUrl: 'sqlite::memory:' });
+    try {
+      await migrateToLatest(scratch);
+      const schema = await readSchema(scratch);
+      return new Set([...schema.dumped, ...schema.derived]);
+    } finally {
+      await scratch.destroy();
+    }
+  })();
+  return known;
+}
+
 /** Restores a backup into the database and file store (see the file's comment). */
 export async function restoreBackup(db: Db, store: FileStore, file: string, options: RestoreOptions): Promise<RestoreReport> {
   const refusal = (tables: string[]) =>
@@ -175,9 +196,18 @@ export async function restoreBackup(db: Db, store: FileStore, file: string, opti
     if (filled.length) throw new BackupRefused(refusal(filled));
   }
   const manifest = await verifyArchive(file);
+  // Only Diwan's own tables are ever removed or loaded: an archive or a database that holds others
+  // (a database shared with another application) is refused before anything is touched.
+  const known = await diwanTables();
+  const strangers = manifest.tables.map((t) => t.name).filter((n) => !known.has(n));
+  if (strangers.length) throw new BackupRefused(`the backup holds tables this Diwan does not know (${strangers.slice(0, 5).join(', ')}): it cannot be restored here`);
+  const foreign = (await readSchema(db)).dumped.filter((n) => !known.has(n));
+  if (foreign.length) throw new BackupRefused(`the database holds tables Diwan did not make (${foreign.slice(0, 5).join(', ')}): restore only into a database of Diwan's own`);
+  // The files first: they are stored by their hash and only ever added, so a failure here (a full
+  // disk, an unreachable bucket) leaves the installation as it was.
+  const filesKept = await restoreFiles(file, manifest, store);
   const schema = await prepareTarget(db, manifest.migrations, { force: !!options.force, refusal });
   assertSameTables(schema, manifest.tables);
-  const filesKept = await restoreFiles(file, manifest, store);
   const order = manifest.tables.map((t) => t.name);
   let rows = 0;
   await db.transaction().execute(async (trx) => {
@@ -208,6 +238,7 @@ export async function restoreBackup(db: Db, store: FileStore, file: string, opti
   if (migratedOn) await migrateAndLoadReferenceData(db, options.modules, options.log);
   // The search index is rebuilt from the restored content (its fingerprints are not there).
   await afterPrepared(db, options.modules, options.log);
-  await bumpContentVersion(db);
+  // Every server drops its cached pages: the content version moves and, on PostgreSQL, they are told at once.
+  await announceChanges(db, [{ entity: 'site', id: 'restore', action: 'restored', public: true, visibleFrom: null }]);
   return { manifest, rows, files: manifest.files.length, filesKept, migratedOn };
 }
