@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { inputsHash } from '../../scripts/build.mjs';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -155,13 +155,20 @@ function postgresTemplateData(name: string): string {
 
 /** The PostgreSQL template database of a kind for this code version, made once (under an advisory lock). */
 async function postgresTemplate(template: Exclude<Template, 'empty'>): Promise<string> {
-  const name = `diwan_tpl_${templatesKey()}_${template}`;
-  const exists = (c: pg.Client) => c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]).then((r) => r.rowCount === 1);
+  // Named for this checkout too: a CI clone on the same server keeps its templates (and their
+  // files, under its own folder) apart from ours.
+  const checkout = createHash('sha256').update(ROOT).digest('hex').slice(0, 8);
+  const name = `diwan_tpl_${checkout}_${templatesKey()}_${template}`;
+  // The template is whole only with the files its filling stored: another checkout on the same
+  // server (a CI clone) may have made the database with its files under its own folder.
+  const filled = path.join(postgresTemplateData(name), '.filled');
+  const exists = (c: pg.Client) => c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]).then((r) => r.rowCount === 1 && existsSync(filled));
   if (await withAdmin(exists)) return name;
   await withAdmin(async (c) => {
     await c.query('SELECT pg_advisory_lock(hashtext($1))', ['diwan-test-templates']);
     try {
       if (await exists(c)) return;
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       const building = `${name}_build_${process.pid}`;
       await c.query(`DROP DATABASE IF EXISTS ${building}`);
       await c.query(`CREATE DATABASE ${building}`);
@@ -170,8 +177,9 @@ async function postgresTemplate(template: Exclude<Template, 'empty'>): Promise<s
       mkdirSync(data, { recursive: true });
       await fill(loadConfig({ ...BASE_ENV, DATA_DIR: data, DATABASE_URL: pgUrlFor(building) }), template);
       await c.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      writeFileSync(filled, new Date().toISOString());
       // Templates of older code are of no further use.
-      const old = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'diwan\\_tpl\\_%' AND datname <> $1 AND datname LIKE $2", [name, `%\\_${template}`]);
+      const old = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $3 AND datname <> $1 AND datname LIKE $2", [name, `%\\_${template}`, `diwan\\_tpl\\_${checkout}\\_%`]);
       for (const r of old.rows) await c.query(`DROP DATABASE IF EXISTS ${r.datname}`).catch(() => undefined);
     } finally {
       await c.query('SELECT pg_advisory_unlock(hashtext($1))', ['diwan-test-templates']);

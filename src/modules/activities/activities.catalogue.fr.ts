@@ -65,7 +65,7 @@ export const activitiesFr: Record<keyof typeof activitiesEn, string> = {
   "type.other": "Autre activité",
   "status.planned": "Prévue",
   "status.announced": "Annoncée",
-  "status.held": "Tenue",
+  "status.held": "A eu lieu",
   "status.postponed": "Reportée",
   "status.cancelled": "Annulée",
   "format.in_person": "En présentiel",

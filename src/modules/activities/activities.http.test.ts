@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { TestClient } from '../../../test/helpers/client.js';
+import { createUser } from '../auth/index.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { saveActivity } from './activities.commands.js';
 
@@ -317,6 +319,29 @@ for (const dialect of await dialectsUnderTest()) {
       const res = await get('/healthz');
       assert.equal(res.statusCode, 200);
       assert.deepEqual(res.json(), { status: 'ok', database: 'ok', dialect });
+    });
+
+    test('a meeting still marked announced after its dates is shown as held, in the list and on its page, and the dashboard asks the editors to correct it', async () => {
+      const row = await t.db.selectFrom('activities as a').innerJoin('activity_translations as tr', 'tr.activity_id', 'a.id').select(['a.id', 'a.status', 'a.start_date', 'a.end_date', 'a.date_precision', 'tr.slug', 'tr.title']).where('tr.lang', '=', 'en').where('a.workflow', '=', 'published').where('a.start_date', 'like', '2021-%').executeTakeFirstOrThrow();
+      await t.db.updateTable('activities').set({ status: 'announced' }).where('id', '=', row.id).execute();
+      t.app.diwan.cache.clear();
+      try {
+        const page = await get(`/en/activities/${row.slug}`);
+        assert.equal(page.statusCode, 200);
+        assert.match(text(page.body), /Status Held/);
+        assert.doesNotMatch(text(page.body), /Announced/);
+        const fr = await get(`/fr/activities?year=2021`);
+        assert.doesNotMatch(fr.body, /status-announced/);
+        await createUser(t.db, { email: 'stale.editor@example.org', password: 'editor window stale 1', role: 'editor', displayName: 'Eda' });
+        const editor = new TestClient(t.app);
+        await editor.login('stale.editor@example.org', 'editor window stale 1');
+        const dash = await editor.get('/admin/');
+        assert.match(dash.body, /data-testid="stale-status"/);
+        assert.ok(dash.body.includes(`/admin/activities/${row.id}`), 'the record is listed for correction');
+      } finally {
+        await t.db.updateTable('activities').set({ status: row.status }).where('id', '=', row.id).execute();
+        t.app.diwan.cache.clear();
+      }
     });
   });
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { translator } from '../../platform/i18n/i18n.js';
 import type { FrameworkNode } from '../framework/index.js';
-import { presentActivityDetail, type ActivityDetailSource } from './activities.presenter.js';
+import { presentActivityDetail, shownStatus, type ActivityDetailSource } from './activities.presenter.js';
 import type { ActivityRow, TranslationRow } from './activities.repository.js';
 import './activities.catalogue.js';
 import '../framework/index.js';
@@ -75,6 +75,7 @@ function source(over: Partial<ActivityDetailSource> = {}): ActivityDetailSource 
         [3, { code: 'ecowas', name: 'Economic Community of West African States', abbr: 'ECOWAS' }],
         [4, { code: 'iom', name: 'International Organization for Migration', abbr: 'IOM' }],
       ]),
+      today: '2026-12-07',
     },
     ...over,
   };
@@ -173,4 +174,15 @@ test('a virtual activity with nothing else known is "Online"; no host gives null
   assert.equal(v.place.country, null);
   assert.equal(v.host, null);
   assert.deepEqual(v.figures, []);
+});
+
+test('a meeting still marked planned or announced after its last possible day is shown as held; one to come keeps its status', () => {
+  const at = (status: string, start: string, end: string | null, precision: string) => shownStatus({ status, start_date: start, end_date: end, date_precision: precision }, '2026-12-07');
+  assert.equal(at('announced', '2021-10-04', '2021-10-05', 'day'), 'held');
+  assert.equal(at('planned', '2022-05', null, 'month'), 'held');
+  assert.equal(at('announced', '2026-12', null, 'month'), 'announced', 'its month is not over');
+  assert.equal(at('announced', '2026', null, 'year'), 'announced');
+  assert.equal(at('announced', '2026-12-06', '2026-12-07', 'day'), 'announced', 'its last day is today');
+  assert.equal(at('cancelled', '2021-10-04', null, 'day'), 'cancelled');
+  assert.equal(at('postponed', '2021-10-04', null, 'day'), 'postponed');
 });

@@ -1,4 +1,4 @@
-import { formatDateRange, isoAtPrecision, type DatePrecision } from '../../platform/i18n/dates.js';
+import { formatDateRange, isoAtPrecision, lastPossibleDay, type DatePrecision } from '../../platform/i18n/dates.js';
 import type { Translator, MessageKey } from '../../platform/i18n/i18n.js';
 import { formatFileSize } from '../../platform/i18n/sizes.js';
 import { richTextToPlain } from '../../platform/html/sanitize.js';
@@ -10,6 +10,17 @@ import type { ActivityRow, TranslationRow } from './activities.repository.js';
 export interface Lookups {
   countries: Map<string, string>;
   organisations: Map<number, { code: string; name: string; abbr: string | null }>;
+  /** Today in the site's time zone: what is past decides the status shown. */
+  today: string;
+}
+
+/**
+ * The status a visitor is shown: a meeting still marked planned or announced whose last possible
+ * day has passed is shown as held (the editors' dashboard lists such records to correct).
+ */
+export function shownStatus(row: Pick<ActivityRow, 'status' | 'start_date' | 'end_date' | 'date_precision'>, today: string): string {
+  if ((row.status === 'planned' || row.status === 'announced') && lastPossibleDay(row.end_date ?? row.start_date, row.date_precision) < today) return 'held';
+  return row.status;
 }
 
 export interface ActivityCard {
@@ -70,8 +81,8 @@ export function presentCard(row: ActivityRow, translations: TranslationRow[], tr
     summary: text?.summary || (text ? richTextToPlain(text.narrative_html).slice(0, 240) : ''),
     type: row.type,
     typeLabel: tr.t(`type.${row.type}` as MessageKey),
-    status: row.status,
-    statusLabel: tr.t(`status.${row.status}` as MessageKey),
+    status: shownStatus(row, lookups.today),
+    statusLabel: tr.t(`status.${shownStatus(row, lookups.today)}` as MessageKey),
     dateText: dateText(row, tr.lang),
     dateIso: isoAtPrecision(row.start_date, row.date_precision as DatePrecision),
     place: placeText(row, text, lookups, tr.t),
@@ -257,7 +268,7 @@ export function presentActivityDetail(source: ActivityDetailSource, tr: Translat
     languages,
     alternates: Object.fromEntries(languages.map((l) => [l, url('activities.show', l, { slug: slugs[l] ?? '' })])),
     type: { code: row.type, label: t(`type.${row.type}` as MessageKey) },
-    status: { code: row.status, label: t(`status.${row.status}` as MessageKey) },
+    status: { code: shownStatus(row, lookups.today), label: t(`status.${shownStatus(row, lookups.today)}` as MessageKey) },
     format: { code: row.format, label: t(`format.${row.format}` as MessageKey) },
     dates: {
       start: row.start_date,

@@ -101,6 +101,7 @@ async function lookupsFor(ctx: AppContext, rows: ActivityRow[], lang: string, ex
   return {
     countries: await countryNames(ctx.db, [...codes, ...extraCountries], lang),
     organisations: await organisationNames(ctx.db, [...orgs, ...extraOrgs], lang),
+    today: todayIso(new Date(), ctx.config.timeZone),
   };
 }
 

@@ -7,6 +7,8 @@ export const adminEn = {
   "dashboard.review": "Waiting for review",
   "dashboard.reviewNone": "Nothing is waiting for review.",
   "dashboard.recent": "Recently changed",
+  "dashboard.stale": "Past, but still marked as to come",
+  "dashboard.staleHint": "Their dates have passed and their status still says planned or announced: the public pages show them as held. Open each one and record what happened (held, postponed or cancelled).",
   "dashboard.upcoming": "Upcoming activities",
   "dashboard.none": "Nothing yet.",
   "audit.title": "Audit log",

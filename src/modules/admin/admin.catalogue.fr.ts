@@ -9,6 +9,8 @@ export const adminFr: Record<keyof typeof adminEn, string> = {
   "dashboard.review": "En attente de relecture",
   "dashboard.reviewNone": "Rien n’attend de relecture.",
   "dashboard.recent": "Modifiés récemment",
+  "dashboard.stale": "Passées, mais toujours annoncées",
+  "dashboard.staleHint": "Leurs dates sont passées et leur statut indique toujours « prévue » ou « annoncée » : les pages publiques les montrent comme ayant eu lieu. Ouvrez chacune et indiquez ce qui s’est passé (a eu lieu, reportée ou annulée).",
   "dashboard.upcoming": "Activités à venir",
   "dashboard.none": "Rien pour l’instant.",
   "audit.title": "Journal d’audit",

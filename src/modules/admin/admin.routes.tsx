@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { MessageKey, Translator } from '../../platform/i18n/i18n.js';
-import { todayIso } from '../../platform/i18n/dates.js';
+import { lastPossibleDay, todayIso } from '../../platform/i18n/dates.js';
 import { translator } from '../../platform/i18n/i18n.js';
 import { adminLanguage, guard, renderAdmin } from '../../platform/admin/shell.js';
 import { adminAbilities } from './admin.policy.js';
@@ -59,6 +59,20 @@ export function registerAdminRoutes(admin: FastifyInstance): void {
     const lang = adminLanguage(request);
     const review = can.activities ? ((await activityLines(lang).where('activities.workflow', '=', 'in_review').orderBy('activities.updated_at', 'desc').limit(20).execute()) as ActivityLine[]) : [];
     const recent = can.activities ? ((await activityLines(lang).orderBy('activities.updated_at', 'desc').orderBy('activities.id', 'desc').limit(10).execute()) as ActivityLine[]) : [];
+    // Meetings whose dates have passed but whose status still says they are to come: the public
+    // pages show them as held; the editors are asked to record what happened.
+    const today = todayIso(new Date(), admin.diwan.config.timeZone);
+    const stale = can.activities
+      ? ((await activityLines(lang)
+          .select(['activities.end_date', 'activities.date_precision'])
+          .where('activities.status', 'in', ['planned', 'announced'])
+          .where('activities.start_date', '<', today)
+          .orderBy('activities.start_date', 'desc')
+          .limit(100)
+          .execute()) as (ActivityLine & { end_date: string | null; date_precision: string })[])
+          .filter((r) => lastPossibleDay(r.end_date ?? r.start_date, r.date_precision) < today)
+          .slice(0, 20)
+      : [];
     const upcoming = (await activityLines(lang).where('activities.start_date', '>=', todayIso(new Date(), admin.diwan.config.timeZone)).where('activities.workflow', '=', 'published').orderBy('activities.start_date').limit(10).execute()) as ActivityLine[];
     return renderAdmin(request, reply, {
       title: translator(lang).t('dashboard.title'),
@@ -78,6 +92,15 @@ export function registerAdminRoutes(admin: FastifyInstance): void {
             <section>
               <h2 safe>{tr.t('dashboard.recent')}</h2>
               <ActivityLines tr={tr} rows={recent} empty={tr.t('dashboard.none')} />
+            </section>
+          ) : (
+            ''
+          )}
+          {stale.length ? (
+            <section data-testid="stale-status">
+              <h2 safe>{tr.t('dashboard.stale')}</h2>
+              <p safe>{tr.t('dashboard.staleHint')}</p>
+              <ActivityLines tr={tr} rows={stale} empty="" />
             </section>
           ) : (
             ''

@@ -101,7 +101,7 @@ export const registrationFr: Record<keyof typeof registrationEn, string> = {
   "registration.phase.announced": "Annoncée",
   "registration.phase.registration_open": "Inscriptions ouvertes",
   "registration.phase.registration_closed": "Inscriptions closes",
-  "registration.phase.held": "Tenue",
+  "registration.phase.held": "A eu lieu",
   "registration.phase.reported": "Compte rendu publié",
   "registration.phase.postponed": "Reportée",
   "registration.phase.cancelled": "Annulée",

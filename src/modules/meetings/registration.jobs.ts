@@ -1,3 +1,6 @@
+import { lastPossibleDay } from '../../platform/i18n/dates.js';
+
+export { lastPossibleDay };
 import { audit } from '../../platform/audit/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Db } from '../../platform/db/database.js';
@@ -8,16 +11,6 @@ import type { JobHandler, JobQueue } from '../../platform/jobs/jobs.js';
 export const PASSPORT_PURGE_JOB = 'registration.purge_passports';
 
 const DAY = 86_400_000;
-
-/** The last day a date of some precision may mean: the day itself, the month's last day, the year's. */
-export function lastPossibleDay(date: string, precision: string): string {
-  if (precision === 'year' || /^\d{4}$/.test(date)) return `${date.slice(0, 4)}-12-31`;
-  if (precision === 'month' || /^\d{4}-\d{2}$/.test(date)) {
-    const [y, m] = date.split('-').map(Number);
-    return new Date(Date.UTC(y!, m!, 0)).toISOString().slice(0, 10);
-  }
-  return date.slice(0, 10);
-}
 
 /**
  * Erases the passport details of every registrant of a meeting whose last day is more than

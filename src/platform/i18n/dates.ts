@@ -68,6 +68,16 @@ function partsIn(at: Date, timeZone: string): { y: number; m: number; d: number;
   return { y: Number(p.year), m: Number(p.month), d: Number(p.day), h: Number(p.hour), mi: Number(p.minute), s: Number(p.second) };
 }
 
+/** The last day a date of some precision may mean: the day itself, the month's last day, the year's. */
+export function lastPossibleDay(date: string, precision: string): string {
+  if (precision === 'year' || /^\d{4}$/.test(date)) return `${date.slice(0, 4)}-12-31`;
+  if (precision === 'month' || /^\d{4}-\d{2}$/.test(date)) {
+    const [y, m] = date.split('-').map(Number);
+    return new Date(Date.UTC(y!, m!, 0)).toISOString().slice(0, 10);
+  }
+  return date.slice(0, 10);
+}
+
 /** Today's date in a time zone (the site's; UTC by default) as YYYY-MM-DD. */
 export function todayIso(now = new Date(), timeZone = 'UTC'): string {
   if (timeZone === 'UTC') return now.toISOString().slice(0, 10);
