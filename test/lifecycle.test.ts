@@ -96,8 +96,12 @@ test('a PostgreSQL that is not there yet is waited for, with a line naming it, a
   viaProxy.hostname = '127.0.0.1';
   viaProxy.port = String(dbPort);
   const s = serve({ PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: 'never', DATABASE_URL: viaProxy.toString() });
-  // Nothing listens on the database's port for a while; then a relay to the real server does.
-  await new Promise((r) => setTimeout(r, 1500));
+  // Nothing listens on the database's port until the server has said it waits; then a relay to
+  // the real server does.
+  for (let i = 0; i < 600 && !/waiting for PostgreSQL/.test(s.output()); i++) {
+    assert.equal(s.child.exitCode, null, s.output());
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const relay = net.createServer((client) => {
     const upstream = net.connect(Number(real.port || 5432), real.hostname);
     client.pipe(upstream).pipe(client);
