@@ -22,7 +22,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** The WCAG levels every public page must meet. */
-export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** Starts Chromium; `chromium.launch` gives it a fresh temporary profile that is removed on close. */
 export function launchBrowser(): Promise<Browser> {

@@ -176,7 +176,7 @@ export function ActivityListPage({ tr, view }: { tr: Translator; view: ActivityL
           </button>
           {hasFilters ? (
             <p>
-              <a href={url('activities.list', tr.lang)} data-testid="clear-filters" safe>
+              <a href={url('activities.list', tr.lang)} class="target" data-testid="clear-filters" safe>
                 {t('list.filter.clear')}
               </a>
             </p>

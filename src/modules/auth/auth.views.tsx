@@ -27,7 +27,7 @@ export function LoginForm({ tr, csrf, email, next, errors, notice }: { tr: Trans
         </button>
       </form>
       <p>
-        <a href={`/admin/password/forgot?lang=${tr.lang}`} safe>
+        <a href={`/admin/password/forgot?lang=${tr.lang}`} class="target" safe>
           {t('auth.login.forgot')}
         </a>
       </p>

@@ -15,7 +15,7 @@ export function ErrorPage({ tr, kind, stylesheet, baseUrl, path, languages, nav 
       <h1 data-testid="error-title" safe>{title}</h1>
       <p safe>{t(`error.${kind}.body` as MessageKey)}</p>
       {kind === 'notFound' ? <SiteSearch tr={tr} q="" id="not-found-search" label="error.notFound.search" /> : ''}
-      <ul>
+      <ul class="link-list">
         <li>
           <a href={url('home', tr.lang)} safe>{t('error.notFound.home')}</a>
         </li>
