@@ -142,7 +142,6 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-/** `user create`: an account from the command line (the first admin of an installation). */
 /** The password a user command sets: from standard input, typed on a terminal, or generated (and printed once). */
 async function choosePassword(fromStdin: boolean | undefined): Promise<{ password: string; generated: boolean }> {
   if (fromStdin) return { password: await readStdin(), generated: false };
@@ -150,6 +149,7 @@ async function choosePassword(fromStdin: boolean | undefined): Promise<{ passwor
   return { password: randomBytes(18).toString('base64url'), generated: true };
 }
 
+/** `user create` (an account, such as the first admin of an installation) and `user password` (a new password for one). */
 async function userCommand(args: string[], db: ReturnType<typeof openDatabase>, defaultLanguage: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'create' && sub !== 'password') {
@@ -163,35 +163,21 @@ async function userCommand(args: string[], db: ReturnType<typeof openDatabase>, 
     err(e instanceof Error ? e.message : String(e));
     return 64;
   }
-  if (sub === 'password') {
-    if (!values.email) {
-      err('--email is required.');
-      return 64;
-    }
-    await migrateDiwan(db, { info: () => undefined });
-    const chosen = await choosePassword(values['password-stdin']);
-    try {
-      const id = await setPassword(db, values.email, chosen.password);
-      out(`password of user ${id} set: ${values.email.trim().toLowerCase()}; its sessions and links are ended`);
-      if (chosen.generated) out(`password (shown once): ${chosen.password}`);
-      return 0;
-    } catch (e) {
-      if (e instanceof UserCommandError) {
-        err(translator(CLI_LANGUAGE).t(e.key as MessageKey));
-        return 65;
-      }
-      throw e;
-    }
-  }
-  if (!values.email || !values.role) {
-    err('Both --email and --role are required.');
+  const { email, role } = values;
+  if (!email || (sub === 'create' && !role)) {
+    err(sub === 'create' ? 'Both --email and --role are required.' : '--email is required.');
     return 64;
   }
   await migrateDiwan(db, { info: () => undefined });
   const { password, generated } = await choosePassword(values['password-stdin']);
   try {
-    const id = await createUser(db, { email: values.email, password, role: values.role, displayName: values.name, lang: defaultLanguage });
-    out(`user ${id} created: ${values.email.trim().toLowerCase()} (${values.role})`);
+    if (sub === 'create') {
+      const id = await createUser(db, { email, password, role: role!, displayName: values.name, lang: defaultLanguage });
+      out(`user ${id} created: ${email.trim().toLowerCase()} (${role})`);
+    } else {
+      const id = await setPassword(db, email, password);
+      out(`password of user ${id} set: ${email.trim().toLowerCase()}; its sessions and links are ended`);
+    }
     if (generated) out(`password (shown once): ${password}`);
     return 0;
   } catch (e) {

@@ -12,16 +12,11 @@ import { createUser } from '../src/modules/auth/index.js';
 import { DEMO_MEETING_KEY } from '../src/modules/meetings/demo/demo-seeder.js';
 import { openDatabase, type Db } from '../src/platform/db/database.js';
 import type { FastifyInstance } from 'fastify';
-import { TestClient } from './helpers/client.js';
+import { TestClient, formBody } from './helpers/client.js';
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from './helpers/databases.js';
 import { startSmtpSink, type Received } from './helpers/smtp.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-const encode = (fields: Record<string, string | string[]>) => {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, x);
-  return body.toString();
-};
 
 for (const dialect of await dialectsUnderTest()) {
   describe(`nothing secret or personal in the log (${dialect})`, () => {
@@ -34,7 +29,7 @@ for (const dialect of await dialectsUnderTest()) {
     /** Everything the run made that must not be logged. */
     const secrets = new Set<string>();
     const drain = () => app.diwan.jobs.drain({ timeoutMs: 30_000 });
-    const post = (url: string, fields: Record<string, string | string[]>, remoteAddress = '192.0.2.77') => app.inject({ method: 'POST', url, payload: encode(fields), headers: FORM, remoteAddress });
+    const post = (url: string, fields: Record<string, string | string[]>, remoteAddress = '192.0.2.77') => app.inject({ method: 'POST', url, payload: formBody(fields), headers: FORM, remoteAddress });
     /** The tokens in every mail received so far (those of the links that carry one). */
     const mailedTokens = () => received.flatMap((m) => [...m.text.matchAll(/\/(?:registrations|confirm|unsubscribe|invitation|reset)\/([\w-]{16,})/g)].map((x) => x[1]!));
 

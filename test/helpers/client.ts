@@ -27,10 +27,8 @@ export class TestClient {
   }
 
   async post(url: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(form)) for (const x of [v].flat()) body.append(k, x);
     return this.keep(
-      await this.app.inject({ method: 'POST', url, payload: body.toString(), headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...headers } }),
+      await this.app.inject({ method: 'POST', url, payload: formBody(form), headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...headers } }),
     );
   }
 
@@ -43,6 +41,13 @@ export class TestClient {
   async login(email: string, password: string): Promise<LightMyRequestResponse> {
     return this.submit('/admin/login', '/admin/login', { email, password });
   }
+}
+
+/** A form as a browser posts it (application/x-www-form-urlencoded); a list is sent as repeated fields. */
+export function formBody(fields: Record<string, string | string[]>): string {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, x);
+  return body.toString();
 }
 
 /** The CSRF token of the first form in a page. */

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import ICAL from 'ical.js';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { startSmtpSink, type Received } from '../../../test/helpers/smtp.js';
-import { TestClient } from '../../../test/helpers/client.js';
+import { TestClient, formBody } from '../../../test/helpers/client.js';
 import { dialectsUnderTest } from '../../../test/helpers/databases.js';
 import { createUser } from '../auth/index.js';
 import { purgePassports } from './registration.jobs.js';
@@ -21,11 +21,6 @@ const PASSWORD = 'correct horse battery staple';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 
-const encode = (fields: Record<string, string | string[]>) => {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, x);
-  return body.toString();
-};
 
 for (const dialect of await dialectsUnderTest()) {
   describe(`meeting registration (${dialect})`, () => {
@@ -40,7 +35,7 @@ for (const dialect of await dialectsUnderTest()) {
     const year = new Date().getUTCFullYear() + 1;
     const drain = () => t.app.diwan.jobs.drain({ timeoutMs: 30_000 });
     const post = (url: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) =>
-      t.app.inject({ method: 'POST', url, payload: encode(fields), headers: { ...FORM, ...headers }, remoteAddress: `192.0.2.${ip}` });
+      t.app.inject({ method: 'POST', url, payload: formBody(fields), headers: { ...FORM, ...headers }, remoteAddress: `192.0.2.${ip}` });
     const person = (given: string, family: string, email: string, extra: Record<string, string | string[]> = {}) => ({
       title: 'ms',
       given_name: given,
@@ -305,7 +300,7 @@ for (const dialect of await dialectsUnderTest()) {
       ip = 200;
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, n) =>
-          t.app.inject({ method: 'POST', url: `/en/activities/${meeting.en}/register`, payload: encode(person(`Delegate${n}`, 'Concurrent', `delegate${n}@example.org`)), headers: FORM, remoteAddress: `198.51.100.${n}` }),
+          t.app.inject({ method: 'POST', url: `/en/activities/${meeting.en}/register`, payload: formBody(person(`Delegate${n}`, 'Concurrent', `delegate${n}@example.org`)), headers: FORM, remoteAddress: `198.51.100.${n}` }),
         ),
       );
       assert.deepEqual([...new Set(results.map((r) => r.statusCode))], [303]);

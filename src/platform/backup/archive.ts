@@ -13,13 +13,13 @@
  * archive cut short or damaged shows: the manifest is last, and every part is checked against it.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Pack, entries, WriteEntry, type ReadEntry } from 'tar';
 import { z } from 'zod';
-import { isValidKey } from '../storage/storage.js';
+import { fsync, isValidKey } from '../storage/storage.js';
 
 export const ARCHIVE_FORMAT = 'diwan-backup';
 /** The version of the archive's layout this code writes and reads. */
@@ -127,16 +127,6 @@ function isFsError(err: unknown): boolean {
   return typeof e?.code === 'string' && typeof e.syscall === 'string';
 }
 
-/** Flushes a directory's entries (a rename) to the disk. */
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /**
  * Streams the entries into `<file>.part`, flushes it to the disk and renames it to `file`: a
  * backup that is killed or fails leaves no `file`, and what it had written is removed (a killed
@@ -153,7 +143,7 @@ export async function writeArchive(file: string, source: AsyncIterable<WriteEntr
     await pipeline(Readable.from(pack), createWriteStream(part, { mode: 0o600, flush: true }));
     const { size } = await stat(part);
     await rename(part, target);
-    await fsyncDir(path.dirname(target));
+    await fsync(path.dirname(target));
     return size;
   } catch (err) {
     await rm(part, { force: true }).catch(() => undefined);

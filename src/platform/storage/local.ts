@@ -15,6 +15,7 @@ import {
   isValidKey,
   keyFor,
   stageUpload,
+  fsync,
   sweepUploads,
   type ByteRange,
   type CommitOptions,
@@ -33,16 +34,6 @@ async function statOrNull(file: string): Promise<Stats | null> {
   } catch (err) {
     if (isMissing(err)) return null;
     throw err;
-  }
-}
-
-/** Flushes a file or a directory (its entries) to the disk. */
-async function fsync(file: string): Promise<void> {
-  const handle = await open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -172,6 +172,16 @@ export async function stageUpload(dataDir: string, source: AsyncIterable<Uint8Ar
     throw err;
   }
   return { path: file, sha256: meter.digest(), size: meter.size, discard: () => rm(file, { force: true }) };
+}
+
+/** Flushes a file, or a directory's entries (a rename into it), to the disk. */
+export async function fsync(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Deletes `.part` files of the uploads folder last written before now - olderThanMs; returns how many. */
