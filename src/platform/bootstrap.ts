@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Config } from './config.js';
-import { isPostgres, openDatabase, type Db } from './db/database.js';
+import { databasePlace, isPostgres, openDatabase, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { DiwanModule } from './module.js';
 
@@ -96,13 +96,7 @@ const NOT_YET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREAC
  */
 export async function waitForDatabase(db: Db, config: Pick<Config, 'databaseUrl' | 'dialect'>, log: Logger, waitMs = 60_000): Promise<void> {
   if (config.dialect !== 'postgres') return;
-  let where = 'PostgreSQL';
-  try {
-    const url = new URL(config.databaseUrl);
-    where = `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
-  } catch {
-    // an unparsable URL fails below with the driver's own message
-  }
+  const where = databasePlace(config.databaseUrl);
   const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     try {

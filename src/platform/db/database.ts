@@ -90,6 +90,20 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dialect'>): D
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 
+/**
+ * Where a database is, for messages to the operator, never with a secret: the SQLite file, or
+ * "PostgreSQL at host:port/database" (the URL's user and password left out).
+ */
+export function databasePlace(databaseUrl: string): string {
+  if (databaseUrl.startsWith('sqlite:')) return databaseUrl.slice('sqlite:'.length);
+  try {
+    const url = new URL(databaseUrl);
+    return `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
 /** True when a handle (or a transaction of it) talks to PostgreSQL, for the few queries each database writes its own way. */
 export function isPostgres(db: Db): boolean {
   return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { databasePlace } from '../db/database.js';
 
 /**
  * The errors a handler may throw, in one place. Each carries its HTTP status and the kind of error
@@ -96,21 +97,12 @@ export function isStorageFailure(error: unknown): boolean {
 }
 
 /**
- * What the operator's log line names for a failed write: the file the system refused, the SQLite
- * database, or the PostgreSQL server (whose own disk it is). Never a secret: a PostgreSQL URL is
- * reduced to its host and database.
+ * What the operator's log line names for a failed write: the file the system refused, else the
+ * database (databasePlace: the SQLite file, or the PostgreSQL server, whose own disk it is).
  */
 export function storageFailurePlace(error: unknown, databaseUrl: string): string {
-  const e = error as { code?: unknown; path?: unknown } | null;
-  if (typeof e?.path === 'string') return e.path;
-  const code = typeof e?.code === 'string' ? e.code : '';
-  if (code.startsWith('SQLITE')) return databaseUrl.replace(/^sqlite:/, '');
-  try {
-    const url = new URL(databaseUrl);
-    return `PostgreSQL at ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
-  } catch {
-    return 'the database';
-  }
+  const path = (error as { path?: unknown } | null)?.path;
+  return typeof path === 'string' ? path : databasePlace(databaseUrl);
 }
 
 /**
